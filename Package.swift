@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One strict settings array for every Swift target: `any` is spelled out (so existentials on the
+// hot path stand out), imports are internal unless marked public (C libraries never leak into a
+// module's API), and members come only from modules a file imports itself.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "meetpad-bridge",
+    products: [
+        .executable(name: "meetpad-bridge", targets: ["MeetpadBridge"]),
+        // The load harness in Benchmarks/ acts as a WebRTC client with the same protocol code.
+        .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // C libraries: one wrapper module each (module.modulemap + shim.h in the folder).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // No pkgConfig: libnice's .pc drags in GLib flags; the STUN headers need none of them.
+        .systemLibrary(name: "CNice", providers: [.apt(["libnice-dev"])]),
+        .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        .systemLibrary(name: "CUsrsctp", providers: [.apt(["libusrsctp-dev"])]),
+        // Wrappers for OpenSSL's function-like macros, which Swift cannot import.
+        .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+        // recvmmsg/sendmmsg and poll for the media port.
+        .target(name: "CMediaSocket"),
+
+        // Sans-IO protocol layers: bytes and time in, actions out. No sockets, clocks or threads.
+        .target(name: "Primitives", swiftSettings: strict),
+        .target(name: "RTP", dependencies: ["Primitives"], swiftSettings: strict),
+        .target(name: "ICE", dependencies: ["Primitives", "CNice"], swiftSettings: strict),
+        .target(name: "DTLS", dependencies: ["Primitives", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["Primitives", "CSRTP"], swiftSettings: strict),
+        .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: strict),
+        .target(name: "Colibri", dependencies: ["XMLStream", "Primitives"], swiftSettings: strict),
+        // usrsctp keeps process-global state, so this module owns the one thread that may call it.
+        .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strict),
+        .target(
+            name: "Bridge",
+            dependencies: ["Primitives", "RTP", "ICE", "DTLS", "SRTP", "Colibri"],
+            swiftSettings: strict
+        ),
+
+        // Shells and the executable.
+        .target(
+            name: "BridgeServer",
+            dependencies: [
+                "Bridge", "Colibri", "SCTP", "CMediaSocket", "XMLStream", "Primitives",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MeetpadBridge",
+            dependencies: [
+                "BridgeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Tests: one target per module.
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Primitives"], swiftSettings: strict),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives"], swiftSettings: strict),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Primitives"], swiftSettings: strict),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Primitives"], swiftSettings: strict),
+        .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),
+        .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], swiftSettings: strict),
+        .testTarget(name: "ColibriTests", dependencies: ["Colibri", "XMLStream"], swiftSettings: strict),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BridgeServerTests",
+            dependencies: [
+                "BridgeServer", "Bridge", "Primitives",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)
+
+// `MEETPAD_CORE_ONLY=1 swift test` builds and tests the protocol layers and the engine alone,
+// without NIO and Hummingbird: a quick loop while working below the shells.
+if Context.environment["MEETPAD_CORE_ONLY"] == "1" {
+    let shells: Set<String> = ["BridgeServer", "MeetpadBridge", "BridgeServerTests", "SCTP", "SCTPTests"]
+    package.targets.removeAll { shells.contains($0.name) }
+    package.products.removeAll { $0.name == "meetpad-bridge" }
+    package.dependencies = []
+}

@@ -1,0 +1,4 @@
+@main
+struct MeetpadBridgeCommand {
+    static func main() { print("meetpad-bridge: not yet") }
+}
