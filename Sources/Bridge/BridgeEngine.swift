@@ -1,4 +1,7 @@
+import DTLS
+import ICE
 public import Primitives
+import SRTP
 public import XMLStream
 
 /// The sans-IO bridge: every conference, endpoint and forwarding decision of one media thread.
@@ -6,138 +9,113 @@ public import XMLStream
 /// The media shell owns exactly one engine and calls it from one thread only: datagrams and
 /// timeouts in, datagrams (into a `TransmitQueue`) and events out. Colibri2 requests and
 /// bridge-channel traffic reach it through the same thread, so nothing inside takes a lock.
-///
-/// STUB: the API the shells are written against; the implementation lands with the media core.
+/// After every input the shell drains `pollEvent()` before the next one.
 public final class BridgeEngine {
-    /// Creates an engine with its DTLS certificate and candidate addresses.
-    public init(configuration: BridgeConfiguration) throws {}
+    let configuration: BridgeConfiguration
+    let certificate: DTLSCertificate
+    /// The candidates every endpoint's transport advertises.
+    let localCandidates: [LocalCandidate]
+
+    var conferences: [String: Conference] = [:]
+    /// Local ufrag → endpoint: routes Binding Requests from addresses not yet known.
+    var endpointsByUfrag: [String: Endpoint] = [:]
+    /// Remote address → endpoint, for every address an endpoint is known by.
+    var endpointsByAddress: [PeerAddress: Endpoint] = [:]
+    /// SCTP association → endpoint.
+    var endpointsBySCTPTag: [UInt32: Endpoint] = [:]
+    var nextSCTPTag: UInt32 = 1
+
+    var events: [BridgeEvent] = []
+    var eventsHead = 0
+    var drops = DropCounters()
+    var counters = BridgeStatistics()
+    var random = SystemRandomNumberGenerator()
+    /// The latest `now` any input carried; OpenSSL's retransmit timer is relative to it.
+    var lastNow = Instant.zero
+    /// Where decrypted DTLS application data (SCTP packets) lands before it is handed upward.
+    var applicationDataScratch = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Endpoints expire after this long without a valid packet (JVB's entity-expiration timeout).
+    static let idleExpiryMilliseconds: Int64 = 60_000
+
+    /// Creates an engine with a fresh DTLS certificate and the configured candidate addresses.
+    public init(configuration: BridgeConfiguration) throws {
+        self.configuration = configuration
+        certificate = try DTLSCertificate.generate()
+        localCandidates = LocalCandidate.gather(configuration)
+        events.reserveCapacity(64)
+    }
 
     /// The local DTLS certificate's sha-256 fingerprint, as signalled in every transport.
-    public var localFingerprint: String { "" }
-
-    /// Feeds one datagram received on the media port. The buffer may be modified in place
-    /// (SRTP is removed where it lies); replies and forwarded packets go into `transmit`.
-    public func handleDatagram(
-        _ datagram: UnsafeMutableRawBufferPointer,
-        from source: PeerAddress,
-        now: Instant,
-        transmit: TransmitQueue
-    ) {}
-
-    /// Runs every timer that is due at `now` (ICE checks and consent, DTLS retransmits, RTCP reports).
-    public func handleTimeout(now: Instant, transmit: TransmitQueue) {}
-
-    /// The soonest instant at which `handleTimeout` has work, or nil if none is pending.
-    public func nextDeadline() -> Instant? { nil }
-
-    /// Applies one `<conference-modify xmlns="jitsi:colibri2">` and answers with the
-    /// `<conference-modified>` element or an `<error>` element (docs/colibri2.md §2).
-    public func handleConferenceModify(_ request: XMLElement, now: Instant) -> ColibriOutcome {
-        .failure(error: XMLElement("error"), httpStatus: 500)
-    }
-
-    /// Feeds one bridge-channel message (UTF-8 JSON, PPID 51) received on an endpoint's data channel.
-    public func handleBridgeChannelMessage(_ json: [UInt8], association: SCTPAssociationTag, now: Instant) {}
-
-    /// Encrypts one SCTP packet the SCTP stack produced for `association` into its DTLS
-    /// association and queues it for sending.
-    public func sendSCTPPacket(_ packet: [UInt8], association: SCTPAssociationTag, now: Instant, transmit: TransmitQueue) {}
+    public var localFingerprint: String { certificate.fingerprint.value }
 
     /// The next event for the shells, or nil when none is pending. Drain after every input.
-    public func pollEvent() -> BridgeEvent? { nil }
+    public func pollEvent() -> BridgeEvent? {
+        guard eventsHead < events.count else {
+            if !events.isEmpty { events.removeAll(keepingCapacity: true); eventsHead = 0 }
+            return nil
+        }
+        defer { eventsHead += 1 }
+        return events[eventsHead]
+    }
+
+    func emit(_ event: BridgeEvent) { events.append(event) }
+
+    func log(_ level: BridgeLogLevel, _ message: String) { events.append(.log(level, message)) }
+
+    func drop(_ reason: DropReason) { drops.count(reason) }
 
     /// Counters and gauges for /metrics, /colibri/stats and presence.
-    public func statistics() -> BridgeStatistics { BridgeStatistics() }
-}
-
-/// The answer to a Colibri2 request: the element to send back, plus the HTTP status a REST
-/// transport should use (XMPP sends an IQ result or error instead).
-public enum ColibriOutcome: Sendable {
-    /// `<conference-modified xmlns="jitsi:colibri2">…</conference-modified>`
-    case success(XMLElement)
-    /// The stanza `<error>` element of docs/colibri2.md §2.5, and its HTTP status.
-    case failure(error: XMLElement, httpStatus: Int)
-}
-
-/// Identifies one endpoint's SCTP association between the engine and the SCTP thread.
-public struct SCTPAssociationTag: Hashable, Sendable {
-    /// A process-unique number, also usable as usrsctp's `sconn_addr`.
-    public var rawValue: UInt32
-    /// Wraps a raw value.
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-}
-
-/// What the engine asks of the shells.
-public enum BridgeEvent: Sendable {
-    /// DTLS is up for an endpoint that asked for SCTP: create its server association.
-    case sctpAssociationOpened(SCTPAssociationTag)
-    /// An SCTP packet arrived inside DTLS for this association: feed it to the SCTP stack.
-    case sctpPacketReceived(SCTPAssociationTag, [UInt8])
-    /// The endpoint is gone: tear its association down.
-    case sctpAssociationClosed(SCTPAssociationTag)
-    /// Send this UTF-8 JSON text (PPID 51) on the association's data channel.
-    case sendBridgeChannelMessage(SCTPAssociationTag, String)
-    /// Something worth one log line (per event, never per packet).
-    case log(BridgeLogLevel, String)
-}
-
-/// Log levels the engine uses.
-public enum BridgeLogLevel: Sendable { case debug, info, warning, error }
-
-/// Settings the engine needs from the configuration.
-public struct BridgeConfiguration: Sendable {
-    /// Host candidates: the addresses the media socket is bound to, with its port.
-    public var hostAddresses: [PeerAddress]
-    /// Static NAT mappings (`JVB_ADVERTISE_IPS`): public address and port advertised as srflx.
-    public var advertisedAddresses: [PeerAddress]
-    /// Whether endpoints may ask for an SCTP data channel.
-    public var sctpEnabled: Bool
-    /// Whether private host candidates are advertised too (JVB's advertise-private-candidates).
-    public var advertisePrivateCandidates: Bool
-
-    /// Creates a configuration.
-    public init(
-        hostAddresses: [PeerAddress],
-        advertisedAddresses: [PeerAddress] = [],
-        sctpEnabled: Bool = true,
-        advertisePrivateCandidates: Bool = true
-    ) {
-        self.hostAddresses = hostAddresses
-        self.advertisedAddresses = advertisedAddresses
-        self.sctpEnabled = sctpEnabled
-        self.advertisePrivateCandidates = advertisePrivateCandidates
+    public func statistics() -> BridgeStatistics {
+        var snapshot = counters
+        snapshot.conferences = conferences.count
+        snapshot.endpoints = conferences.values.reduce(0) { $0 + $1.endpoints.count }
+        snapshot.drops = drops.byLabel
+        return snapshot
     }
-}
 
-/// A snapshot of the engine's counters and gauges.
-public struct BridgeStatistics: Sendable {
-    /// Live conferences.
-    public var conferences = 0
-    /// Live endpoints.
-    public var endpoints = 0
-    /// Conferences created since start.
-    public var conferencesCreated: UInt64 = 0
-    /// Conferences expired since start.
-    public var conferencesCompleted: UInt64 = 0
-    /// Datagrams received on the media port.
-    public var packetsReceived: UInt64 = 0
-    /// Bytes received on the media port.
-    public var bytesReceived: UInt64 = 0
-    /// Datagrams queued for sending.
-    public var packetsSent: UInt64 = 0
-    /// Bytes queued for sending.
-    public var bytesSent: UInt64 = 0
-    /// Endpoints whose ICE failed or lost consent.
-    public var endpointsICEFailed: UInt64 = 0
-    /// Endpoints whose DTLS handshake or fingerprint check failed.
-    public var endpointsDTLSFailed: UInt64 = 0
-    /// Bridge-channel messages received and sent.
-    public var dataChannelMessagesReceived: UInt64 = 0
-    /// Bridge-channel messages sent.
-    public var dataChannelMessagesSent: UInt64 = 0
-    /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).
-    public var drops: [String: UInt64] = [:]
+    /// The soonest instant at which `handleTimeout` has work, or nil if none is pending.
+    public func nextDeadline() -> Instant? {
+        var deadline: Instant?
+        for conference in conferences.values {
+            for endpoint in conference.endpoints {
+                deadline = deadline.earliest(endpoint.ice.nextDeadline())
+                if let dtls = endpoint.dtls, dtls.state == .handshaking || dtls.state == .new {
+                    deadline = deadline.earliest(dtls.nextTimeout(now: lastNow))
+                }
+                deadline = deadline.earliest(endpoint.nextReportAt)
+                deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
+            }
+        }
+        return deadline
+    }
 
-    /// An empty snapshot.
-    public init() {}
+    /// Runs every timer that is due at `now` (ICE checks and consent, DTLS retransmits, RTCP reports, expiry).
+    public func handleTimeout(now: Instant, transmit: TransmitQueue) {
+        var idle: [Endpoint] = []
+        for conference in conferences.values {
+            for endpoint in conference.endpoints {
+                endpoint.ice.handleTimeout(now: now, transmit: transmit)
+                drainICEEvents(endpoint, now: now, transmit: transmit)
+                if let dtls = endpoint.dtls {
+                    dtls.handleTimeout(now: now)
+                    flushDTLS(endpoint, transmit: transmit)
+                }
+                if endpoint.nextReportAt <= now {
+                    sendReceiverReports(endpoint, conference: conference, now: now, transmit: transmit)
+                    endpoint.nextReportAt = now.adding(milliseconds: Int64.random(in: 500...1500, using: &random))
+                }
+                if now.milliseconds(since: endpoint.lastActivity) >= Self.idleExpiryMilliseconds {
+                    idle.append(endpoint)
+                }
+            }
+        }
+        for endpoint in idle {
+            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID) expired after inactivity")
+            expire(endpoint)
+            if let conference = conferences[endpoint.meetingID], conference.endpoints.isEmpty {
+                expire(conference)
+            }
+        }
+    }
 }

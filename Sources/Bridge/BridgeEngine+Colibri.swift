@@ -1,0 +1,196 @@
+import Colibri
+import DTLS
+import ICE
+public import Primitives
+public import XMLStream
+
+extension BridgeEngine {
+    /// Applies one `<conference-modify xmlns="jitsi:colibri2">` and answers with the
+    /// `<conference-modified>` element or an `<error>` element (docs/colibri2.md §2).
+    public func handleConferenceModify(_ request: XMLElement, now: Instant, transmit: TransmitQueue) -> ColibriOutcome {
+        lastNow = now
+        do {
+            let modify = try ConferenceModify(element: request)
+            let response = try apply(modify, now: now, transmit: transmit)
+            return .success(response.element())
+        } catch {
+            if error.condition == .badRequest { drop(.malformedColibriRequest) }
+            return .failure(error: error.element(), httpStatus: error.httpStatus)
+        }
+    }
+
+    /// The stateful rules of docs/colibri2.md §2.3 (the stateless ones live in `ConferenceModify`).
+    private func apply(_ modify: ConferenceModify, now: Instant, transmit: TransmitQueue) throws(Colibri2Error) -> ConferenceModified {
+        if !modify.relays.isEmpty {
+            throw Colibri2Error(condition: .featureNotImplemented, reason: .featureNotImplemented, text: "Relays are not supported")
+        }
+        let conference: Conference
+        if modify.create {
+            guard conferences[modify.meetingID] == nil else {
+                throw Colibri2Error(condition: .conflict, reason: .conferenceAlreadyExists,
+                                    text: "Conference already exists for ID: \(modify.meetingID)")
+            }
+            conference = Conference(
+                meetingID: modify.meetingID, name: modify.name,
+                audioFeedbackSSRC: randomSSRC(), videoFeedbackSSRC: randomSSRC(), now: now)
+            conferences[modify.meetingID] = conference
+            counters.conferencesCreated &+= 1
+            log(.info, "conference \(modify.meetingID) created\(modify.name.map { " for \($0)" } ?? "")")
+        } else {
+            guard let existing = conferences[modify.meetingID] else {
+                throw Colibri2Error(condition: .itemNotFound, reason: .conferenceNotFound,
+                                    text: "Conference not found for ID: \(modify.meetingID)")
+            }
+            conference = existing
+        }
+        if modify.expire {
+            expire(conference)
+            return ConferenceModified(endpoints: [], sources: nil)
+        }
+
+        let skipUnknown = modify.isExpireOrForceMuteOnly
+        var answered: [EndpointModified] = []
+        var anyCreate = modify.create
+        for request in modify.endpoints {
+            if request.create { anyCreate = true }
+            if let reply = try apply(request, in: conference, skipUnknown: skipUnknown, now: now, transmit: transmit) {
+                answered.append(reply)
+            }
+        }
+        conference.rebuildSSRCOwners()
+        if !modify.create && conference.endpoints.isEmpty {
+            // JVB expires a conference itself once a request leaves it empty (docs/colibri2.md §2.3).
+            log(.info, "conference \(conference.meetingID): all endpoints removed, expiring")
+            expire(conference)
+        }
+        return ConferenceModified(endpoints: answered, sources: anyCreate ? feedbackSources(conference) : nil)
+    }
+
+    private func apply(
+        _ request: EndpointModify, in conference: Conference, skipUnknown: Bool, now: Instant, transmit: TransmitQueue
+    )
+        throws(Colibri2Error) -> EndpointModified?
+    {
+        let endpoint: Endpoint
+        if request.create {
+            guard conference.endpoint(request.id) == nil else {
+                throw Colibri2Error(condition: .conflict, reason: nil, text: "Endpoint \(request.id) already exists")
+            }
+            if request.transport?.sctp != nil && !configuration.sctpEnabled {
+                throw Colibri2Error(condition: .featureNotImplemented, reason: .featureNotImplemented, text: "SCTP is disabled")
+            }
+            endpoint = createEndpoint(request, in: conference, now: now)
+        } else if let existing = conference.endpoint(request.id) {
+            endpoint = existing
+        } else if skipUnknown {
+            // Expire-only and force-mute-only requests for endpoints that are already gone must
+            // succeed: an error would make jicofo move the whole conference (docs/colibri2.md §2.5).
+            return EndpointModified(id: request.id, expire: request.expire, transport: nil, sctp: nil)
+        } else {
+            throw Colibri2Error(condition: .itemNotFound, reason: .unknownEndpoint,
+                                text: "Unknown endpoint \(request.id)", endpointID: request.id)
+        }
+
+        if request.expire {
+            expire(endpoint)
+            return EndpointModified(id: request.id, expire: true, transport: nil, sctp: nil)
+        }
+        if let statsID = request.statsID { endpoint.statsID = statsID }
+        if request.mucRole == "visitor" { endpoint.isVisitor = true }
+        for media in request.media { endpoint.media.merge(media) }
+        if let transport = request.transport?.ice { applyRemoteTransport(transport, to: endpoint, now: now, transmit: transmit) }
+        if let sources = request.sources { endpoint.sources.replace(with: sources) }
+        if let forceMute = request.forceMute {
+            endpoint.audioForceMuted = forceMute.audio
+            endpoint.videoForceMuted = forceMute.video
+        }
+        guard request.create else { return EndpointModified(id: request.id, expire: false, transport: nil, sctp: nil) }
+        return EndpointModified(
+            id: request.id, expire: false, transport: localTransport(for: endpoint),
+            sctp: endpoint.sctpTag == nil ? nil : SCTPDescription(port: 5000, role: "server"))
+    }
+
+    private func createEndpoint(_ request: EndpointModify, in conference: Conference, now: Instant) -> Endpoint {
+        var credentials = ICECredentials.random()
+        while endpointsByUfrag[credentials.ufrag] != nil { credentials = ICECredentials.random() }
+        var sctpTag: SCTPAssociationTag?
+        if request.transport?.sctp != nil {
+            sctpTag = SCTPAssociationTag(rawValue: nextSCTPTag)
+            nextSCTPTag &+= 1
+        }
+        let agent = ICEAgent(local: credentials, tieBreaker: UInt64.random(in: .min ... .max, using: &random))
+        let endpoint = Endpoint(id: request.id, meetingID: conference.meetingID, ice: agent, sctpTag: sctpTag, now: now)
+        conference.add(endpoint)
+        endpointsByUfrag[credentials.ufrag] = endpoint
+        if let sctpTag { endpointsBySCTPTag[sctpTag.rawValue] = endpoint }
+        log(.info, "endpoint \(request.id) created in \(conference.meetingID)")
+        return endpoint
+    }
+
+    /// Remote ufrag/password start ICE, the fingerprint configures DTLS, candidates are merged.
+    private func applyRemoteTransport(
+        _ transport: ICEUDPTransportDescription, to endpoint: Endpoint, now: Instant, transmit: TransmitQueue
+    ) {
+        if let ufrag = transport.ufrag, let password = transport.password {
+            endpoint.ice.setRemoteCredentials(ICECredentials(ufrag: ufrag, password: password), now: now)
+        }
+        for candidate in transport.candidates {
+            guard candidate.protocol.lowercased() == "udp", candidate.component == 1,
+                let address = PeerAddress(host: candidate.ip, port: candidate.port)
+            else { continue }
+            let type = ICECandidateType(rawValue: candidate.type) ?? .host
+            endpoint.ice.addRemoteCandidate(
+                ICECandidate(foundation: candidate.foundation, component: 1, priority: candidate.priority,
+                             address: address, type: type, relatedAddress: nil),
+                now: now)
+            register(address, for: endpoint)
+        }
+        if let fingerprint = transport.fingerprints.first,
+            let parsed = DTLSFingerprint(hashFunction: fingerprint.hash, value: fingerprint.value)
+        {
+            configureDTLS(endpoint, fingerprint: parsed, setup: fingerprint.setup, now: now, transmit: transmit)
+        }
+    }
+
+    /// The transport an endpoint create is answered with (docs/colibri2.md §2.4 item 2).
+    private func localTransport(for endpoint: Endpoint) -> ICEUDPTransportDescription {
+        ICEUDPTransportDescription(
+            ufrag: endpoint.ice.localCredentials.ufrag,
+            password: endpoint.ice.localCredentials.password,
+            candidates: localCandidates.map(\.description),
+            fingerprints: [FingerprintDescription(hash: "sha-256", setup: "actpass", value: localFingerprint)],
+            rtcpMux: true)
+    }
+
+    /// The bridge's own sources, which jicofo signals to every client (docs/colibri2.md §2.4 item 3).
+    private func feedbackSources(_ conference: Conference) -> [MediaSourceDescription] {
+        [
+            MediaSourceDescription(type: .audio, id: "jvb-a0", sources: [SourceDescription(ssrc: conference.audioFeedbackSSRC, name: "jvb-a0")]),
+            MediaSourceDescription(type: .video, id: "jvb-v0", sources: [SourceDescription(ssrc: conference.videoFeedbackSSRC, name: "jvb-v0")]),
+        ]
+    }
+
+    private func randomSSRC() -> UInt32 { UInt32.random(in: 1 ... .max, using: &random) }
+
+    /// Removes an endpoint from every table and closes its bridge channel.
+    func expire(_ endpoint: Endpoint) {
+        conferences[endpoint.meetingID]?.remove(endpoint)
+        endpointsByUfrag[endpoint.ice.localCredentials.ufrag] = nil
+        for address in endpoint.knownAddresses where endpointsByAddress[address] === endpoint {
+            endpointsByAddress[address] = nil
+        }
+        if let tag = endpoint.sctpTag {
+            endpointsBySCTPTag[tag.rawValue] = nil
+            if endpoint.sctpOpened { emit(.sctpAssociationClosed(tag)) }
+        }
+        log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID) expired")
+    }
+
+    /// Expires every endpoint, then the conference.
+    func expire(_ conference: Conference) {
+        for endpoint in conference.endpoints { expire(endpoint) }
+        conferences[conference.meetingID] = nil
+        counters.conferencesCompleted &+= 1
+        log(.info, "conference \(conference.meetingID) expired")
+    }
+}

@@ -1,0 +1,112 @@
+import DTLS
+import Primitives
+import SRTP
+
+extension BridgeEngine {
+    /// Creates the endpoint's DTLS association once the focus signalled the peer's fingerprint.
+    /// `active` peers make the bridge the server, `passive` ones the client (docs/colibri2.md §5.7).
+    func configureDTLS(_ endpoint: Endpoint, fingerprint: DTLSFingerprint, setup: String?, now: Instant, transmit: TransmitQueue) {
+        if let dtls = endpoint.dtls {
+            dtls.setRemoteFingerprint(fingerprint)
+            afterDTLSInput(endpoint, now: now, transmit: transmit)
+            return
+        }
+        let role: DTLSRole = setup == "passive" ? .client : .server
+        do {
+            endpoint.dtls = try DTLSEndpoint(certificate: certificate, role: role, remoteFingerprint: fingerprint)
+        } catch {
+            counters.endpointsDTLSFailed &+= 1
+            log(.error, "endpoint \(endpoint.id): cannot create DTLS association: \(error)")
+            return
+        }
+        startDTLSIfReady(endpoint, now: now, transmit: transmit)
+    }
+
+    /// The DTLS client speaks first, once ICE has selected a pair.
+    func startDTLSIfReady(_ endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let dtls = endpoint.dtls, endpoint.address != nil, dtls.role == .client, dtls.state == .new else { return }
+        dtls.startHandshake(now: now)
+        flushDTLS(endpoint, transmit: transmit)
+    }
+
+    func handleDTLS(_ bytes: UnsafeRawBufferPointer, endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let dtls = endpoint.dtls else { return drop(.dtlsError) }
+        do {
+            try dtls.handleDatagram(bytes, now: now)
+        } catch {
+            drop(.dtlsError)
+        }
+        endpoint.lastActivity = now
+        afterDTLSInput(endpoint, now: now, transmit: transmit)
+    }
+
+    /// Sends what DTLS produced, installs SRTP keys once verified, and hands SCTP packets upward.
+    func afterDTLSInput(_ endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let dtls = endpoint.dtls else { return }
+        flushDTLS(endpoint, transmit: transmit)
+        if case .failed(let error) = dtls.state, endpoint.inboundSRTP == nil, !endpoint.dtlsFailureCounted {
+            // Counted once: a failed association never recovers, and the endpoint gets no media.
+            endpoint.dtlsFailureCounted = true
+            counters.endpointsDTLSFailed &+= 1
+            log(.warning, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS failed: \(error)")
+            return
+        }
+        if endpoint.inboundSRTP == nil, let keys = dtls.srtpKeys {
+            installSRTP(endpoint, keys: keys)
+        }
+        if dtls.state == .connected, let tag = endpoint.sctpTag, !endpoint.sctpOpened {
+            endpoint.sctpOpened = true
+            emit(.sctpAssociationOpened(tag))
+        }
+        guard let tag = endpoint.sctpTag else { return }
+        while true {
+            let length = applicationDataScratch.withUnsafeMutableBytes { dtls.readApplicationData(into: $0) }
+            guard length > 0 else { break }
+            emit(.sctpPacketReceived(tag, Array(applicationDataScratch[0..<length])))
+        }
+    }
+
+    private func installSRTP(_ endpoint: Endpoint, keys: DTLSSRTPKeys) {
+        guard let profile = SRTPProfile(dtlsProtectionProfileID: keys.protectionProfileID) else {
+            counters.endpointsDTLSFailed &+= 1
+            log(.error, "endpoint \(endpoint.id): unsupported SRTP profile \(keys.protectionProfileID)")
+            return
+        }
+        do {
+            endpoint.inboundSRTP = try SRTPSession(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
+            endpoint.outboundSRTP = try SRTPSession(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
+            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile)")
+        } catch {
+            counters.endpointsDTLSFailed &+= 1
+            log(.error, "endpoint \(endpoint.id): cannot create SRTP sessions: \(error)")
+        }
+    }
+
+    /// Queues every datagram DTLS has produced toward the endpoint's selected address.
+    func flushDTLS(_ endpoint: Endpoint, transmit: TransmitQueue) {
+        guard let dtls = endpoint.dtls, let address = endpoint.address else { return }
+        while true {
+            var produced = false
+            transmit.append(to: address) { slot in
+                let length = dtls.pollDatagram(into: slot)
+                produced = length > 0
+                return length
+            }
+            guard produced else { break }
+            counters.packetsSent &+= 1
+        }
+    }
+
+    /// Encrypts one SCTP packet the SCTP stack produced for `association` into its DTLS
+    /// association and queues it for sending.
+    public func sendSCTPPacket(_ packet: [UInt8], association: SCTPAssociationTag, now: Instant, transmit: TransmitQueue) {
+        lastNow = now
+        guard let endpoint = endpointsBySCTPTag[association.rawValue], let dtls = endpoint.dtls else { return }
+        do {
+            try packet.withUnsafeBytes { try dtls.sendApplicationData($0) }
+        } catch {
+            return drop(.dtlsError)
+        }
+        flushDTLS(endpoint, transmit: transmit)
+    }
+}

@@ -1,0 +1,32 @@
+/// A snapshot of the engine's counters and gauges.
+public struct BridgeStatistics: Sendable {
+    /// Live conferences.
+    public var conferences = 0
+    /// Live endpoints.
+    public var endpoints = 0
+    /// Conferences created since start.
+    public var conferencesCreated: UInt64 = 0
+    /// Conferences expired since start.
+    public var conferencesCompleted: UInt64 = 0
+    /// Datagrams received on the media port.
+    public var packetsReceived: UInt64 = 0
+    /// Bytes received on the media port.
+    public var bytesReceived: UInt64 = 0
+    /// Datagrams queued for sending.
+    public var packetsSent: UInt64 = 0
+    /// Bytes queued for sending.
+    public var bytesSent: UInt64 = 0
+    /// Endpoints whose ICE failed or lost consent.
+    public var endpointsICEFailed: UInt64 = 0
+    /// Endpoints whose DTLS handshake or fingerprint check failed.
+    public var endpointsDTLSFailed: UInt64 = 0
+    /// Bridge-channel messages received and sent.
+    public var dataChannelMessagesReceived: UInt64 = 0
+    /// Bridge-channel messages sent.
+    public var dataChannelMessagesSent: UInt64 = 0
+    /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).
+    public var drops: [String: UInt64] = [:]
+
+    /// An empty snapshot.
+    public init() {}
+}

@@ -1,0 +1,50 @@
+import Primitives
+
+/// One conference: its endpoints, in join order, and the bridge's own feedback SSRCs.
+final class Conference {
+    /// jicofo's per-conference UUID; the lookup key.
+    let meetingID: String
+    /// The conference MUC JID, when the focus sent one.
+    let name: String?
+    /// Sender SSRC of every RTCP packet the bridge originates about audio (signalled as `jvb-a0`).
+    let audioFeedbackSSRC: UInt32
+    /// Sender SSRC of every RTCP packet the bridge originates about video (signalled as `jvb-v0`).
+    let videoFeedbackSSRC: UInt32
+    /// Endpoints in join order. Forwarding walks this array.
+    private(set) var endpoints: [Endpoint] = []
+    /// Media SSRC → the endpoint that sends it; routes keyframe requests and NACKs.
+    private(set) var ssrcOwners: [UInt32: Endpoint] = [:]
+    /// When the conference was created.
+    let createdAt: Instant
+
+    init(meetingID: String, name: String?, audioFeedbackSSRC: UInt32, videoFeedbackSSRC: UInt32, now: Instant) {
+        self.meetingID = meetingID
+        self.name = name
+        self.audioFeedbackSSRC = audioFeedbackSSRC
+        self.videoFeedbackSSRC = videoFeedbackSSRC
+        createdAt = now
+    }
+
+    func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
+
+    func add(_ endpoint: Endpoint) { endpoints.append(endpoint) }
+
+    func remove(_ endpoint: Endpoint) {
+        endpoints.removeAll { $0 === endpoint }
+        rebuildSSRCOwners()
+    }
+
+    /// Recomputes the SSRC routing table after an endpoint's sources changed.
+    func rebuildSSRCOwners() {
+        var owners: [UInt32: Endpoint] = [:]
+        for endpoint in endpoints {
+            for ssrc in endpoint.sources.kinds.keys { owners[ssrc] = endpoint }
+        }
+        ssrcOwners = owners
+    }
+
+    /// Learns an SSRC seen on the wire before (or without) being signalled.
+    func learnOwner(_ ssrc: UInt32, _ endpoint: Endpoint) {
+        if ssrcOwners[ssrc] == nil { ssrcOwners[ssrc] = endpoint }
+    }
+}

@@ -1,0 +1,75 @@
+/// Why the engine dropped a datagram or message. Every case is a label of the drop counter in
+/// `/metrics`, so an operator can tell hostile traffic from a broken peer from an overloaded bridge.
+public enum DropReason: Int, CaseIterable, Sendable {
+    /// Not STUN, DTLS, RTP or RTCP by its first byte (RFC 7983), or shorter than any of them.
+    case unknownDatagramKind
+    /// A STUN message that failed to parse.
+    case malformedSTUN
+    /// A STUN message with a bad MESSAGE-INTEGRITY or FINGERPRINT, or a role conflict we reject.
+    case stunUnauthorized
+    /// A Binding Request from an unknown address whose USERNAME names no local ufrag.
+    case unknownUfrag
+    /// DTLS/RTP/RTCP from an address no ICE check has verified.
+    case unverifiedSource
+    /// A DTLS record the endpoint's association rejected.
+    case dtlsError
+    /// SRTP/SRTCP before the DTLS handshake produced keys (or after they were refused).
+    case noKeys
+    /// SRTP/SRTCP authentication failed.
+    case srtpAuthenticationFailed
+    /// SRTP/SRTCP replayed packet.
+    case srtpReplay
+    /// Any other SRTP/SRTCP failure.
+    case srtpError
+    /// An RTP header that failed to parse after decryption.
+    case malformedRTP
+    /// An RTCP compound that failed to parse after decryption.
+    case malformedRTCP
+    /// RTP whose payload type the endpoint never signalled.
+    case unknownPayloadType
+    /// Media of a type the focus force-muted.
+    case forceMuted
+    /// A bridge-channel message that is not valid JSON of a known shape, or too large.
+    case malformedBridgeChannelMessage
+    /// A bridge-channel message addressed to an endpoint that does not exist.
+    case unknownBridgeChannelTarget
+    /// A Colibri2 request body that is not well-formed, safe XML.
+    case malformedColibriRequest
+
+    /// The label used in metrics.
+    public var label: String {
+        switch self {
+        case .unknownDatagramKind: "unknown_datagram_kind"
+        case .malformedSTUN: "malformed_stun"
+        case .stunUnauthorized: "stun_unauthorized"
+        case .unknownUfrag: "unknown_ufrag"
+        case .unverifiedSource: "unverified_source"
+        case .dtlsError: "dtls_error"
+        case .noKeys: "no_srtp_keys"
+        case .srtpAuthenticationFailed: "srtp_auth_failed"
+        case .srtpReplay: "srtp_replay"
+        case .srtpError: "srtp_error"
+        case .malformedRTP: "malformed_rtp"
+        case .malformedRTCP: "malformed_rtcp"
+        case .unknownPayloadType: "unknown_payload_type"
+        case .forceMuted: "force_muted"
+        case .malformedBridgeChannelMessage: "malformed_bridge_channel_message"
+        case .unknownBridgeChannelTarget: "unknown_bridge_channel_target"
+        case .malformedColibriRequest: "malformed_colibri_request"
+        }
+    }
+}
+
+/// Per-reason drop counts in a fixed array, so counting a drop never allocates.
+struct DropCounters {
+    private var counts = [UInt64](repeating: 0, count: DropReason.allCases.count)
+
+    mutating func count(_ reason: DropReason) { counts[reason.rawValue] &+= 1 }
+
+    subscript(reason: DropReason) -> UInt64 { counts[reason.rawValue] }
+
+    /// Label → count for every reason, zeros included, so dashboards see every series from the start.
+    var byLabel: [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: DropReason.allCases.map { ($0.label, counts[$0.rawValue]) })
+    }
+}

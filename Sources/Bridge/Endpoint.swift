@@ -1,0 +1,77 @@
+import DTLS
+import ICE
+import Primitives
+import RTP
+import SRTP
+
+/// One participant's transport and media state inside the engine.
+///
+/// Owned by the engine's single thread; the forwarding path touches it without locks. An
+/// endpoint moves through ICE (controlling, on the shared port) → DTLS (server for `active`
+/// peers) → SRTP keys, and only then sends or receives media.
+final class Endpoint {
+    /// jicofo's endpoint id (the participant's MUC resource).
+    let id: String
+    /// The conference's meeting id.
+    let meetingID: String
+    /// Display/stats alias, when the focus sent one.
+    var statsID: String?
+    /// The ICE agent; its local ufrag is unique across the engine.
+    let ice: ICEAgent
+    /// The DTLS association, created once the focus signals the peer's fingerprint and role.
+    var dtls: DTLSEndpoint?
+    /// Decrypts what the endpoint sends.
+    var inboundSRTP: SRTPSession?
+    /// Encrypts what the bridge sends to the endpoint.
+    var outboundSRTP: SRTPSession?
+    /// The remote address of the nominated ICE pair; media goes only there.
+    var address: PeerAddress?
+    /// Every remote address the endpoint is known by (signalled and learned), for unregistering.
+    var knownAddresses: Set<PeerAddress> = []
+    /// The SCTP association for the bridge channel, when the focus asked for `<sctp/>`.
+    let sctpTag: SCTPAssociationTag?
+    /// Whether the SCTP thread was told to open the association.
+    var sctpOpened = false
+    /// Negotiated payload types and header extensions.
+    var media = EndpointMedia()
+    /// Signalled sources.
+    var sources = EndpointSources()
+    /// Force-mute flags set by the focus.
+    var audioForceMuted = false
+    var videoForceMuted = false
+    /// Whether the endpoint is a visitor (receive-only).
+    var isVisitor = false
+    /// Last time a valid packet arrived from the endpoint; drives idle expiry.
+    var lastActivity: Instant
+    /// When the next receiver report to this endpoint is due.
+    var nextReportAt: Instant
+    /// Receive statistics per SSRC the endpoint sends, for receiver reports.
+    var receiveStatistics: [UInt32: ReceiveStatistics] = [:]
+    /// Recently received video packets per SSRC, answering other endpoints' NACKs.
+    var packetCaches: [UInt32: RTPPacketCache] = [:]
+    /// Sequence numbers of the RTX streams the bridge originates toward this endpoint.
+    var rtxSequenceNumbers: [UInt32: UInt16] = [:]
+    /// Last keyframe request sent to this endpoint per media SSRC (throttling).
+    var lastKeyframeRequest: [UInt32: Instant] = [:]
+    /// FIR command sequence number toward this endpoint.
+    var firSequenceNumber: UInt8 = 0
+    /// Whether the ICE failure or consent loss of this endpoint was already counted.
+    var iceFailureCounted = false
+    /// Whether the DTLS failure of this endpoint was already counted.
+    var dtlsFailureCounted = false
+
+    init(id: String, meetingID: String, ice: ICEAgent, sctpTag: SCTPAssociationTag?, now: Instant) {
+        self.id = id
+        self.meetingID = meetingID
+        self.ice = ice
+        self.sctpTag = sctpTag
+        lastActivity = now
+        nextReportAt = now.adding(milliseconds: 1000)
+    }
+
+    /// Whether media can flow to this endpoint now.
+    var isConnected: Bool { address != nil && outboundSRTP != nil }
+
+    /// Whether media of `kind` from this endpoint is currently force-muted.
+    func isForceMuted(_ kind: MediaKind) -> Bool { kind == .audio ? audioForceMuted : videoForceMuted }
+}

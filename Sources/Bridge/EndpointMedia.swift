@@ -1,0 +1,62 @@
+import Colibri
+import RTP
+
+/// What one endpoint negotiated, as the focus signalled it in `<media>`: which payload types mean
+/// audio, video or RTX, and which header-extension ids carry what. jicofo only ever adds payload
+/// types and extensions (docs/colibri2.md §2.3), so updates merge.
+struct EndpointMedia {
+    /// What a payload type carries.
+    struct PayloadInfo {
+        var kind: MediaKind
+        /// For an RTX payload type, the payload type it repairs (`apt`).
+        var associatedPayloadType: UInt8?
+    }
+
+    /// Payload type → what it carries; a flat table so the lookup per packet is an index.
+    private(set) var payloads = [PayloadInfo?](repeating: nil, count: 128)
+    /// Original payload type → this endpoint's RTX payload type for it.
+    private(set) var rtxPayloadType = [UInt8?](repeating: nil, count: 128)
+    /// Header-extension ids the bridge forwards unchanged (hop-by-hop rules, docs/colibri2.md §5.2).
+    private(set) var forwardedExtensionIDs = RTPExtensionIDSet()
+    /// Whether any audio payload type was signalled.
+    private(set) var acceptsAudio = false
+    /// Whether any video payload type was signalled.
+    private(set) var acceptsVideo = false
+
+    /// Extensions that survive the hop: the level drives the receiver's speaker UI, orientation
+    /// its rendering and the dependency descriptor AV1 decoding; everything else is per-hop.
+    private static let forwardedURIs: Set<String> = [
+        "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+        "urn:3gpp:video-orientation",
+        "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension",
+    ]
+
+    /// Merges one `<media>` description.
+    mutating func merge(_ description: MediaDescription) {
+        let kind: MediaKind = description.type == .audio ? .audio : .video
+        for payloadType in description.payloadTypes where payloadType.id < 128 {
+            var info = PayloadInfo(kind: kind, associatedPayloadType: nil)
+            if payloadType.name.lowercased() == "rtx",
+                let apt = payloadType.parameters.first(where: { $0.name == "apt" }).flatMap({ UInt8($0.value) }),
+                apt < 128
+            {
+                info.associatedPayloadType = apt
+                rtxPayloadType[Int(apt)] = payloadType.id
+            }
+            payloads[Int(payloadType.id)] = info
+            if kind == .audio { acceptsAudio = true } else { acceptsVideo = true }
+        }
+        for ext in description.headerExtensions where Self.forwardedURIs.contains(ext.uri) {
+            forwardedExtensionIDs.insert(ext.id)
+        }
+    }
+
+    /// What payload type `pt` carries, if it was signalled.
+    @inline(__always) func payload(_ pt: UInt8) -> PayloadInfo? { pt < 128 ? payloads[Int(pt)] : nil }
+
+    /// Whether this endpoint receives media of `kind`.
+    @inline(__always) func accepts(_ kind: MediaKind) -> Bool { kind == .audio ? acceptsAudio : acceptsVideo }
+}
+
+/// Audio or video, as the forwarding path needs it.
+enum MediaKind: Sendable { case audio, video }

@@ -1,0 +1,158 @@
+import Bridge
+import ICE
+import Primitives
+import XMLStream
+
+/// An engine and simulated peers on a simulated clock and a lossless in-memory network.
+/// Time advances to the earliest deadline of any party, so the tests run in milliseconds and
+/// never depend on the machine's speed.
+final class BridgeSimulation {
+    static let bridgeAddress = PeerAddress(host: "127.0.0.1", port: 10000)!
+    let engine: BridgeEngine
+    let transmit = TransmitQueue(capacity: 4096)
+    var now = Instant(nanoseconds: 1_000_000_000)
+    var peers: [SimulatedPeer] = []
+    var events: [BridgeEvent] = []
+    let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    private var conferenceCreated = false
+
+    init() throws {
+        engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress]))
+    }
+
+    /// Sends one Colibri2 request (XML text) and returns the reply element, or the error element.
+    @discardableResult
+    func colibri(_ xml: String) throws -> (ok: Bool, element: XMLElement) {
+        let element = try XMLDocument.parse(Array(xml.utf8))
+        let outcome = engine.handleConferenceModify(element, now: now, transmit: transmit)
+        drainEngine()
+        switch outcome {
+        case .success(let reply): return (true, reply)
+        case .failure(let error, _): return (false, error)
+        }
+    }
+
+    /// Allocates an endpoint for `peer` as jicofo does, answers with the peer's transport
+    /// (optionally with a wrong fingerprint) and its sources, and starts the peer's ICE.
+    func join(_ peer: SimulatedPeer, fingerprintOverride: String? = nil) throws {
+        let create = conferenceCreated ? "" : #" name="room@conference.example.com" create="true""#
+        conferenceCreated = true
+        let (ok, reply) = try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)"\(create)>
+              <endpoint id="\(peer.name)" create="true" stats-id="\(peer.name)-stats">
+                \(Self.mediaXML)
+                <transport ice-controlling="true"><sctp/></transport>
+                <sources/>
+                <capability name="source-names"/>
+              </endpoint>
+            </conference-modify>
+            """)
+        precondition(ok, "allocation failed: \(reply.xmlString())")
+        let ice = reply.child("endpoint")!.child("transport")!.child("transport")!
+        let bridgeCredentials = ICECredentials(ufrag: ice.attribute("ufrag")!, password: ice.attribute("pwd")!)
+        let fingerprint = ice.child("fingerprint")!.text
+        let candidate = ice.child("candidate")!
+        let candidateAddress = PeerAddress(host: candidate.attribute("ip")!, port: UInt16(candidate.attribute("port")!)!)!
+        try peer.connect(bridgeCredentials: bridgeCredentials, bridgeCandidate: candidateAddress, bridgeFingerprint: fingerprint, now: now)
+        peers.append(peer)
+        let peerFingerprint = fingerprintOverride ?? peer.certificate.fingerprint.value
+        try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
+              <endpoint id="\(peer.name)" stats-id="\(peer.name)-stats">
+                <transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
+                  <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(peerFingerprint)</fingerprint>
+                </transport></transport>
+                <sources>
+                  <media-source type="audio" id="\(peer.name)-a0"><source xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" ssrc="\(peer.audioSSRC)" name="\(peer.name)-a0"/></media-source>
+                  <media-source type="video" id="\(peer.name)-v0">
+                    <source xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" ssrc="\(peer.videoSSRC)" name="\(peer.name)-v0"/>
+                    <source xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" ssrc="\(peer.videoRTXSSRC)" name="\(peer.name)-v0"/>
+                    <ssrc-group xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" semantics="FID"><source ssrc="\(peer.videoSSRC)"/><source ssrc="\(peer.videoRTXSSRC)"/></ssrc-group>
+                  </media-source>
+                </sources>
+              </endpoint>
+            </conference-modify>
+            """)
+        // Trickle: the peer's host candidate, as a separate transport update.
+        try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
+              <endpoint id="\(peer.name)"><transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
+                <candidate component="1" foundation="1" generation="0" id="c1" network="1" priority="2122260223" protocol="udp" type="host" ip="\(peer.address.host)" port="\(peer.address.port)"/>
+              </transport></transport></endpoint>
+            </conference-modify>
+            """)
+    }
+
+    /// Delivers every queued datagram and fires every due timer until nothing is left to do
+    /// or `milliseconds` of simulated time have passed.
+    func run(milliseconds: Int64) {
+        let end = now.adding(milliseconds: milliseconds)
+        while now <= end {
+            deliver()
+            var next = engine.nextDeadline()
+            for peer in peers { next = next.earliest(peer.nextDeadline()) }
+            let step = next.map { max($0, now.adding(nanoseconds: 1_000_000)) } ?? end.adding(milliseconds: 1)
+            guard step <= end else { now = end.adding(nanoseconds: 1); break }
+            now = step
+            engine.handleTimeout(now: now, transmit: transmit)
+            for peer in peers { peer.tick(now: now) }
+            drainEngine()
+        }
+        deliver()
+    }
+
+    /// Moves datagrams between the engine and the peers until both queues are empty.
+    func deliver() {
+        var rounds = 0
+        while rounds < 1000 {
+            rounds += 1
+            var moved = false
+            for peer in peers where peer.transmit.count > 0 {
+                moved = true
+                for i in 0..<peer.transmit.count {
+                    var bytes = Array(peer.transmit.datagram(i))
+                    bytes.withUnsafeMutableBytes { engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit) }
+                }
+                peer.transmit.removeAll()
+            }
+            drainEngine()
+            if transmit.count > 0 {
+                moved = true
+                for i in 0..<transmit.count {
+                    let destination = transmit.destination(i)
+                    let bytes = Array(transmit.datagram(i))
+                    peers.first { $0.address == destination }?.handle(bytes, from: Self.bridgeAddress, now: now)
+                }
+                transmit.removeAll()
+            }
+            if !moved { break }
+        }
+    }
+
+    func drainEngine() {
+        while let event = engine.pollEvent() { events.append(event) }
+    }
+
+    /// Feeds one raw datagram to the engine as if it came from `source`.
+    func inject(_ bytes: [UInt8], from source: PeerAddress) {
+        var copy = bytes
+        copy.withUnsafeMutableBytes { engine.handleDatagram($0, from: source, now: now, transmit: transmit) }
+        drainEngine()
+    }
+
+    static let mediaXML = """
+        <media type="audio">
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="111" name="opus" clockrate="48000" channels="2"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="1" uri="urn:ietf:params:rtp-hdrext:ssrc-audio-level"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+        </media>
+        <media type="video">
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="100" name="VP8" clockrate="90000">
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack"/>
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
+          </payload-type>
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="96" name="rtx" clockrate="90000"><parameter name="apt" value="100"/></payload-type>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+        </media>
+        """
+}
