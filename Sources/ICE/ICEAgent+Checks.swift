@@ -67,6 +67,8 @@ extension ICEAgent {
     /// transaction on the pair is forgotten: one transaction per pair.
     func sendCheck(_ index: Int, useCandidate: Bool, consent: Bool, now: Instant, transmit: TransmitQueue) {
         guard let username = outgoingUsername, let password = remotePassword else { return }
+        // A check already in flight on the pair proves consent just as well; keep its retransmits.
+        if consent, pairs[index].state == .inProgress { return }
         if let old = pairs[index].transaction {
             stun.forget(old)
             pairs[index].transaction = nil

@@ -39,7 +39,8 @@ public final class ICEAgent {
     /// The priority of our implicit host candidate, for pair priorities.
     let localPriority = ICECandidate.priority(type: .host)
 
-    var remoteCredentials: ICECredentials?
+    /// The peer's credentials, once signalled.
+    public private(set) var remoteCredentials: ICECredentials?
     var remoteUfrag: UnsafeMutableRawBufferPointer?
     /// Stable because libnice keeps a pointer to it per outstanding transaction.
     var remotePassword: UnsafeMutableRawBufferPointer?
@@ -75,9 +76,6 @@ public final class ICEAgent {
 
     /// The remote address of the selected (nominated) pair.
     public var selectedAddress: PeerAddress? { selected.map { pairs[$0].remote } }
-
-    /// The remote credentials, once signalled.
-    public var remote: ICECredentials? { remoteCredentials }
 
     /// Sets the peer's ufrag and password and starts checks (at the next `handleTimeout`).
     /// Setting the same values again does nothing; different values restart ICE: every pair,
