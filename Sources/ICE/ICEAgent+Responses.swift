@@ -9,7 +9,7 @@ extension ICEAgent {
         // the request was signed with.
         _ = try stun.validate(datagram, username: nil)
         let transaction = stun.messageTransaction
-        guard let index = pairs.firstIndex(where: { $0.transaction == transaction }) else { throw .unexpectedResponse }
+        guard let index = pairIndex(of: transaction) else { throw .unexpectedResponse }
         let isConsent = pairs[index].transactionIsConsent
         let usedCandidate = pairs[index].transactionUsesCandidate
         let sentControlling = pairs[index].transactionControlling

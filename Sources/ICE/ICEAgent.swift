@@ -132,8 +132,16 @@ public final class ICEAgent {
 
     func post(_ event: ICEEvent) { events.append(event) }
 
+    // Plain loops rather than `firstIndex(where:)`: unspecialised in debug builds, that one
+    // heap-allocates per call, which would hide real regressions in the allocation test.
     func pairIndex(of address: PeerAddress) -> Int? {
-        pairs.firstIndex { $0.remote == address }
+        for i in pairs.indices where pairs[i].remote == address { return i }
+        return nil
+    }
+
+    func pairIndex(of transaction: TransactionID) -> Int? {
+        for i in pairs.indices where pairs[i].transaction == transaction { return i }
+        return nil
     }
 
     /// Appends a waiting pair, or returns nil at `maximumPairs`.
