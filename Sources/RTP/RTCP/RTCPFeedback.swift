@@ -12,10 +12,10 @@
 // :            Feedback Control Information (FCI)                 :
 
 /// Parsing and writing of the part every feedback message shares.
-enum RTCPFeedback {
+@usableFromInline enum RTCPFeedback {
     /// Feedback message types (FMT) this module understands.
-    static let nackFormat: UInt8 = 1
-    static let transportCCFormat: UInt8 = 15
+    @usableFromInline static let nackFormat: UInt8 = 1
+    @usableFromInline static let transportCCFormat: UInt8 = 15
     static let pliFormat: UInt8 = 1
     static let firFormat: UInt8 = 4
     static let applicationLayerFormat: UInt8 = 15
@@ -30,7 +30,7 @@ enum RTCPFeedback {
     }
 
     /// Checks room for a `length`-byte feedback packet and writes its 12-byte prefix.
-    static func writeHeader(
+    @inlinable static func writeHeader(
         type: UInt8, format: UInt8, length: Int, sender: UInt32, media: UInt32, into buffer: UnsafeMutableRawBufferPointer
     ) throws(RTPBuildError) {
         try RTCPHeader.checkCapacity(length, buffer)

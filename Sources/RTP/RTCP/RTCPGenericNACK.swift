@@ -63,6 +63,7 @@ public struct RTCPGenericNACK: Sequence {
 
     /// Writes a NACK for `lost`, which should be in ascending (wrap-aware) order; each number
     /// within 16 of the previous entry's PID shares its entry. Returns the packet length.
+    @inlinable
     public static func write(
         senderSSRC: UInt32, mediaSSRC: UInt32, lost: some Collection<UInt16>, into buffer: UnsafeMutableRawBufferPointer
     ) throws(RTPBuildError) -> Int {
@@ -80,7 +81,7 @@ public struct RTCPGenericNACK: Sequence {
     }
 
     /// Packs `lost` into PID/BLP pairs, handing each finished pair to `body`; returns the count.
-    @discardableResult
+    @inlinable @discardableResult
     static func visitPairs(
         _ lost: some Collection<UInt16>, _ body: (Int, (packetID: UInt16, bitmask: UInt16)) -> Void
     ) -> Int {

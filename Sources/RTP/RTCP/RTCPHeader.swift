@@ -48,14 +48,14 @@ public struct RTCPHeader: Sendable, Equatable {
     }
 
     /// Writes a header for a packet of `length` bytes (a multiple of 4) at `offset`.
-    static func write(count: UInt8, packetType: UInt8, length: Int, into buffer: UnsafeMutableRawBufferPointer, at offset: Int = 0) {
+    @inlinable static func write(count: UInt8, packetType: UInt8, length: Int, into buffer: UnsafeMutableRawBufferPointer, at offset: Int = 0) {
         buffer.writeUInt8(0x80 | (count & 0x1F), at: offset)
         buffer.writeUInt8(packetType, at: offset &+ 1)
         buffer.writeUInt16(UInt16(truncatingIfNeeded: length / 4 &- 1), at: offset &+ 2)
     }
 
     /// Checks that a packet of `length` bytes fits `buffer` and the 16-bit length field.
-    static func checkCapacity(_ length: Int, _ buffer: UnsafeMutableRawBufferPointer) throws(RTPBuildError) {
+    @inlinable static func checkCapacity(_ length: Int, _ buffer: UnsafeMutableRawBufferPointer) throws(RTPBuildError) {
         guard length <= buffer.count else { throw .bufferTooSmall }
         guard length / 4 <= 0x10000 else { throw .tooManyItems }
     }

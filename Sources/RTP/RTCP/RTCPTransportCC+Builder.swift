@@ -23,6 +23,7 @@ extension RTCPTransportCC {
     /// order; gaps become "not received"). Stops early at a packet that is out of order, whose
     /// delta does not fit 16 bits (±8.2 s), or after `maxPackets`; send the rest in the next
     /// feedback. Returns the packet length and how many input packets it covers.
+    @inlinable
     public static func write(
         senderSSRC: UInt32, mediaSSRC: UInt32, feedbackPacketCount: UInt8,
         packets: some Collection<Arrival>, maxPackets: Int = 1000,
@@ -91,18 +92,26 @@ extension RTCPTransportCC {
     }
 
     /// An arrival time in 250 µs ticks.
-    static func deltaTicks(_ instant: Instant) -> Int64 { Int64(instant.nanoseconds / 250_000) }
+    @inlinable static func deltaTicks(_ instant: Instant) -> Int64 { Int64(instant.nanoseconds / 250_000) }
 
     /// Reads statuses off the sorted input without looking back; positions must not decrease.
-    struct StatusCursor<Packets: Collection<Arrival>> {
-        let packets: Packets
-        let base: UInt16
-        var index: Packets.Index
-        var left: Int
-        var previousTicks: Int64
+    @usableFromInline struct StatusCursor<Packets: Collection<Arrival>> {
+        @usableFromInline let packets: Packets
+        @usableFromInline let base: UInt16
+        @usableFromInline var index: Packets.Index
+        @usableFromInline var left: Int
+        @usableFromInline var previousTicks: Int64
+
+        @inlinable init(packets: Packets, base: UInt16, index: Packets.Index, left: Int, previousTicks: Int64) {
+            self.packets = packets
+            self.base = base
+            self.index = index
+            self.left = left
+            self.previousTicks = previousTicks
+        }
 
         /// The symbol at status `position` and, when received, its delta in ticks.
-        mutating func take(_ position: Int) -> (symbol: UInt8, delta: Int64) {
+        @inlinable mutating func take(_ position: Int) -> (symbol: UInt8, delta: Int64) {
             guard left > 0 else { return (0, 0) }
             let packet = packets[index]
             guard Int(packet.sequenceNumber &- base) == position else { return (0, 0) }
@@ -116,7 +125,7 @@ extension RTCPTransportCC {
     }
 
     /// Emits chunks and deltas for statuses 0 ..< `statusCount`.
-    static func encode<Packets: Collection<Arrival>>(
+    @inlinable static func encode<Packets: Collection<Arrival>>(
         _ packets: Packets, base: UInt16, startTicks: Int64, consumed: Int, statusCount: Int,
         chunk: (UInt16) -> Void, delta: (Int, Int64) -> Void
     ) {
