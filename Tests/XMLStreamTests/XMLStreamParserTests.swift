@@ -117,3 +117,26 @@ import XMLStream
         #expect(throws: XMLStreamError.dataAfterStreamClosed) { try parser.feed(Array("<s>".utf8)) }
     }
 }
+
+@Suite struct XMLStreamParserChunkingTests {
+    /// Random chunkings of a long stream give the same stanzas as one feed.
+    @Test func randomChunksGiveTheSameStanzas() throws {
+        let stanza = "<iq xmlns='jabber:client' id='x'><query xmlns='urn:a'><item k='&lt;v&gt;'>t&amp;x</item></query></iq> "
+        let bytes = Array(("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>"
+            + String(repeating: stanza, count: 200) + "</stream:stream>").utf8)
+        let whole = try XMLStreamParserTests.events([bytes])
+        #expect(whole.count == 202)
+        var seed: UInt64 = 42
+        for _ in 0..<20 {
+            var chunks: [[UInt8]] = []
+            var start = 0
+            while start < bytes.count {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1
+                let end = min(bytes.count, start + 1 + Int(seed >> 58))
+                chunks.append(Array(bytes[start..<end]))
+                start = end
+            }
+            #expect(try XMLStreamParserTests.events(chunks) == whole)
+        }
+    }
+}
