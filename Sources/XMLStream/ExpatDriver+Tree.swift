@@ -2,7 +2,7 @@ import CExpat
 
 /// Building element trees from expat's callbacks, with the limits checked as they are crossed.
 extension ExpatDriver {
-    /// True while the next depth-1 child of a stream root is a stanza being built.
+    /// True while a stanza (a depth-2 element of a stream) is being built.
     private var insideStanza: Bool { mode == .stream && stack.count >= 2 }
 
     func startElement(name: UnsafePointer<CChar>, attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>?) {
