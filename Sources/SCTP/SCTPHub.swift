@@ -58,6 +58,12 @@ public final class SCTPHub: Sendable {
         core?.enqueue(.openChannel(id, label: label, protocol: `protocol`))
     }
 
+    /// Closes one data channel by resetting its outgoing stream; `channelClosed` follows at
+    /// once here and at the peer once it sees the reset.
+    public func closeChannel(_ id: SCTPAssociationID, streamID: UInt16) {
+        core?.enqueue(.closeChannel(id, streamID: streamID))
+    }
+
     /// Feeds one decrypted SCTP packet (DTLS application data) for the association.
     public func handleInbound(_ id: SCTPAssociationID, packet: [UInt8]) {
         core?.enqueue(.inbound(id, packet))

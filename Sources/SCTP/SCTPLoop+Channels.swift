@@ -10,6 +10,15 @@ extension SCTPLoop {
         flush(association)
     }
 
+    /// Closes a channel from our side: reset our outgoing stream (RFC 8831 §6.7); the peer
+    /// answers by resetting its own, which then finds no channel here and is ignored.
+    func closeChannel(_ id: SCTPAssociationID, streamID: UInt16) {
+        guard let association = associations[id], association.channels[streamID] != nil else { return }
+        association.removeChannel(streamID)
+        if let socket = association.socket { SCTPSocketOptions.resetOutgoingStreams(socket, [streamID]) }
+        emit(.channelClosed(id, streamID: streamID))
+    }
+
     /// One complete inbound message: DCEP is handled here, everything else becomes an event.
     func handleMessage(_ association: SCTPAssociation, streamID: UInt16, ppid: UInt32, _ message: [UInt8]) {
         if ppid == SCTPPayloadProtocol.dcep {

@@ -49,6 +49,7 @@ final class SCTPLoop {
         case .openServer(let id): open(id, role: .server)
         case .openClient(let id): open(id, role: .client)
         case .openChannel(let id, let label, let proto): openChannel(id, label: label, protocol: proto)
+        case .closeChannel(let id, let stream): closeChannel(id, streamID: stream)
         case .inbound(let id, let packet): receivePacket(id, packet)
         case .send(let id, let ppid, let bytes): enqueueUserMessage(id, ppid: ppid, bytes: bytes)
         case .close(let id): if let association = associations[id] { teardown(association) }

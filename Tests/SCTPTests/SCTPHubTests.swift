@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import SCTP
 
@@ -126,5 +127,19 @@ import Testing
         #expect(await wire.wait { _ in wire.messages(to: Harness.b).count == 1 })
         #expect(wire.messages(to: Harness.b).first?.bytes.count == 262_144)
         #expect(wire.hub.counters.droppedMessages == 1)
+    }
+
+    @Test func closingAChannelResetsTheStreamOnBothEnds() async throws {
+        let wire = Harness()
+        defer { wire.shutdown() }
+        try #require(await wire.connectWithChannel())
+        wire.hub.closeChannel(Harness.a, streamID: 0)
+        #expect(await wire.wait(for: .channelClosed(Harness.b, streamID: 0)))
+        #expect(wire.events.contains(.channelClosed(Harness.a, streamID: 0)))
+        wire.hub.send(Harness.b, text: "queued until a channel opens")
+        wire.hub.openChannel(Harness.a, label: "second", protocol: "")
+        #expect(await wire.wait(for: .channelOpened(Harness.b, streamID: 2, label: "second", protocol: "")))
+        #expect(await wire.wait { _ in wire.messages(to: Harness.a).count == 1 })
+        #expect(wire.events.filter { $0 == .channelClosed(Harness.a, streamID: 0) }.count == 1)
     }
 }
