@@ -142,4 +142,36 @@ import Testing
         #expect(await wire.wait { _ in wire.messages(to: Harness.a).count == 1 })
         #expect(wire.events.filter { $0 == .channelClosed(Harness.a, streamID: 0) }.count == 1)
     }
+
+    /// 2 MiB in 256 KiB messages overruns usrsctp's 256 KiB send buffer: exercises partial
+    /// writes under SCTP_EXPLICIT_EOR, EWOULDBLOCK, and resumption on the SACK-driven drain.
+    @Test func backpressureResumesAndKeepsOrder() async throws {
+        let wire = Harness()
+        defer { wire.shutdown() }
+        try #require(await wire.connectWithChannel())
+        let count = 8
+        for index in 0..<count {
+            wire.hub.send(Harness.a, binary: [UInt8](repeating: UInt8(index), count: 262_144))
+        }
+        #expect(await wire.wait(seconds: 20) { _ in wire.messages(to: Harness.b).count == count })
+        let received = wire.messages(to: Harness.b)
+        #expect(received.map { $0.bytes.first } == (0..<count).map { UInt8($0) })
+        #expect(received.allSatisfy { $0.bytes.count == 262_144 && Set($0.bytes).count == 1 })
+        #expect(wire.hub.counters == SCTPCounters())
+    }
+
+    /// Messages queued while no channel is open pile up to the 4 MiB per-association limit;
+    /// beyond it they are dropped and counted, and the kept ones arrive in order once it opens.
+    @Test func queueBeyondTheLimitIsDroppedAndCounted() async throws {
+        let wire = Harness()
+        defer { wire.shutdown() }
+        wire.hub.openServer(Harness.b)
+        wire.hub.openClient(Harness.a)
+        try #require(await wire.wait(for: .associationUp(Harness.a)))
+        for index in 0..<21 { wire.hub.send(Harness.a, binary: [UInt8](repeating: UInt8(index), count: 262_144)) }
+        #expect(await wire.wait { _ in wire.hub.counters.droppedMessages == 5 })
+        wire.hub.openChannel(Harness.a, label: Harness.label, protocol: Harness.proto)
+        #expect(await wire.wait(seconds: 20) { _ in wire.messages(to: Harness.b).count == 16 })
+        #expect(wire.messages(to: Harness.b).map { $0.bytes.first } == (0..<16).map { UInt8($0) })
+    }
 }
