@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Iterable, Optional
@@ -171,7 +172,9 @@ class BridgeProcess:
         return (self.host, self.media_port)
 
     def command(self) -> list[str]:
-        return [str(self.binary), "--media-host", self.host, "--port", str(self.media_port),
+        # A .py "binary" (tests/interop/reference_bridge.py) runs under this interpreter, with aiortc.
+        launcher = [sys.executable, str(self.binary)] if self.binary.suffix == ".py" else [str(self.binary)]
+        return [*launcher, "--media-host", self.host, "--port", str(self.media_port),
                 "--http-host", self.host, "--http-port", str(self.http_port),
                 "--advertise-ips", self.host, *self.extra_args]
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable, Optional
 
 import aioice.ice
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.mediastreams import MediaStreamError
 
@@ -71,7 +71,10 @@ class Peer:
         self.endpoint_id = endpoint_id or new_endpoint_id()
         self.wrong_fingerprint = wrong_fingerprint
         # No STUN/TURN servers: aiortc's default configuration would ask a public STUN server.
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        # max-bundle (as lib-jitsi-meet): with aiortc's default "balanced" policy, a second m-line of
+        # a kind in the *initial* offer is attached to that kind's first transport, which the BUNDLE
+        # step then discards; its receiver never starts (aiortc 1.16 __createTransceiver).
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
         self.audio = ToneTrack(frequency=330 + 110 * hue) if send_media else None
         self.video = PatternTrack(fps=fps, hue=hue) if send_media else None
         self.offers: Optional[OfferBuilder] = None

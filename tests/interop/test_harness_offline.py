@@ -272,6 +272,9 @@ def test_remote_sources_get_recvonly_mlines_and_ssrc_routing(initially_known):
             assert offer.count("a=ice-ufrag:3qk7a1fv2mo9") == 7
 
             transceivers = pc.getTransceivers()
+            # One BUNDLE transport for everything; a receiver on any other transport would never start.
+            assert len({t.receiver.transport for t in transceivers} | {pc.sctp.transport}) == 1
+            assert all(t.receiver.transport.state != "closed" for t in transceivers)
             assert [(t.mid, t.kind, t.currentDirection) for t in transceivers] == [
                 ("0", "audio", "sendrecv"), ("1", "video", "sendrecv"),
                 ("3", "audio", "recvonly"), ("4", "video", "recvonly"),
