@@ -500,7 +500,7 @@ def test_bridge_process_reports_early_exit_and_missing_binary(tmp_path):
         BridgeProcess(binary=str(tmp_path / "nope"), log_dir=tmp_path).start()
 
 
-def test_free_ports_are_loopback_and_distinct():
+def test_free_ports_are_loopback_and_free():
     bridge = BridgeProcess(binary="/bin/false", log_dir=Path("/tmp"))
     assert bridge.media_address[0] == "127.0.0.1" and bridge.http_base.startswith("http://127.0.0.1:")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
