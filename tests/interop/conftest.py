@@ -47,10 +47,13 @@ def artifact_dir(request):
 def bridge(request, artifact_dir):
     require_loopback_only()
     process = BridgeProcess(log_dir=artifact_dir)
+    failure = None
     try:
         process.start()
     except BridgeStartError as e:
-        pytest.fail(str(e), pytrace=False)
+        failure = str(e)
+    if failure is not None:  # outside the except block: no chained duplicate of the message
+        pytest.fail(failure, pytrace=False)
     try:
         yield process
     finally:
