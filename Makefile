@@ -1,0 +1,68 @@
+# Meetpad Bridge: build, run and test.
+#
+#   make run     install system deps, build release, run the bridge (UDP $(JVB_PORT), HTTP $(HTTP_HOST):$(HTTP_PORT))
+#   make test    test deps, debug build, layering check, swift test, interop tests (netns, loopback only)
+#
+# Swift commands take the shared build lock when this machine has one (several builders, 2 cores),
+# and always build the full package (MEETPAD_CORE_ONLY would drop the executable).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+SWIFT       ?= swift
+SWIFT_LOCK  ?= $(if $(wildcard /work/.swift-build.lock),flock /work/.swift-build.lock,)
+SWIFT_RUN   := env -u MEETPAD_CORE_ONLY $(SWIFT_LOCK) $(SWIFT)
+
+JVB_PORT    ?= 10000
+HTTP_HOST   ?= 127.0.0.1
+HTTP_PORT   ?= 8080
+RUN_ARGS    ?=
+PYTEST_ARGS ?=
+
+DEBUG_BIN   := .build/debug/meetpad-bridge
+RELEASE_BIN := .build/release/meetpad-bridge
+
+.PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck
+
+run:
+	scripts/install-deps.sh
+	$(SWIFT_RUN) build -c release --product meetpad-bridge
+	exec $(RELEASE_BIN) --port $(JVB_PORT) --http-host $(HTTP_HOST) --http-port $(HTTP_PORT) $(RUN_ARGS)
+
+# Steps run in this order and stop at the first failure (also under make -j).
+test:
+	scripts/install-test-deps.sh
+	$(SWIFT_RUN) build
+	scripts/check-layering.sh
+	$(SWIFT_RUN) test
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
+
+deps:
+	scripts/install-deps.sh
+
+test-deps:
+	scripts/install-test-deps.sh
+
+build:
+	$(SWIFT_RUN) build
+
+build-release:
+	$(SWIFT_RUN) build -c release --product meetpad-bridge
+
+layering:
+	scripts/check-layering.sh
+
+swift-test:
+	$(SWIFT_RUN) test
+
+# Interop tests against an already built debug bridge.
+interop:
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
+
+# Harness self-tests that need no bridge.
+interop-offline: test-deps
+	scripts/run-interop-tests.sh -m "not bridge" $(PYTEST_ARGS)
+
+# The whole interop suite against the aiortc-based reference bridge: checks the harness itself.
+interop-selfcheck: test-deps
+	MEETPAD_BRIDGE_BIN=tests/interop/reference_bridge.py scripts/run-interop-tests.sh $(PYTEST_ARGS)

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Layering check by grep (fast; swift build --explicit-target-dependency-import-check=error would
+# mean a second full build). Reads `import X` declarations in Sources/<Module>/**/*.swift and
+# Tests/<Module>Tests/**/*.swift and fails on:
+#   * a protocol layer importing the engine or the shells (Bridge, BridgeServer, MeetpadBridge),
+#     RTP/ICE/DTLS/SRTP importing Colibri or XMLStream, Primitives importing any project module;
+#   * a C library module imported outside the one Swift module that wraps it (and its tests).
+#
+#   scripts/check-layering.sh [repo-root]
+set -euo pipefail
+ROOT="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+cd "$ROOT"
+
+SHELLS="Bridge BridgeServer MeetpadBridge"
+declare -A FORBIDDEN=(
+    [Primitives]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP"
+    [RTP]="$SHELLS Colibri XMLStream SCTP"
+    [ICE]="$SHELLS Colibri XMLStream SCTP"
+    [DTLS]="$SHELLS Colibri XMLStream SCTP"
+    [SRTP]="$SHELLS Colibri XMLStream SCTP"
+    [SCTP]="$SHELLS Colibri"
+    [XMLStream]="$SHELLS Colibri"
+    [Colibri]="$SHELLS"
+    [Bridge]="BridgeServer MeetpadBridge"
+)
+# C library wrapper module -> the only Swift module that may import it.
+declare -A C_OWNER=(
+    [COpenSSL]=DTLS
+    [COpenSSLShims]=DTLS
+    [CSRTP]=SRTP
+    [CNice]=ICE
+    [CExpat]=XMLStream
+    [CUsrsctp]=SCTP
+    [CMediaSocket]=BridgeServer
+)
+
+IMPORT_RE='^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?import[[:space:]]+((typealias|struct|class|enum|protocol|let|var|func)[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*'
+
+violations=0
+checked=0
+while IFS= read -r -d '' file; do
+    rel="${file#./}"
+    top="${rel%%/*}"
+    rest="${rel#*/}"
+    module="${rest%%/*}"
+    owner_module="$module"
+    if [ "$top" = "Tests" ]; then
+        owner_module="${module%Tests}"  # FooTests is held to Foo's C-module ownership, not its layering
+    fi
+    checked=$((checked + 1))
+    while IFS=: read -r lineno line; do
+        imported="$(sed -E 's/^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?import[[:space:]]+((typealias|struct|class|enum|protocol|let|var|func)[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*).*/\7/' <<<"$line")"
+        if [ "$top" = "Sources" ]; then
+            for bad in ${FORBIDDEN[$module]:-}; do
+                if [ "$imported" = "$bad" ]; then
+                    echo "layering: $rel:$lineno: $module must not import $imported" >&2
+                    violations=$((violations + 1))
+                fi
+            done
+        fi
+        owner="${C_OWNER[$imported]:-}"
+        if [ -n "$owner" ] && [ "$owner_module" != "$owner" ]; then
+            echo "layering: $rel:$lineno: C module $imported may only be imported by $owner (found in $module)" >&2
+            violations=$((violations + 1))
+        fi
+    done < <(grep -nE "$IMPORT_RE" "$file" || true)
+done < <(find ./Sources ./Tests -name '*.swift' -print0 2>/dev/null)
+
+if [ "$violations" -gt 0 ]; then
+    echo "layering: $violations violation(s) in $checked Swift files" >&2
+    exit 1
+fi
+echo "layering: OK ($checked Swift files)"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# install-deps.sh + a Python venv at .venv with the interop harness' packages (tests/interop/requirements.txt).
+# Idempotent: the venv is reinstalled only when requirements.txt changed (stamp file) or imports fail.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+extra=()
+if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    extra+=(python3-venv)
+fi
+"$ROOT/scripts/install-deps.sh" "${extra[@]}"
+
+VENV="$ROOT/.venv"
+REQ="$ROOT/tests/interop/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+want="$(sha256sum "$REQ" | cut -d' ' -f1)"
+
+if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ] \
+   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests' >/dev/null 2>&1; then
+    echo "install-test-deps: $VENV up to date"
+    exit 0
+fi
+
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
+echo "$want" > "$STAMP"
+"$VENV/bin/python" -c 'import aiortc, aioice; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__)'

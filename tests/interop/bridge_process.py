@@ -1,0 +1,262 @@
+"""Starts and stops the meetpad-bridge binary on free loopback ports, and reads its /metrics.
+
+The process is always stopped (SIGTERM, then SIGKILL after a grace period), also when a test fails;
+its stdout+stderr go to artifacts/<test>/bridge.log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("MEETPAD_ARTIFACTS", REPO_ROOT / "artifacts"))
+DEFAULT_BINARY = ".build/debug/meetpad-bridge"
+
+# ------------------------------------------------------------------------------------------------
+# Metric names: the one place to adjust when the bridge's exporter settles on its names.
+# Lookups accept the name with or without a trailing "_total".
+# ------------------------------------------------------------------------------------------------
+METRIC_CONFERENCES = "jitsi_jvb_conferences"
+METRIC_ENDPOINTS = "jitsi_jvb_endpoints"
+METRIC_DROPS = "jitsi_jvb_drops_total"  # labelled {reason="..."}
+METRIC_PACKETS_RECEIVED = "jitsi_jvb_packets_received_total"
+# DTLS handshake failures: a dedicated counter if the bridge has one, plus drop reasons mentioning dtls.
+METRICS_DTLS_FAILURE = ("jitsi_jvb_dtls_failures_total", "jitsi_jvb_dtls_handshake_failures_total")
+DTLS_FAILURE_REASON = re.compile(r"dtls", re.IGNORECASE)
+
+
+class BridgeStartError(RuntimeError):
+    pass
+
+
+def free_port(kind: int) -> int:
+    """A currently free loopback port (SOCK_DGRAM for the media port, SOCK_STREAM for HTTP)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------------------------
+# Prometheus text format
+# ------------------------------------------------------------------------------------------------
+
+_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?\s*$")
+_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
+
+Labels = frozenset  # of (name, value) pairs
+
+
+def _unescape(value: str) -> str:
+    return value.replace("\\\\", "\x00").replace('\\"', '"').replace("\\n", "\n").replace("\x00", "\\")
+
+
+def parse_prometheus(text: str) -> dict[tuple[str, Labels], float]:
+    """{(metric name, frozenset of (label, value))} -> value. Comments, HELP and TYPE lines are skipped."""
+    out: dict[tuple[str, Labels], float] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            continue
+        name, _, label_text, value = m.group(1), m.group(2), m.group(3), m.group(4)
+        labels = frozenset((k, _unescape(v)) for k, v in _LABEL.findall(label_text or ""))
+        try:
+            out[(name, labels)] = float(value)
+        except ValueError:
+            continue
+    return out
+
+
+def _names(name: str) -> set[str]:
+    base = name[:-len("_total")] if name.endswith("_total") else name
+    return {base, base + "_total"}
+
+
+@dataclasses.dataclass
+class Metrics:
+    samples: dict[tuple[str, Labels], float]
+
+    def series(self, name: str, **labels: str) -> dict[Labels, float]:
+        names = _names(name)
+        want = set(labels.items())
+        return {l: v for (n, l), v in self.samples.items() if n in names and want <= set(l)}
+
+    def value(self, name: str, default: float = 0.0, **labels: str) -> float:
+        """Sum over all series of `name` matching the given labels (0 if absent)."""
+        s = self.series(name, **labels)
+        return sum(s.values()) if s else default
+
+    def has(self, name: str) -> bool:
+        return bool(self.series(name))
+
+    def by_label(self, name: str, label: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for l, v in self.series(name).items():
+            key = dict(l).get(label, "")
+            out[key] = out.get(key, 0.0) + v
+        return out
+
+    # -- the quantities the tests use ---------------------------------------------------------
+
+    @property
+    def conferences(self) -> float:
+        return self.value(METRIC_CONFERENCES)
+
+    @property
+    def endpoints(self) -> float:
+        return self.value(METRIC_ENDPOINTS)
+
+    @property
+    def drops(self) -> float:
+        return self.value(METRIC_DROPS)
+
+    @property
+    def dtls_failures(self) -> float:
+        dedicated = sum(self.value(n) for n in METRICS_DTLS_FAILURE)
+        by_reason = sum(v for r, v in self.by_label(METRIC_DROPS, "reason").items() if DTLS_FAILURE_REASON.search(r))
+        return dedicated + by_reason
+
+    def diff(self, before: "Metrics", names: Iterable[str] = ()) -> dict[str, float]:
+        """Changed series (name{labels} -> delta), for readable assertion messages."""
+        keys = set(self.samples) | set(before.samples)
+        out = {}
+        for k in sorted(keys, key=lambda k: (k[0], sorted(k[1]))):
+            if names and not any(k[0] in _names(n) for n in names):
+                continue
+            d = self.samples.get(k, 0.0) - before.samples.get(k, 0.0)
+            if d:
+                label = ",".join(f'{a}="{b}"' for a, b in sorted(k[1]))
+                out[f"{k[0]}{{{label}}}"] = d
+        return out
+
+
+# ------------------------------------------------------------------------------------------------
+# The process
+# ------------------------------------------------------------------------------------------------
+
+
+class BridgeProcess:
+    def __init__(self, binary: Optional[str] = None, log_dir: Optional[Path] = None, extra_args: Iterable[str] = ()):
+        binary = binary or os.environ.get("MEETPAD_BRIDGE_BIN", DEFAULT_BINARY)
+        path = Path(binary)
+        self.binary = path if path.is_absolute() else REPO_ROOT / path
+        self.log_dir = Path(log_dir or ARTIFACTS)
+        self.extra_args = list(extra_args)
+        self.media_port = free_port(socket.SOCK_DGRAM)
+        self.http_port = free_port(socket.SOCK_STREAM)
+        self.host = "127.0.0.1"
+        self.proc: Optional[subprocess.Popen] = None
+        self.log_path = self.log_dir / "bridge.log"
+        self._log_file = None
+        self.exited_early: Optional[int] = None  # exit code if it died before stop()
+
+    @property
+    def http_base(self) -> str:
+        return f"http://{self.host}:{self.http_port}"
+
+    @property
+    def media_address(self) -> tuple[str, int]:
+        return (self.host, self.media_port)
+
+    def command(self) -> list[str]:
+        # A .py "binary" (tests/interop/reference_bridge.py) runs under this interpreter, with aiortc.
+        launcher = [sys.executable, str(self.binary)] if self.binary.suffix == ".py" else [str(self.binary)]
+        return [*launcher, "--media-host", self.host, "--port", str(self.media_port),
+                "--http-host", self.host, "--http-port", str(self.http_port),
+                "--advertise-ips", self.host, *self.extra_args]
+
+    def start(self, timeout: float = 30.0) -> "BridgeProcess":
+        if not self.binary.exists():
+            raise BridgeStartError(f"bridge binary not found: {self.binary} (set MEETPAD_BRIDGE_BIN)")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log_path, "wb")
+        env = dict(os.environ, JVB_PORT=str(self.media_port), JVB_ADVERTISE_IPS=self.host)
+        self._log_file.write(("$ " + " ".join(self.command()) + "\n").encode())
+        self._log_file.flush()
+        self.proc = subprocess.Popen(self.command(), stdout=self._log_file, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, cwd=REPO_ROOT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        last_error = "no answer"
+        while time.monotonic() < deadline:
+            code = self.proc.poll()
+            if code is not None:
+                self.exited_early = code
+                self.stop()
+                raise BridgeStartError(f"bridge exited with {code} before /about/health answered\n{self.log_tail()}")
+            try:
+                r = requests.get(self.http_base + "/about/health", timeout=1)
+                if r.status_code == 200:
+                    return self
+                last_error = f"HTTP {r.status_code}"
+            except requests.RequestException as e:
+                last_error = type(e).__name__
+            time.sleep(0.1)
+        self.stop()
+        raise BridgeStartError(f"/about/health not ready after {timeout}s ({last_error})\n{self.log_tail()}")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def healthy(self) -> bool:
+        try:
+            return requests.get(self.http_base + "/about/health", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def metrics(self) -> Metrics:
+        r = requests.get(self.http_base + "/metrics", timeout=5)
+        r.raise_for_status()
+        return Metrics(parse_prometheus(r.text))
+
+    def stop(self, grace: float = 5.0) -> Optional[int]:
+        """SIGTERM, wait `grace` seconds, then SIGKILL. Returns the exit code. Safe to call twice."""
+        if self.proc is None:
+            return None
+        code = self.proc.poll()
+        if code is not None and self.exited_early is None and self._log_file is not None:
+            self.exited_early = code  # died on its own while the test ran
+        if code is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                code = self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                code = self.proc.wait(5)
+                self._note(f"bridge ignored SIGTERM for {grace}s; killed")
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        return code
+
+    def _note(self, text: str) -> None:
+        if self._log_file is not None:
+            self._log_file.write(f"[harness] {text}\n".encode())
+            self._log_file.flush()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            if self._log_file is not None:
+                self._log_file.flush()
+            text = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(text[-lines:])
+
+    def __enter__(self) -> "BridgeProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
