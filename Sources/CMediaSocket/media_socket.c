@@ -1,1 +1,297 @@
+// recvmmsg/sendmmsg/ppoll/eventfd are GNU extensions; Package.swift sets no cSettings, so ask here.
+#define _GNU_SOURCE 1
 #include "media_socket.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ms_batch {
+    unsigned capacity;
+    int family; // of the socket the batch is used with; destinations are encoded for it
+    size_t slot_size;
+    uint8_t *slab;
+    struct mmsghdr *messages;
+    struct iovec *vectors;
+    struct sockaddr_storage *names;
+};
+
+static uint64_t load_be64(const uint8_t *b) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | b[i];
+    return v;
+}
+
+static void store_be64(uint8_t *b, uint64_t v) {
+    for (int i = 7; i >= 0; i--) { b[i] = (uint8_t)v; v >>= 8; }
+}
+
+// sockaddr -> ms_addr; IPv4-mapped IPv6 (::ffff:a.b.c.d, from a dual-stack socket) becomes IPv4
+// so one peer has one identity whichever way the socket was bound.
+static int from_sockaddr(const struct sockaddr_storage *ss, ms_addr *out) {
+    memset(out, 0, sizeof *out);
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        out->family = 4;
+        out->high = (uint64_t)ntohl(a->sin_addr.s_addr) << 32;
+        out->port = ntohs(a->sin_port);
+        return 0;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        const uint8_t *b = a->sin6_addr.s6_addr;
+        out->port = ntohs(a->sin6_port);
+        if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {
+            out->family = 4;
+            out->high = (uint64_t)((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15]) << 32;
+            return 0;
+        }
+        out->family = 6;
+        out->high = load_be64(b);
+        out->low = load_be64(b + 8);
+        return 0;
+    }
+    return -1;
+}
+
+// ms_addr -> sockaddr for a socket of `socket_family`; IPv4 destinations on an IPv6 socket are
+// written v4-mapped.
+static socklen_t to_sockaddr(const ms_addr *in, int socket_family, struct sockaddr_storage *ss) {
+    memset(ss, 0, sizeof *ss);
+    if (in->family == 4 && socket_family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons(in->port);
+        a->sin_addr.s_addr = htonl((uint32_t)(in->high >> 32));
+        return sizeof *a;
+    }
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(in->port);
+    if (in->family == 4) {
+        uint32_t v4 = (uint32_t)(in->high >> 32);
+        a->sin6_addr.s6_addr[10] = 0xff;
+        a->sin6_addr.s6_addr[11] = 0xff;
+        a->sin6_addr.s6_addr[12] = (uint8_t)(v4 >> 24);
+        a->sin6_addr.s6_addr[13] = (uint8_t)(v4 >> 16);
+        a->sin6_addr.s6_addr[14] = (uint8_t)(v4 >> 8);
+        a->sin6_addr.s6_addr[15] = (uint8_t)v4;
+    } else {
+        store_be64(a->sin6_addr.s6_addr, in->high);
+        store_be64(a->sin6_addr.s6_addr + 8, in->low);
+    }
+    return sizeof *a;
+}
+
+static void set_buffer(int fd, int force_option, int option, int bytes) {
+    // SO_*BUFFORCE passes rmem_max/wmem_max (needs CAP_NET_ADMIN); fall back to the capped one.
+    if (setsockopt(fd, SOL_SOCKET, force_option, &bytes, sizeof bytes) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes);
+}
+
+int ms_udp_open(const ms_addr *bind_addr, int buffer_bytes) {
+    int family = bind_addr->family == 6 ? AF_INET6 : AF_INET;
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (family == AF_INET6) {
+        int off = 0;
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    }
+    if (buffer_bytes > 0) {
+        set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, buffer_bytes);
+        set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, buffer_bytes);
+    }
+    struct sockaddr_storage ss;
+    socklen_t len = to_sockaddr(bind_addr, family, &ss);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+int ms_local_address(int fd, ms_addr *out) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return -errno;
+    return from_sockaddr(&ss, out) == 0 ? 0 : -EAFNOSUPPORT;
+}
+
+int ms_buffer_sizes(int fd, int *receive, int *send) {
+    socklen_t len = sizeof *receive;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, receive, &len) != 0) return -errno;
+    len = sizeof *send;
+    if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, send, &len) != 0) return -errno;
+    return 0;
+}
+
+void ms_close(int fd) {
+    if (fd >= 0) close(fd);
+}
+
+ms_batch *ms_batch_create(int fd, unsigned capacity, size_t slot_size) {
+    // 1024 is the kernel's UIO_MAXIOV, the most messages one recvmmsg/sendmmsg takes.
+    if (capacity == 0 || capacity > 1024) return NULL;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return NULL;
+    ms_batch *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->family = ss.ss_family;
+    b->capacity = capacity;
+    b->slot_size = slot_size;
+    b->messages = calloc(capacity, sizeof *b->messages);
+    b->vectors = calloc(capacity, sizeof *b->vectors);
+    b->names = calloc(capacity, sizeof *b->names);
+    if (slot_size > 0) b->slab = aligned_alloc(64, ((capacity * slot_size) + 63) / 64 * 64);
+    if (!b->messages || !b->vectors || !b->names || (slot_size > 0 && !b->slab)) {
+        ms_batch_destroy(b);
+        return NULL;
+    }
+    for (unsigned i = 0; i < capacity; i++) {
+        if (b->slab) {
+            b->vectors[i].iov_base = b->slab + (size_t)i * slot_size;
+            b->vectors[i].iov_len = slot_size;
+        }
+        b->messages[i].msg_hdr.msg_iov = &b->vectors[i];
+        b->messages[i].msg_hdr.msg_iovlen = 1;
+        b->messages[i].msg_hdr.msg_name = &b->names[i];
+    }
+    return b;
+}
+
+void ms_batch_destroy(ms_batch *b) {
+    if (!b) return;
+    free(b->slab);
+    free(b->names);
+    free(b->vectors);
+    free(b->messages);
+    free(b);
+}
+
+unsigned ms_batch_capacity(const ms_batch *b) { return b->capacity; }
+
+int ms_receive(int fd, ms_batch *b) {
+    for (unsigned i = 0; i < b->capacity; i++) {
+        b->messages[i].msg_hdr.msg_namelen = sizeof b->names[i];
+        b->messages[i].msg_hdr.msg_flags = 0;
+        b->messages[i].msg_len = 0;
+    }
+    for (;;) {
+        int n = recvmmsg(fd, b->messages, b->capacity, MSG_DONTWAIT, NULL);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return -errno;
+    }
+}
+
+uint8_t *ms_slot(ms_batch *b, unsigned index) { return b->slab + (size_t)index * b->slot_size; }
+
+size_t ms_received_length(const ms_batch *b, unsigned index) {
+    size_t n = b->messages[index].msg_len;
+    return n > b->slot_size ? b->slot_size : n;
+}
+
+int ms_truncated(const ms_batch *b, unsigned index) {
+    return (b->messages[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+}
+
+int ms_source(const ms_batch *b, unsigned index, ms_addr *out) {
+    return from_sockaddr(&b->names[index], out);
+}
+
+void ms_set_message(ms_batch *b, unsigned index, const void *data, size_t length, const ms_addr *destination) {
+    b->vectors[index].iov_base = (void *)data;
+    b->vectors[index].iov_len = length;
+    b->messages[index].msg_hdr.msg_namelen = to_sockaddr(destination, b->family, &b->names[index]);
+}
+
+ms_send_result ms_send(int fd, ms_batch *b, unsigned count, int full_wait_ms) {
+    ms_send_result r = {0, 0, 0, 0};
+    if (count > b->capacity) count = b->capacity;
+    unsigned next = 0;
+    int waited = 0;
+    while (next < count) {
+        int n = sendmmsg(fd, b->messages + next, count - next, MSG_DONTWAIT);
+        if (n > 0) {
+            r.sent += (unsigned)n;
+            next += (unsigned)n;
+            continue;
+        }
+        int error = n < 0 ? errno : EIO;
+        if (error == EINTR) continue;
+        if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            if (!waited && full_wait_ms > 0 && poll(&p, 1, full_wait_ms) > 0) {
+                waited = 1;
+                continue;
+            }
+            r.dropped = count - next;
+            r.last_error = error;
+            break;
+        }
+        // sendmmsg reports an error only for the first message it could not send: skip it.
+        r.failed += 1;
+        r.last_error = error;
+        next += 1;
+    }
+    return r;
+}
+
+int ms_wait(int fd, int event_fd, int64_t timeout_ns) {
+    struct pollfd p[2] = {{fd, POLLIN, 0}, {event_fd, POLLIN, 0}};
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000);
+        tsp = &ts;
+    }
+    int n = ppoll(p, event_fd >= 0 ? 2 : 1, tsp, NULL);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    int mask = 0;
+    if (p[0].revents & (POLLIN | POLLERR)) mask |= MS_READABLE;
+    if (event_fd >= 0 && (p[1].revents & POLLIN)) mask |= MS_WOKEN;
+    return mask;
+}
+
+int ms_eventfd_create(void) {
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+void ms_eventfd_signal(int event_fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(event_fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void ms_eventfd_clear(int event_fd) {
+    uint64_t value;
+    ssize_t ignored = read(event_fd, &value, sizeof value);
+    (void)ignored;
+}
+
+uint64_t ms_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void ms_set_thread_name(const char *name) {
+    (void)pthread_setname_np(pthread_self(), name);
+}
+
+uint64_t ms_realtime_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}

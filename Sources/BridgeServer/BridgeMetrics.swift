@@ -1,0 +1,106 @@
+public import Bridge
+import Prometheus
+import Synchronization
+
+/// The Prometheus registry behind `GET /metrics`.
+///
+/// Names use JVB's `jitsi_jvb_` namespace and `_total` counter suffix so existing Jitsi
+/// dashboards keep working. The engine counts in plain integers; at each scrape the latest
+/// snapshot becomes counter deltas here, so the media thread never calls into metrics.
+public final class BridgeMetrics: Sendable {
+    /// Prefix of every metric name (JVB's namespace plus underscore).
+    public static let prefix = namespace + "_"
+    static let namespace = "jitsi_jvb"
+
+    /// Reasons `http_colibri_rejected_total` is labelled with.
+    public enum ColibriRejection: String, CaseIterable, Sendable {
+        case malformedXML = "malformed_xml"
+        case tooLarge = "too_large"
+        case unsupportedMediaType = "unsupported_media_type"
+    }
+
+    /// One engine total and the counter that mirrors it.
+    private struct Total: Sendable {
+        let read: @Sendable (BridgeStatistics) -> UInt64
+        let counter: Counter
+    }
+
+    private let registry: PrometheusCollectorRegistry
+    private let conferences: Gauge
+    private let endpoints: Gauge
+    private let healthy: Gauge
+    private let totals: [Total]
+    private let rejections: [ColibriRejection: Counter]
+    /// What each counter has been advanced to: totals by index, drops by reason.
+    private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64])>
+
+    /// Creates the registry with every metric present (at zero) from the start.
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: Self.descriptor(name, unit: "", help))
+        }
+        conferences = gauge("conferences", "Live conferences")
+        endpoints = gauge("endpoints", "Live endpoints")
+        healthy = gauge("healthy", "1 while the media loop is running")
+        let names: [(String, @Sendable (BridgeStatistics) -> UInt64, String)] = [
+            ("conferences_created", { $0.conferencesCreated }, "Conferences created"),
+            ("conferences_completed", { $0.conferencesCompleted }, "Conferences expired"),
+            ("packets_received", { $0.packetsReceived }, "Datagrams received on the media port"),
+            ("packets_sent", { $0.packetsSent }, "Datagrams sent on the media port"),
+            ("bytes_received", { $0.bytesReceived }, "Bytes received on the media port"),
+            ("bytes_sent", { $0.bytesSent }, "Bytes sent on the media port"),
+            ("endpoints_ice_failed", { $0.endpointsICEFailed }, "Endpoints whose ICE failed"),
+            ("endpoints_dtls_failed", { $0.endpointsDTLSFailed }, "Endpoints whose DTLS failed"),
+            ("data_channel_messages_received", { $0.dataChannelMessagesReceived }, "Bridge-channel messages received"),
+            ("data_channel_messages_sent", { $0.dataChannelMessagesSent }, "Bridge-channel messages sent"),
+        ]
+        totals = names.map { name, read, help in
+            Total(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))
+        }
+        var rejections: [ColibriRejection: Counter] = [:]
+        for reason in ColibriRejection.allCases {
+            rejections[reason] = registry.makeCounter(
+                descriptor: Self.descriptor("http_colibri_rejected", unit: "total", "Colibri2 REST requests refused"),
+                labels: [("reason", reason.rawValue)]
+            )
+        }
+        self.rejections = rejections
+        self.registry = registry
+        applied = Mutex((Array(repeating: 0, count: names.count), [:]))
+    }
+
+    private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: namespace, metricName: name, unitName: unit, helpText: help)
+    }
+
+    /// Counts one rejected Colibri2 REST request.
+    public func recordRejection(_ reason: ColibriRejection) { rejections[reason]?.increment() }
+
+    /// Brings every metric up to `statistics` (counters only ever move forward).
+    public func update(from statistics: BridgeStatistics, healthy isHealthy: Bool) {
+        conferences.set(to: Double(statistics.conferences))
+        endpoints.set(to: Double(statistics.endpoints))
+        healthy.set(to: isHealthy ? 1 : 0)
+        applied.withLock { applied in
+            for (index, total) in totals.enumerated() {
+                let value = total.read(statistics)
+                guard value > applied.totals[index] else { continue }
+                total.counter.increment(by: Int64(truncatingIfNeeded: value - applied.totals[index]))
+                applied.totals[index] = value
+            }
+            for (reason, value) in statistics.drops where value > applied.drops[reason, default: 0] {
+                // The registry hands back the same counter for the same labels.
+                let counter = registry.makeCounter(
+                    descriptor: Self.descriptor("drops", unit: "total", "Datagrams or messages dropped, by reason"),
+                    labels: [("reason", reason)]
+                )
+                counter.increment(by: Int64(truncatingIfNeeded: value - applied.drops[reason, default: 0]))
+                applied.drops[reason] = value
+            }
+        }
+    }
+
+    /// The Prometheus text exposition (format 0.0.4).
+    public func render() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,42 @@
+public import Hummingbird
+import NIOCore
+
+/// The private HTTP API (JVB's port 8080 listener): health, version, metrics and, when the
+/// Colibri REST group is on, Colibri2 over HTTP and `/colibri/stats` (docs/colibri2.md §6).
+public struct HTTPRoutes: Sendable {
+    /// Largest accepted `conference-modify` body; bigger ones get 413.
+    public static let colibriBodyLimit = 256 * 1024
+
+    let loop: MediaLoop
+    let metrics: BridgeMetrics
+    let colibriEnabled: Bool
+
+    /// Routes served from `loop` and `metrics`; `colibriEnabled` mirrors COLIBRI_REST_ENABLED.
+    public init(loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool) {
+        self.loop = loop
+        self.metrics = metrics
+        self.colibriEnabled = colibriEnabled
+    }
+
+    /// A router with every enabled route.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/about/health") { _, _ in health() }
+        router.get("/about/version") { _, _ in version() }
+        router.get("/metrics") { _, _ in prometheus() }
+        if colibriEnabled {
+            router.post("/colibri/v2/conference-modify") { request, _ in await conferenceModify(request) }
+            router.get("/colibri/stats") { _, _ in colibriStats() }
+        }
+        return router
+    }
+
+    /// A response with a body and content type.
+    static func response(_ status: HTTPResponse.Status, contentType: String, body: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}

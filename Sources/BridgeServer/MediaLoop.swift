@@ -1,0 +1,110 @@
+public import Bridge
+public import Logging
+public import Primitives
+import Synchronization
+public import XMLStream
+
+/// The media shell: one dedicated thread that owns the `BridgeEngine` and the UDP media port.
+///
+/// Everything else talks to it through this handle: Colibri2 requests and SCTP traffic go in as
+/// commands (a locked queue plus an eventfd wake-up, drained once per loop turn), statistics and
+/// health come out through `status`. Per-packet work never takes a lock.
+public final class MediaLoop: Sendable {
+    /// The bound media address (with the real port if 0 was asked for).
+    public let localAddress: PeerAddress
+    /// Heartbeat, statistics snapshot and exit state, readable from any thread.
+    public let status: MediaLoopStatus
+    private let inbox: CommandInbox
+    /// The thread body, created with the socket and handed to the OS thread by `start`.
+    private let pending: Mutex<MediaThread?>
+    private let logger: Logger
+
+    /// Binds the media socket and creates the engine with the bound address; `start` runs it.
+    /// Binding here (not on the thread) makes a port clash fail startup with a clear error.
+    public init(
+        bindAddress: PeerAddress,
+        receiveBatchSize: Int = 64,
+        transmitCapacity: Int = 1024,
+        logger: Logger,
+        makeEngine: (PeerAddress) throws -> BridgeEngine
+    ) throws {
+        let socket = try MediaSocket(binding: bindAddress, receiveBatchSize: receiveBatchSize, sendBatchSize: transmitCapacity)
+        let engine = try makeEngine(socket.localAddress)
+        let inbox = try CommandInbox()
+        let status = MediaLoopStatus()
+        let buffers = socket.kernelBufferSizes
+        logger.info("media port bound", metadata: [
+            "address": "\(socket.localAddress)", "rcvbuf": "\(buffers.receive)", "sndbuf": "\(buffers.send)",
+        ])
+        let thread = MediaThread(
+            engine: engine, socket: socket, transmitCapacity: transmitCapacity,
+            inbox: inbox, status: status, logger: logger
+        )
+        self.localAddress = socket.localAddress
+        self.status = status
+        self.inbox = inbox
+        self.logger = logger
+        self.pending = Mutex(thread)
+    }
+
+    /// Starts the media thread. `events` receives every engine event except logs, on the media
+    /// thread (the SCTP gateway); it must not block.
+    public func start(events: @escaping @Sendable (BridgeEvent) -> Void = { _ in }) throws(MediaLoopError) {
+        let handedOver = pending.withLock { slot -> Bool in
+            guard let thread = slot else { return false }
+            thread.eventHandler = events
+            slot = nil
+            let result = MediaThreadLauncher.start(thread)
+            if result != 0 { status.markExited() }
+            return result == 0
+        }
+        guard handedOver else { throw .cannotStart }
+        logger.info("media loop started", metadata: ["address": "\(localAddress)"])
+    }
+
+    /// Stops the thread and waits until it has answered every queued request and exited.
+    public func stop() async {
+        let neverStarted = pending.withLock { slot -> Bool in
+            defer { slot = nil }
+            return slot != nil
+        }
+        if neverStarted {
+            for command in inbox.close() { command.refuse() }
+            status.markExited()
+            return
+        }
+        _ = inbox.post(.stop)
+        await status.waitForExit()
+    }
+
+    /// Runs one Colibri2 `<conference-modify>` on the media thread and returns its outcome.
+    public func conferenceModify(_ request: XMLElement) async -> ColibriOutcome {
+        await withCheckedContinuation { (reply: CheckedContinuation<ColibriOutcome, Never>) in
+            if inbox.post(.conferenceModify(request, reply)) != nil {
+                reply.resume(returning: ColibriErrorElement.unavailable)
+            }
+        }
+    }
+
+    /// Hands an SCTP packet produced by the SCTP stack to the engine for DTLS encryption (any thread).
+    public func sendSCTPPacket(_ packet: [UInt8], association: SCTPAssociationTag) {
+        _ = inbox.post(.sendSCTPPacket(packet, association))
+    }
+
+    /// Hands a received bridge-channel message to the engine (any thread).
+    public func deliverBridgeChannelMessage(_ message: [UInt8], association: SCTPAssociationTag) {
+        _ = inbox.post(.bridgeChannelMessage(message, association))
+    }
+
+    /// The last statistics the media thread published (at most about a second old).
+    public var statistics: BridgeStatistics { status.statistics }
+
+    /// True while the media thread is running and turning.
+    public func isHealthy() -> Bool { status.isHealthy(now: MonotonicClock.now()) }
+}
+
+/// Why the media loop could not start.
+public enum MediaLoopError: Error {
+    /// Already started or stopped, or the OS refused a thread.
+    case cannotStart
+}

@@ -1,0 +1,130 @@
+import Bridge
+import CMediaSocket
+import Logging
+import Primitives
+
+/// The body of the media thread: owns the engine, the socket and the transmit queue, and runs
+/// wait → receive → timers → events → send → commands until stopped.
+///
+/// Only the media thread touches an instance once `run()` starts, so nothing here is locked.
+final class MediaThread {
+    /// The longest the loop sleeps without work, so the heartbeat and statistics stay fresh.
+    static let idleWakeNanoseconds: UInt64 = 250_000_000
+    /// How often statistics are published for HTTP and metrics.
+    static let publishIntervalNanoseconds: UInt64 = 1_000_000_000
+
+    let engine: BridgeEngine
+    let socket: MediaSocket
+    let transmit: TransmitQueue
+    let inbox: CommandInbox
+    let status: MediaLoopStatus
+    let logger: Logger
+    var eventHandler: @Sendable (BridgeEvent) -> Void = { _ in }
+    private var commands: [MediaCommand] = []
+    private var running = true
+    /// Shell-side drops, merged into the engine's `drops` when statistics are published.
+    var truncatedDrops: UInt64 = 0
+    var unknownSourceDrops: UInt64 = 0
+    var emptyDrops: UInt64 = 0
+
+    init(engine: BridgeEngine, socket: MediaSocket, transmitCapacity: Int, inbox: CommandInbox, status: MediaLoopStatus, logger: Logger) {
+        self.engine = engine
+        self.socket = socket
+        self.inbox = inbox
+        self.status = status
+        self.logger = logger
+        transmit = TransmitQueue(capacity: transmitCapacity)
+        // Captures the socket, not self: the queue is owned by self, so this makes no cycle.
+        transmit.flushHandler = { [socket] queue in socket.send(queue) }
+        commands.reserveCapacity(64)
+    }
+
+    /// Runs until a `.stop` command arrives.
+    func run() {
+        var now = MonotonicClock.now()
+        var nextPublish = now
+        status.beat(now)
+        while running {
+            let ready = ms_wait(socket.descriptor, inbox.wake.descriptor, waitNanoseconds(now: now))
+            now = MonotonicClock.now()
+            status.beat(now)
+            if ready > 0, ready & Int32(MS_READABLE) != 0 { receiveBatch(now: now) }
+            engine.handleTimeout(now: now, transmit: transmit)
+            drainEvents()
+            socket.send(transmit)
+            if ready > 0, ready & Int32(MS_WOKEN) != 0 { runCommands(now: now) }
+            if now >= nextPublish {
+                publishStatistics()
+                nextPublish = now.adding(nanoseconds: Self.publishIntervalNanoseconds)
+            }
+        }
+        finish()
+    }
+
+    /// Time until the engine's next deadline, capped so the loop turns at least every 250 ms.
+    private func waitNanoseconds(now: Instant) -> Int64 {
+        var wait = Self.idleWakeNanoseconds
+        if let deadline = engine.nextDeadline() { wait = min(wait, deadline.nanoseconds(since: now)) }
+        return Int64(wait)
+    }
+
+    private func receiveBatch(now: Instant) {
+        let count = socket.receive()
+        for index in 0..<count {
+            guard !socket.isTruncated(index) else { truncatedDrops &+= 1; continue }
+            guard let source = socket.source(index) else { unknownSourceDrops &+= 1; continue }
+            let datagram = socket.datagram(index)
+            guard datagram.count > 0 else { emptyDrops &+= 1; continue }
+            engine.handleDatagram(datagram, from: source, now: now, transmit: transmit)
+        }
+    }
+
+    private func runCommands(now: Instant) {
+        inbox.take(into: &commands)
+        for command in commands {
+            switch command {
+            case .conferenceModify(let request, let reply):
+                reply.resume(returning: engine.handleConferenceModify(request, now: now))
+            case .sendSCTPPacket(let packet, let association):
+                engine.sendSCTPPacket(packet, association: association, now: now, transmit: transmit)
+            case .bridgeChannelMessage(let message, let association):
+                engine.handleBridgeChannelMessage(message, association: association, now: now)
+            case .stop:
+                running = false
+            }
+            drainEvents()
+        }
+        commands.removeAll(keepingCapacity: true)
+        socket.send(transmit)
+    }
+
+    /// Drains every pending engine event: logs here, everything else to the SCTP gateway.
+    private func drainEvents() {
+        while let event = engine.pollEvent() {
+            if case .log(let level, let message) = event {
+                logger.log(level: level.loggingLevel, "\(message)")
+            } else {
+                eventHandler(event)
+            }
+        }
+    }
+
+    private func publishStatistics() {
+        var statistics = engine.statistics()
+        let shellDrops: [(String, UInt64)] = [
+            ("receive_truncated", truncatedDrops), ("receive_unknown_family", unknownSourceDrops),
+            ("receive_empty", emptyDrops), ("send_failed", socket.sendFailures),
+            ("send_buffer_full", socket.sendBufferFullDrops), ("transmit_queue_full", transmit.overflowDrops),
+        ]
+        for (reason, count) in shellDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
+        status.publish(statistics)
+    }
+
+    /// Answers whatever is still queued so no HTTP request waits forever, then reports exit.
+    private func finish() {
+        for command in inbox.close() { command.refuse() }
+        publishStatistics()
+        status.markExited()
+        logger.info("media loop stopped")
+    }
+}
