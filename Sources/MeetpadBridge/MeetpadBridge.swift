@@ -26,7 +26,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "Address the media socket binds to. Env JVB_BIND_ADDRESS, default 0.0.0.0.")
     var mediaHost: String?
 
-    @Option(help: "Public addresses to advertise: comma list of ip or ip#port. Env JVB_ADVERTISE_IPS, else DOCKER_HOST_ADDRESS.")
+    @Option(name: .customLong("advertise-ips"), help: "Public addresses to advertise: comma list of ip or ip#port. Env JVB_ADVERTISE_IPS, else DOCKER_HOST_ADDRESS.")
     var advertiseIPs: String?
 
     @Flag(inversion: .prefixedNo, help: "Advertise private host candidates too. Env JVB_ADVERTISE_PRIVATE_CANDIDATES, default true.")

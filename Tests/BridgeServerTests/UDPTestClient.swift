@@ -23,6 +23,16 @@ final class UDPTestClient {
 
     deinit { close(descriptor) }
 
+    /// The client's own address (127.0.0.1 and its ephemeral port).
+    var localAddress: PeerAddress {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return PeerAddress(ipv4: UInt32(bigEndian: address.sin_addr.s_addr), port: UInt16(bigEndian: address.sin_port))
+    }
+
     func send(_ bytes: [UInt8], to destination: PeerAddress) -> Bool {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
