@@ -11,6 +11,7 @@ extension BridgeEngine {
         lastNow = now
         do {
             let modify = try ConferenceModify(element: request)
+            try modify.validate()
             let response = try apply(modify, now: now, transmit: transmit)
             return .success(response.element())
         } catch {
@@ -21,14 +22,10 @@ extension BridgeEngine {
 
     /// The stateful rules of docs/colibri2.md §2.3 (the stateless ones live in `ConferenceModify`).
     private func apply(_ modify: ConferenceModify, now: Instant, transmit: TransmitQueue) throws(Colibri2Error) -> ConferenceModified {
-        if !modify.relays.isEmpty {
-            throw Colibri2Error(condition: .featureNotImplemented, reason: .featureNotImplemented, text: "Relays are not supported")
-        }
         let conference: Conference
         if modify.create {
             guard conferences[modify.meetingID] == nil else {
-                throw Colibri2Error(condition: .conflict, reason: .conferenceAlreadyExists,
-                                    text: "Conference already exists for ID: \(modify.meetingID)")
+                throw .conferenceAlreadyExists(meetingID: modify.meetingID)
             }
             conference = Conference(
                 meetingID: modify.meetingID, name: modify.name,
@@ -38,8 +35,7 @@ extension BridgeEngine {
             log(.info, "conference \(modify.meetingID) created\(modify.name.map { " for \($0)" } ?? "")")
         } else {
             guard let existing = conferences[modify.meetingID] else {
-                throw Colibri2Error(condition: .itemNotFound, reason: .conferenceNotFound,
-                                    text: "Conference not found for ID: \(modify.meetingID)")
+                throw .conferenceNotFound(meetingID: modify.meetingID)
             }
             conference = existing
         }
@@ -74,10 +70,10 @@ extension BridgeEngine {
         let endpoint: Endpoint
         if request.create {
             guard conference.endpoint(request.id) == nil else {
-                throw Colibri2Error(condition: .conflict, reason: nil, text: "Endpoint \(request.id) already exists")
+                throw .endpointAlreadyExists(request.id)
             }
             if request.transport?.sctp != nil && !configuration.sctpEnabled {
-                throw Colibri2Error(condition: .featureNotImplemented, reason: .featureNotImplemented, text: "SCTP is disabled")
+                throw .featureNotImplemented("SCTP is disabled on this bridge")
             }
             endpoint = createEndpoint(request, in: conference, now: now)
         } else if let existing = conference.endpoint(request.id) {
@@ -85,18 +81,21 @@ extension BridgeEngine {
         } else if skipUnknown {
             // Expire-only and force-mute-only requests for endpoints that are already gone must
             // succeed: an error would make jicofo move the whole conference (docs/colibri2.md §2.5).
-            return EndpointModified(id: request.id, expire: request.expire, transport: nil, sctp: nil)
+            return EndpointModified(id: request.id, expire: request.expire)
         } else {
-            throw Colibri2Error(condition: .itemNotFound, reason: .unknownEndpoint,
-                                text: "Unknown endpoint \(request.id)", endpointID: request.id)
+            throw .unknownEndpoint(request.id)
         }
 
         if request.expire {
             expire(endpoint)
-            return EndpointModified(id: request.id, expire: true, transport: nil, sctp: nil)
+            return EndpointModified(id: request.id, expire: true)
         }
         if let statsID = request.statsID { endpoint.statsID = statsID }
-        if request.mucRole == "visitor" { endpoint.isVisitor = true }
+        if request.isVisitor { endpoint.isVisitor = true }
+        if endpoint.isVisitor, let sources = request.sources, !sources.isEmpty {
+            // Visitor status is only signalled on create, so updates are checked here (docs/colibri2.md §2.3).
+            throw .badRequest("Visitors cannot have sources")
+        }
         for media in request.media { endpoint.media.merge(media) }
         if let transport = request.transport?.ice { applyRemoteTransport(transport, to: endpoint, now: now, transmit: transmit) }
         if let sources = request.sources { endpoint.sources.replace(with: sources) }
@@ -104,10 +103,10 @@ extension BridgeEngine {
             endpoint.audioForceMuted = forceMute.audio
             endpoint.videoForceMuted = forceMute.video
         }
-        guard request.create else { return EndpointModified(id: request.id, expire: false, transport: nil, sctp: nil) }
+        guard request.create else { return EndpointModified(id: request.id) }
         return EndpointModified(
             id: request.id, expire: false, transport: localTransport(for: endpoint),
-            sctp: endpoint.sctpTag == nil ? nil : SCTPDescription(port: 5000, role: "server"))
+            sctp: endpoint.sctpTag == nil ? nil : .bridgeServer)
     }
 
     private func createEndpoint(_ request: EndpointModify, in conference: Conference, now: Instant) -> Endpoint {
@@ -118,7 +117,8 @@ extension BridgeEngine {
             sctpTag = SCTPAssociationTag(rawValue: nextSCTPTag)
             nextSCTPTag &+= 1
         }
-        let agent = ICEAgent(local: credentials, tieBreaker: UInt64.random(in: .min ... .max, using: &random))
+        // The largest tie-breaker keeps the bridge controlling in any role conflict, as JVB always is.
+        let agent = ICEAgent(local: credentials, tieBreaker: .max)
         let endpoint = Endpoint(id: request.id, meetingID: conference.meetingID, ice: agent, sctpTag: sctpTag, now: now)
         conference.add(endpoint)
         endpointsByUfrag[credentials.ufrag] = endpoint
@@ -140,8 +140,7 @@ extension BridgeEngine {
             else { continue }
             let type = ICECandidateType(rawValue: candidate.type) ?? .host
             endpoint.ice.addRemoteCandidate(
-                ICECandidate(foundation: candidate.foundation, component: 1, priority: candidate.priority,
-                             address: address, type: type, relatedAddress: nil),
+                ICECandidate(foundation: candidate.foundation, priority: candidate.priority, address: address, type: type),
                 now: now)
             register(address, for: endpoint)
         }
@@ -164,10 +163,7 @@ extension BridgeEngine {
 
     /// The bridge's own sources, which jicofo signals to every client (docs/colibri2.md §2.4 item 3).
     private func feedbackSources(_ conference: Conference) -> [MediaSourceDescription] {
-        [
-            MediaSourceDescription(type: .audio, id: "jvb-a0", sources: [SourceDescription(ssrc: conference.audioFeedbackSSRC, name: "jvb-a0")]),
-            MediaSourceDescription(type: .video, id: "jvb-v0", sources: [SourceDescription(ssrc: conference.videoFeedbackSSRC, name: "jvb-v0")]),
-        ]
+        MediaSourceDescription.feedbackSources(audioSSRC: conference.audioFeedbackSSRC, videoSSRC: conference.videoFeedbackSSRC)
     }
 
     private func randomSSRC() -> UInt32 { UInt32.random(in: 1 ... .max, using: &random) }

@@ -17,19 +17,17 @@ struct LocalCandidate {
         let hosts = configuration.hostAddresses.filter { configuration.advertisePrivateCandidates || !$0.isPrivate }
         for (index, address) in hosts.enumerated() {
             result.append(LocalCandidate(description: CandidateDescription(
-                component: 1, foundation: "1", generation: 0, id: "h\(index)", ip: address.host, port: address.port,
-                priority: priority(typePreference: 126, localPreference: UInt32(65535 - index)),
-                protocol: "udp", type: "host", network: 0, relAddr: nil, relPort: nil, tcpType: nil)))
+                foundation: "1", id: "h\(index)", ip: address.host, port: address.port,
+                priority: priority(typePreference: 126, localPreference: UInt32(65535 - index)), type: "host")))
         }
         let related = configuration.hostAddresses.first
         for (index, address) in configuration.advertisedAddresses.enumerated() {
             // A private related address is hidden the way JVB hides it (docs/colibri2.md §2.4).
             let hideRelated = related.map { $0.isPrivate && !configuration.advertisePrivateCandidates } ?? true
             result.append(LocalCandidate(description: CandidateDescription(
-                component: 1, foundation: "2", generation: 0, id: "s\(index)", ip: address.host, port: address.port,
-                priority: priority(typePreference: 100, localPreference: UInt32(65535 - index)),
-                protocol: "udp", type: "srflx", network: 0,
-                relAddr: hideRelated ? "0.0.0.0" : related?.host, relPort: hideRelated ? 9 : related?.port, tcpType: nil)))
+                foundation: "2", id: "s\(index)", ip: address.host, port: address.port,
+                priority: priority(typePreference: 100, localPreference: UInt32(65535 - index)), type: "srflx",
+                relAddr: hideRelated ? "0.0.0.0" : related?.host, relPort: hideRelated ? 9 : related?.port)))
         }
         return result
     }

@@ -84,7 +84,7 @@ final class MediaThread {
         for command in commands {
             switch command {
             case .conferenceModify(let request, let reply):
-                reply.resume(returning: engine.handleConferenceModify(request, now: now))
+                reply.resume(returning: engine.handleConferenceModify(request, now: now, transmit: transmit))
             case .sendSCTPPacket(let packet, let association):
                 engine.sendSCTPPacket(packet, association: association, now: now, transmit: transmit)
             case .bridgeChannelMessage(let message, let association):

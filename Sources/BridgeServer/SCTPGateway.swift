@@ -52,6 +52,8 @@ public final class SCTPGateway: Sendable {
             logger.info("data channel opened", metadata: [
                 "association": "\(id.rawValue)", "stream": "\(stream)", "label": "\(label)",
             ])
+        case .channelClosed(let id, let stream):
+            logger.info("data channel closed", metadata: ["association": "\(id.rawValue)", "stream": "\(stream)"])
         case .associationUp(let id): logger.info("SCTP association up", metadata: ["association": "\(id.rawValue)"])
         case .associationClosed(let id):
             logger.info("SCTP association closed", metadata: ["association": "\(id.rawValue)"])

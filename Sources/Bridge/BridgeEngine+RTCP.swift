@@ -1,0 +1,182 @@
+import Primitives
+import RTP
+import SRTP
+
+extension BridgeEngine {
+    /// RTCP is terminated here, not relayed (docs/colibri2.md §5.3): sender reports are
+    /// re-issued to receivers, keyframe requests and NACKs are answered or routed to the media
+    /// SSRC's owner, and everything else (receiver reports, REMB, transport-cc, SDES, BYE) is
+    /// consumed.
+    func handleRTCP(_ datagram: UnsafeMutableRawBufferPointer, from endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let srtp = endpoint.inboundSRTP, let base = datagram.baseAddress else { return drop(.noKeys) }
+        let length: Int
+        do {
+            length = try srtp.unprotectRTCP(base, length: datagram.count)
+        } catch {
+            return drop(Self.dropReason(for: error))
+        }
+        guard let conference = conferences[endpoint.meetingID] else { return }
+        endpoint.lastActivity = now
+        var packets = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: datagram[0..<length]))
+        while true {
+            let next: RTCPPacket?
+            do { next = try packets.next() } catch { return drop(.malformedRTCP) }
+            guard let packet = next else { break }
+            switch packet {
+            case .senderReport(let report):
+                endpoint.receiveStatistics[report.senderSSRC]?.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
+                reissue(report, from: endpoint, in: conference, transmit: transmit)
+            case .pli(let pli):
+                requestKeyframe(ssrc: pli.mediaSSRC, in: conference, now: now, transmit: transmit)
+            case .fir(let fir):
+                for index in 0..<fir.entryCount {
+                    if let entry = fir.entry(index) { requestKeyframe(ssrc: entry.ssrc, in: conference, now: now, transmit: transmit) }
+                }
+            case .nack(let nack):
+                guard let owner = conference.ssrcOwners[nack.mediaSSRC], owner !== endpoint else { continue }
+                for sequenceNumber in nack {
+                    retransmit(sequenceNumber, ssrc: nack.mediaSSRC, from: owner, to: endpoint, now: now, transmit: transmit)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Gives every receiver of a stream the sender's NTP↔RTP mapping, so it can synchronise
+    /// that stream's audio and video. SSRCs and timestamps are forwarded unchanged today, so the
+    /// mapping is valid as it stands; SSRC rewriting will translate it here.
+    private func reissue(_ report: RTCPSenderReport, from sender: Endpoint, in conference: Conference, transmit: TransmitQueue) {
+        let kind = sender.sources.kinds[report.senderSSRC] ?? .video
+        for receiver in conference.endpoints where receiver !== sender && receiver.media.accepts(kind) {
+            sendRTCP(to: receiver, transmit: transmit) { buffer throws(RTPBuildError) in
+                try RTCPSenderReport.write(
+                    senderSSRC: report.senderSSRC, ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,
+                    packetCount: report.packetCount, octetCount: report.octetCount,
+                    reportBlocks: EmptyCollection<RTCPReportBlock>(), into: buffer)
+            }
+        }
+    }
+
+    /// Asks the owner of `ssrc` for a keyframe with a PLI from the conference's video feedback
+    /// SSRC, at most once per 200 ms per stream: a dozen receivers joining at once need one keyframe.
+    private func requestKeyframe(ssrc: UInt32, in conference: Conference, now: Instant, transmit: TransmitQueue) {
+        guard let owner = conference.ssrcOwners[ssrc] else { return }
+        if let last = owner.lastKeyframeRequest[ssrc], now.milliseconds(since: last) < 200 { return }
+        owner.lastKeyframeRequest[ssrc] = now
+        let request = RTCPPictureLossIndication(senderSSRC: conference.videoFeedbackSSRC, mediaSSRC: ssrc)
+        sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in try request.write(into: buffer) }
+    }
+
+    /// Resends one cached packet of `owner` to `receiver`: as RTX (RFC 4588) when the receiver
+    /// negotiated it and the owner signalled an RTX SSRC, else as the original packet.
+    private func retransmit(_ sequenceNumber: UInt16, ssrc: UInt32, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let address = receiver.address, let outbound = receiver.outboundSRTP else { return }
+        owner.packetCaches[ssrc]?.withPacket(sequenceNumber: sequenceNumber, now: now) { packet in
+            guard let header = try? RTPHeaderView(parsing: packet) else { return }
+            guard let rtxPayloadType = receiver.media.rtxPayloadType[Int(header.payloadType)],
+                let rtxSSRC = owner.sources.rtxForPrimary[ssrc]
+            else {
+                return sendRTP(packet, to: address, protectedBy: outbound, transmit: transmit)
+            }
+            let rtxSequence = receiver.rtxSequenceNumbers[rtxSSRC, default: UInt16.random(in: 0...0x7FFF, using: &random)]
+            receiver.rtxSequenceNumbers[rtxSSRC] = rtxSequence &+ 1
+            var sent = 0
+            transmit.append(to: address) { slot in
+                sent = Self.writeRTX(from: packet, header: header, payloadType: rtxPayloadType, ssrc: rtxSSRC,
+                                     sequenceNumber: rtxSequence, into: slot, protectedBy: outbound)
+                return sent
+            }
+            if sent > 0 {
+                counters.packetsSent &+= 1
+                counters.bytesSent &+= UInt64(sent)
+            }
+        }
+    }
+
+    /// Writes the RTX form of `packet` (header, original sequence number, payload; no padding)
+    /// into `slot` and protects it. Returns the protected length, or 0 if it does not fit.
+    private static func writeRTX(
+        from packet: UnsafeRawBufferPointer, header: RTPHeaderView, payloadType: UInt8, ssrc: UInt32,
+        sequenceNumber: UInt16, into slot: UnsafeMutableRawBufferPointer, protectedBy srtp: SRTPSession
+    ) -> Int {
+        let length = header.headerLength + 2 + header.payloadLength
+        guard let destination = slot.baseAddress, let source = packet.baseAddress,
+            length + SRTPSession.maximumTrailerLength <= slot.count
+        else { return 0 }
+        destination.copyMemory(from: source, byteCount: header.headerLength)
+        slot[0] &= ~0x20  // the original's padding is not carried over
+        slot[header.headerLength] = UInt8(header.sequenceNumber >> 8)
+        slot[header.headerLength + 1] = UInt8(truncatingIfNeeded: header.sequenceNumber)
+        (destination + header.headerLength + 2).copyMemory(from: source + header.payloadOffset, byteCount: header.payloadLength)
+        let rtx = UnsafeMutableRawBufferPointer(rebasing: slot[0..<length])
+        do {
+            var view = try RTPHeaderView(parsing: UnsafeRawBufferPointer(rtx))
+            try view.setPayloadType(payloadType, in: rtx)
+            try view.setSSRC(ssrc, in: rtx)
+            try view.setSequenceNumber(sequenceNumber, in: rtx)
+            return try srtp.protectRTP(destination, length: length, capacity: slot.count)
+        } catch {
+            return 0
+        }
+    }
+
+    /// Receiver reports for everything the endpoint sends, from the feedback SSRC of each
+    /// media type (jicofo signals `jvb-a0`/`jvb-v0` to the client as the bridge's sources).
+    func sendReceiverReports(_ endpoint: Endpoint, conference: Conference, now: Instant, transmit: TransmitQueue) {
+        guard endpoint.isConnected, !endpoint.receiveStatistics.isEmpty else { return }
+        var audio: [RTCPReportBlock] = []
+        var video: [RTCPReportBlock] = []
+        for ssrc in endpoint.receiveStatistics.keys {
+            guard var statistics = endpoint.receiveStatistics[ssrc], statistics.receivedSinceLastReport else { continue }
+            let block = statistics.makeReportBlock(now: now)
+            endpoint.receiveStatistics[ssrc] = statistics
+            if statistics.clockRate == Self.audioClockRate { audio.append(block) } else { video.append(block) }
+        }
+        for (sender, blocks) in [(conference.audioFeedbackSSRC, audio), (conference.videoFeedbackSSRC, video)] where !blocks.isEmpty {
+            sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
+                try RTCPReceiverReport.write(senderSSRC: sender, reportBlocks: blocks.prefix(31), into: buffer)
+            }
+        }
+    }
+
+    static let audioClockRate: UInt32 = 48_000
+    static let videoClockRate: UInt32 = 90_000
+
+    /// Builds one RTCP packet straight into a send slot, protects it there and commits it.
+    func sendRTCP(
+        to endpoint: Endpoint, transmit: TransmitQueue,
+        _ build: (UnsafeMutableRawBufferPointer) throws(RTPBuildError) -> Int
+    ) {
+        guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { return }
+        var sent = 0
+        transmit.append(to: address) { slot in
+            let room = UnsafeMutableRawBufferPointer(rebasing: slot[0..<(slot.count - SRTPSession.maximumTrailerLength - 4)])
+            guard let length = try? build(room), let base = slot.baseAddress else { return 0 }
+            sent = (try? outbound.protectRTCP(base, length: length, capacity: slot.count)) ?? 0
+            return sent
+        }
+        if sent > 0 {
+            counters.packetsSent &+= 1
+            counters.bytesSent &+= UInt64(sent)
+        }
+    }
+
+    /// Updates the receive statistics of the stream a packet belongs to (for receiver reports).
+    @inline(__always)
+    func recordReception(_ header: RTPHeaderView, kind: MediaKind, from sender: Endpoint, now: Instant) {
+        if sender.receiveStatistics[header.ssrc] == nil {
+            sender.receiveStatistics[header.ssrc] = ReceiveStatistics(
+                ssrc: header.ssrc, clockRate: kind == .audio ? Self.audioClockRate : Self.videoClockRate)
+        }
+        sender.receiveStatistics[header.ssrc]?.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
+    }
+
+    /// Keeps a video packet for answering NACKs. The ring per stream is allocated once, on the
+    /// stream's first packet.
+    @inline(__always)
+    func cache(_ packet: UnsafeRawBufferPointer, ssrc: UInt32, sequenceNumber: UInt16, of sender: Endpoint, now: Instant) {
+        if sender.packetCaches[ssrc] == nil { sender.packetCaches[ssrc] = RTPPacketCache() }
+        _ = sender.packetCaches[ssrc]?.insert(packet, sequenceNumber: sequenceNumber, now: now)
+    }
+}
