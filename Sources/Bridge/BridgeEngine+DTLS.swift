@@ -1,5 +1,5 @@
 import DTLS
-import Primitives
+public import Primitives
 import SRTP
 
 extension BridgeEngine {

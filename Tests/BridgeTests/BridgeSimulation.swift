@@ -1,4 +1,5 @@
 import Bridge
+import DTLS
 import ICE
 import Primitives
 import XMLStream
