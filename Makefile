@@ -3,15 +3,13 @@
 #   make run     install system deps, build release, run the bridge (UDP $(JVB_PORT), HTTP $(HTTP_HOST):$(HTTP_PORT))
 #   make test    test deps, debug build, layering check, swift test, interop tests (netns, loopback only)
 #
-# Swift commands take the shared build lock when this machine has one (several builders, 2 cores),
-# and always build the full package (MEETPAD_CORE_ONLY would drop the executable).
+# Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 SWIFT       ?= swift
-SWIFT_LOCK  ?= $(if $(wildcard /work/.swift-build.lock),flock /work/.swift-build.lock,)
-SWIFT_RUN   := env -u MEETPAD_CORE_ONLY $(SWIFT_LOCK) $(SWIFT)
+SWIFT_RUN   := env -u MEETPAD_CORE_ONLY $(SWIFT)
 
 JVB_PORT    ?= 10000
 HTTP_HOST   ?= 127.0.0.1

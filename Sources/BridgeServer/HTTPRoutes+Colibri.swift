@@ -1,4 +1,5 @@
 import Bridge
+import Colibri
 import Hummingbird
 import NIOCore
 import XMLStream
@@ -35,7 +36,7 @@ extension HTTPRoutes {
     }
 
     private func errorResponse(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Self.response(status, contentType: "application/xml", body: ColibriErrorElement.badRequest(text).xmlString())
+        Self.response(status, contentType: "application/xml", body: Colibri2Error.badRequest(text).element().xmlString())
     }
 
     /// application/xml, text/xml or any `+xml` type, parameters ignored.

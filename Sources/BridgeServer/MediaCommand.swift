@@ -17,6 +17,6 @@ enum MediaCommand: Sendable {
 extension MediaCommand {
     /// Answers a command that will never run (the loop is gone) so its caller does not hang.
     func refuse() {
-        if case .conferenceModify(_, let reply) = self { reply.resume(returning: ColibriErrorElement.unavailable) }
+        if case .conferenceModify(_, let reply) = self { reply.resume(returning: .mediaLoopUnavailable) }
     }
 }

@@ -81,7 +81,7 @@ public final class MediaLoop: Sendable {
     public func conferenceModify(_ request: XMLElement) async -> ColibriOutcome {
         await withCheckedContinuation { (reply: CheckedContinuation<ColibriOutcome, Never>) in
             if inbox.post(.conferenceModify(request, reply)) != nil {
-                reply.resume(returning: ColibriErrorElement.unavailable)
+                reply.resume(returning: .mediaLoopUnavailable)
             }
         }
     }
