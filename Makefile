@@ -30,9 +30,9 @@ run:
 # Steps run in this order and stop at the first failure (also under make -j).
 test:
 	scripts/install-test-deps.sh
-	$(SWIFT_RUN) build
+	$(SWIFT_RUN) build --build-tests
 	scripts/check-layering.sh
-	$(SWIFT_RUN) test
+	$(SWIFT_RUN) test --skip-build
 	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
 
 deps:
@@ -42,7 +42,7 @@ test-deps:
 	scripts/install-test-deps.sh
 
 build:
-	$(SWIFT_RUN) build
+	$(SWIFT_RUN) build --build-tests
 
 build-release:
 	$(SWIFT_RUN) build -c release --product meetpad-bridge
@@ -51,7 +51,7 @@ layering:
 	scripts/check-layering.sh
 
 swift-test:
-	$(SWIFT_RUN) test
+	$(SWIFT_RUN) test --skip-build
 
 # Interop tests against an already built debug bridge.
 interop:
