@@ -27,7 +27,7 @@ public enum BridgeProcess {
         }
         let gateway = settings.sctpEnabled ? SCTPGateway(loop: loop, logger: logger) : nil
         let metrics = BridgeMetrics()
-        let routes = HTTPRoutes(loop: loop, metrics: metrics, colibriEnabled: settings.colibriRESTEnabled)
+        let routes = HTTPRoutes(loop: loop, metrics: metrics, colibriEnabled: settings.colibriRESTEnabled, sctp: gateway)
         let http = Application(
             router: routes.makeRouter(),
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: BridgeVersion.name),

@@ -4,7 +4,7 @@ extension HTTPRoutes {
     /// `GET /colibri/stats`: the presence stats as one flat JSON object.
     func colibriStats() -> Response {
         let body = ColibriStatsJSON.render(
-            loop.statistics, healthy: loop.isHealthy(), shuttingDown: loop.status.hasExited,
+            statistics, healthy: loop.isHealthy(), shuttingDown: loop.status.hasExited,
             timestamp: UTCTimestamp.now()
         )
         return Self.response(.ok, contentType: "application/json", body: body)

@@ -1,3 +1,4 @@
+import Bridge
 public import Hummingbird
 import NIOCore
 
@@ -10,12 +11,22 @@ public struct HTTPRoutes: Sendable {
     let loop: MediaLoop
     let metrics: BridgeMetrics
     let colibriEnabled: Bool
+    let sctp: SCTPGateway?
 
     /// Routes served from `loop` and `metrics`; `colibriEnabled` mirrors COLIBRI_REST_ENABLED.
-    public init(loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool) {
+    /// The SCTP gateway, when there is one, adds its drop counters to the statistics.
+    public init(loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool, sctp: SCTPGateway? = nil) {
         self.loop = loop
         self.metrics = metrics
         self.colibriEnabled = colibriEnabled
+        self.sctp = sctp
+    }
+
+    /// The media loop's latest statistics with the SCTP thread's drops merged in.
+    var statistics: BridgeStatistics {
+        var statistics = loop.statistics
+        for (reason, count) in sctp?.dropCounts ?? [:] { statistics.drops[reason, default: 0] &+= count }
+        return statistics
     }
 
     /// A router with every enabled route.

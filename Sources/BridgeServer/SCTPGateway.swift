@@ -37,6 +37,18 @@ public final class SCTPGateway: Sendable {
         }
     }
 
+    /// The SCTP thread's drops by metrics reason: malformed packets and DCEP messages are
+    /// bad input, the rest are associations or queues that could not take the data.
+    public var dropCounts: [String: UInt64] {
+        let counters = hub.counters
+        return [
+            "sctp_malformed_packet": UInt64(counters.malformedPackets),
+            "sctp_unknown_association": UInt64(counters.unknownAssociationPackets),
+            "sctp_malformed_dcep": UInt64(counters.malformedDCEPMessages),
+            "sctp_dropped_message": UInt64(counters.droppedMessages),
+        ]
+    }
+
     /// Stops the SCTP thread (after the media loop has stopped).
     public func shutdown() { hub.shutdown() }
 
