@@ -7,14 +7,7 @@ extension BridgeEngine {
     /// then for each receiver copy into a send slot and encrypt there with the receiver's keys.
     /// Nothing here allocates once a stream's tables exist, and nothing takes a lock.
     func handleRTP(_ datagram: UnsafeMutableRawBufferPointer, from sender: Endpoint, now: Instant, transmit: TransmitQueue) {
-        guard let srtp = sender.inboundSRTP, let base = datagram.baseAddress else { return drop(.noKeys) }
-        let plainLength: Int
-        do {
-            plainLength = try srtp.unprotectRTP(base, length: datagram.count)
-        } catch {
-            return drop(Self.dropReason(for: error))
-        }
-        var packet = UnsafeMutableRawBufferPointer(rebasing: datagram[0..<plainLength])
+        guard var packet = unprotect(datagram, from: sender, rtcp: false) else { return }
         var header: RTPHeaderView
         do {
             header = try RTPHeaderView(parsing: UnsafeRawBufferPointer(packet))
@@ -91,6 +84,25 @@ extension BridgeEngine {
             return nil
         }
         return length
+    }
+
+    /// Removes SRTP/SRTCP in place; nil (and a counted drop) when there are no keys yet or
+    /// authentication fails. Returns the plain packet inside `datagram`.
+    @inline(__always)
+    func unprotect(_ datagram: UnsafeMutableRawBufferPointer, from endpoint: Endpoint, rtcp: Bool) -> UnsafeMutableRawBufferPointer? {
+        guard let srtp = endpoint.inboundSRTP, let base = datagram.baseAddress else {
+            drop(.noKeys)
+            return nil
+        }
+        do {
+            let length = rtcp
+                ? try srtp.unprotectRTCP(base, length: datagram.count)
+                : try srtp.unprotectRTP(base, length: datagram.count)
+            return UnsafeMutableRawBufferPointer(rebasing: datagram[0..<length])
+        } catch {
+            drop(Self.dropReason(for: error))
+            return nil
+        }
     }
 
     static func dropReason(for error: SRTPError) -> DropReason {

@@ -8,16 +8,10 @@ extension BridgeEngine {
     /// SSRC's owner, and everything else (receiver reports, REMB, transport-cc, SDES, BYE) is
     /// consumed.
     func handleRTCP(_ datagram: UnsafeMutableRawBufferPointer, from endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
-        guard let srtp = endpoint.inboundSRTP, let base = datagram.baseAddress else { return drop(.noKeys) }
-        let length: Int
-        do {
-            length = try srtp.unprotectRTCP(base, length: datagram.count)
-        } catch {
-            return drop(Self.dropReason(for: error))
-        }
+        guard let compound = unprotect(datagram, from: endpoint, rtcp: true) else { return }
         guard let conference = conferences[endpoint.meetingID] else { return }
         endpoint.lastActivity = now
-        var packets = RTCPCompoundIterator(UnsafeRawBufferPointer(rebasing: datagram[0..<length]))
+        var packets = RTCPCompoundIterator(UnsafeRawBufferPointer(compound))
         while true {
             let next: RTCPPacket?
             do { next = try packets.next() } catch { return drop(.malformedRTCP) }
