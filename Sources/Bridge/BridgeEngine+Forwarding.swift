@@ -24,7 +24,8 @@ extension BridgeEngine {
         }
         guard let conference = conferences[sender.meetingID] else { return }
         conference.learnOwner(header.ssrc, sender)
-        recordReception(header, kind: payload.kind, from: sender, now: now)
+        let stream = inboundStream(header.ssrc, kind: payload.kind, of: sender)
+        stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
 
         // Header extensions are per hop (docs/colibri2.md §5.2): only level, orientation and the
         // AV1 dependency descriptor travel on; the sender's MID in particular must not.
@@ -32,7 +33,7 @@ extension BridgeEngine {
             return drop(.malformedRTP)
         }
         let forwarded = UnsafeRawBufferPointer(rebasing: packet[0..<length])
-        if payload.kind == .video { cache(forwarded, ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, of: sender, now: now) }
+        _ = stream.cache?.insert(forwarded, sequenceNumber: header.sequenceNumber, now: now)
 
         for receiver in conference.endpoints where receiver !== sender && receiver.media.accepts(payload.kind) {
             guard let address = receiver.address, let outbound = receiver.outboundSRTP else { continue }

@@ -18,7 +18,7 @@ extension BridgeEngine {
             guard let packet = next else { break }
             switch packet {
             case .senderReport(let report):
-                endpoint.receiveStatistics[report.senderSSRC]?.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
+                endpoint.inboundStreams[report.senderSSRC]?.statistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
                 reissue(report, from: endpoint, in: conference, transmit: transmit)
             case .pli(let pli):
                 requestKeyframe(ssrc: pli.mediaSSRC, in: conference, now: now, transmit: transmit)
@@ -66,7 +66,7 @@ extension BridgeEngine {
     /// negotiated it and the owner signalled an RTX SSRC, else as the original packet.
     private func retransmit(_ sequenceNumber: UInt16, ssrc: UInt32, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue) {
         guard let address = receiver.address, let outbound = receiver.outboundSRTP else { return }
-        owner.packetCaches[ssrc]?.withPacket(sequenceNumber: sequenceNumber, now: now) { packet in
+        owner.inboundStreams[ssrc]?.cache?.withPacket(sequenceNumber: sequenceNumber, now: now) { packet in
             guard let header = try? RTPHeaderView(parsing: packet) else { return }
             guard let rtxPayloadType = receiver.media.rtxPayloadType[Int(header.payloadType)],
                 let rtxSSRC = owner.sources.rtxForPrimary[ssrc]
@@ -118,14 +118,12 @@ extension BridgeEngine {
     /// Receiver reports for everything the endpoint sends, from the feedback SSRC of each
     /// media type (jicofo signals `jvb-a0`/`jvb-v0` to the client as the bridge's sources).
     func sendReceiverReports(_ endpoint: Endpoint, conference: Conference, now: Instant, transmit: TransmitQueue) {
-        guard endpoint.isConnected, !endpoint.receiveStatistics.isEmpty else { return }
+        guard endpoint.isConnected, !endpoint.inboundStreams.isEmpty else { return }
         var audio: [RTCPReportBlock] = []
         var video: [RTCPReportBlock] = []
-        for ssrc in endpoint.receiveStatistics.keys {
-            guard var statistics = endpoint.receiveStatistics[ssrc], statistics.receivedSinceLastReport else { continue }
-            let block = statistics.makeReportBlock(now: now)
-            endpoint.receiveStatistics[ssrc] = statistics
-            if statistics.clockRate == Self.audioClockRate { audio.append(block) } else { video.append(block) }
+        for stream in endpoint.inboundStreams.values where stream.statistics.receivedSinceLastReport {
+            let block = stream.statistics.makeReportBlock(now: now)
+            if stream.statistics.clockRate == InboundStream.audioClockRate { audio.append(block) } else { video.append(block) }
         }
         for (sender, blocks) in [(conference.audioFeedbackSSRC, audio), (conference.videoFeedbackSSRC, video)] where !blocks.isEmpty {
             sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
@@ -133,9 +131,6 @@ extension BridgeEngine {
             }
         }
     }
-
-    static let audioClockRate: UInt32 = 48_000
-    static let videoClockRate: UInt32 = 90_000
 
     /// Builds one RTCP packet straight into a send slot, protects it there and commits it.
     func sendRTCP(
@@ -156,21 +151,12 @@ extension BridgeEngine {
         }
     }
 
-    /// Updates the receive statistics of the stream a packet belongs to (for receiver reports).
+    /// The state of the stream a packet belongs to, created on the stream's first packet.
     @inline(__always)
-    func recordReception(_ header: RTPHeaderView, kind: MediaKind, from sender: Endpoint, now: Instant) {
-        if sender.receiveStatistics[header.ssrc] == nil {
-            sender.receiveStatistics[header.ssrc] = ReceiveStatistics(
-                ssrc: header.ssrc, clockRate: kind == .audio ? Self.audioClockRate : Self.videoClockRate)
-        }
-        sender.receiveStatistics[header.ssrc]?.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
-    }
-
-    /// Keeps a video packet for answering NACKs. The ring per stream is allocated once, on the
-    /// stream's first packet.
-    @inline(__always)
-    func cache(_ packet: UnsafeRawBufferPointer, ssrc: UInt32, sequenceNumber: UInt16, of sender: Endpoint, now: Instant) {
-        if sender.packetCaches[ssrc] == nil { sender.packetCaches[ssrc] = RTPPacketCache() }
-        _ = sender.packetCaches[ssrc]?.insert(packet, sequenceNumber: sequenceNumber, now: now)
+    func inboundStream(_ ssrc: UInt32, kind: MediaKind, of sender: Endpoint) -> InboundStream {
+        if let stream = sender.inboundStreams[ssrc] { return stream }
+        let stream = InboundStream(ssrc: ssrc, kind: kind)
+        sender.inboundStreams[ssrc] = stream
+        return stream
     }
 }

@@ -45,10 +45,8 @@ final class Endpoint {
     var lastActivity: Instant
     /// When the next receiver report to this endpoint is due.
     var nextReportAt: Instant
-    /// Receive statistics per SSRC the endpoint sends, for receiver reports.
-    var receiveStatistics: [UInt32: ReceiveStatistics] = [:]
-    /// Recently received video packets per SSRC, answering other endpoints' NACKs.
-    var packetCaches: [UInt32: RTPPacketCache] = [:]
+    /// Per-SSRC state of what the endpoint sends (statistics, NACK cache).
+    var inboundStreams: [UInt32: InboundStream] = [:]
     /// Sequence numbers of the RTX streams the bridge originates toward this endpoint.
     var rtxSequenceNumbers: [UInt32: UInt16] = [:]
     /// Last keyframe request sent to this endpoint per media SSRC (throttling).
