@@ -2,6 +2,7 @@
 #
 #   make run     install system deps, build release, run the bridge (UDP $(JVB_PORT), HTTP $(HTTP_HOST):$(HTTP_PORT))
 #   make test    test deps, debug build, layering check, swift test, interop tests (netns, loopback only)
+#   make bench-alloc  micro-benchmarks in Benchmarks/, malloc counts checked against Benchmarks/Thresholds/
 #
 # Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
@@ -20,7 +21,7 @@ PYTEST_ARGS ?=
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 
-.PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck
+.PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc
 
 run:
 	scripts/install-deps.sh
@@ -64,3 +65,7 @@ interop-offline: test-deps
 # The whole interop suite against the aiortc-based reference bridge: checks the harness itself.
 interop-selfcheck: test-deps
 	MEETPAD_BRIDGE_BIN=tests/interop/reference_bridge.py scripts/run-interop-tests.sh $(PYTEST_ARGS)
+
+# Allocation check of the micro-benchmarks (release build, malloc counts only, never time).
+bench-alloc:
+	SWIFT=$(SWIFT) scripts/bench-alloc.sh

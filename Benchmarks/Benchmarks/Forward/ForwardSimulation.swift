@@ -1,0 +1,168 @@
+import Bridge
+import DTLS
+import ICE
+import Primitives
+import XMLStream
+
+/// An engine and connected simulated peers on a simulated clock and an in-memory network: a
+/// trimmed copy of Tests/BridgeTests/BridgeSimulation.swift. Only the setup uses it; the measured
+/// loop talks to the engine directly.
+final class ForwardSimulation {
+    static let bridgeAddress = PeerAddress(ipv4: 0x7F00_0001, port: 10000)
+    let engine: BridgeEngine
+    let transmit = TransmitQueue(capacity: 4096)
+    var now = Instant(nanoseconds: 1_000_000_000)
+    var peers: [SimulatedPeer] = []
+    let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    private var conferenceCreated = false
+
+    init() throws {
+        engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress]))
+    }
+
+    /// One sender and `receivers` receivers, all connected (ICE, DTLS, SRTP keys) when it returns.
+    static func connected(receivers: Int) throws -> ForwardSimulation {
+        let simulation = try ForwardSimulation()
+        for index in 0...receivers {
+            // Distinct loopback addresses, one per peer: 127.0.x.y.
+            let host = 0x7F00_0000 | UInt32(index &+ 2)
+            let peer = try SimulatedPeer(name: "p\(index)", address: PeerAddress(ipv4: host, port: 40000), ssrcBase: UInt32(index &+ 1) &* 1000)
+            try simulation.join(peer)
+        }
+        simulation.run(milliseconds: 5000)
+        for peer in simulation.peers where !peer.isMediaReady {
+            throw SetupError.notConnected(peer.name)
+        }
+        return simulation
+    }
+
+    enum SetupError: Error { case notConnected(String), colibri(String) }
+
+    @discardableResult
+    func colibri(_ xml: String) throws -> XMLElement {
+        let element = try XMLDocument.parse(Array(xml.utf8))
+        let outcome = engine.handleConferenceModify(element, now: now, transmit: transmit)
+        drainEvents()
+        switch outcome {
+        case .success(let reply): return reply
+        case .failure(let error, _): throw SetupError.colibri(error.xmlString())
+        }
+    }
+
+    /// Allocates an endpoint for `peer` as jicofo does, answers with the peer's transport and
+    /// sources, trickles its host candidate and starts its ICE.
+    func join(_ peer: SimulatedPeer) throws {
+        let create = conferenceCreated ? "" : #" name="room@conference.example.com" create="true""#
+        conferenceCreated = true
+        let reply = try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)"\(create)>
+              <endpoint id="\(peer.name)" create="true" stats-id="\(peer.name)-stats">
+                \(Self.mediaXML)
+                <transport ice-controlling="true"><sctp/></transport>
+                <sources/>
+                <capability name="source-names"/>
+              </endpoint>
+            </conference-modify>
+            """)
+        guard let ice = reply.child("endpoint")?.child("transport")?.child("transport"),
+            let ufrag = ice.attribute("ufrag"), let password = ice.attribute("pwd"),
+            let fingerprint = ice.child("fingerprint")?.text,
+            let candidate = ice.child("candidate"), let ip = candidate.attribute("ip"),
+            let port = candidate.attribute("port").flatMap({ UInt16($0) }),
+            let candidateAddress = PeerAddress(host: ip, port: port)
+        else { throw SetupError.colibri(reply.xmlString()) }
+        try peer.connect(
+            bridgeCredentials: ICECredentials(ufrag: ufrag, password: password), bridgeCandidate: candidateAddress,
+            bridgeFingerprint: fingerprint, now: now)
+        peers.append(peer)
+        let transport = #"<transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\#(peer.ice.localCredentials.ufrag)" pwd="\#(peer.ice.localCredentials.password)">"#
+        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
+        try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
+              <endpoint id="\(peer.name)" stats-id="\(peer.name)-stats">
+                <transport>\(transport)
+                  <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(peer.certificate.fingerprint.value)</fingerprint>
+                </transport></transport>
+                <sources>
+                  <media-source type="audio" id="\(peer.name)-a0"><source xmlns="\(ssma)" ssrc="\(peer.audioSSRC)" name="\(peer.name)-a0"/></media-source>
+                  <media-source type="video" id="\(peer.name)-v0">
+                    <source xmlns="\(ssma)" ssrc="\(peer.videoSSRC)" name="\(peer.name)-v0"/>
+                    <source xmlns="\(ssma)" ssrc="\(peer.videoRTXSSRC)" name="\(peer.name)-v0"/>
+                    <ssrc-group xmlns="\(ssma)" semantics="FID"><source ssrc="\(peer.videoSSRC)"/><source ssrc="\(peer.videoRTXSSRC)"/></ssrc-group>
+                  </media-source>
+                </sources>
+              </endpoint>
+            </conference-modify>
+            """)
+        try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
+              <endpoint id="\(peer.name)"><transport>\(transport)
+                <candidate component="1" foundation="1" generation="0" id="c1" network="1" priority="2122260223" protocol="udp" type="host" ip="\(peer.address.host)" port="\(peer.address.port)"/>
+              </transport></transport></endpoint>
+            </conference-modify>
+            """)
+    }
+
+    /// Delivers datagrams and fires due timers until `milliseconds` of simulated time have passed.
+    func run(milliseconds: Int64) {
+        let end = now.adding(milliseconds: milliseconds)
+        while now <= end {
+            deliver()
+            var next = engine.nextDeadline()
+            for peer in peers { next = next.earliest(peer.nextDeadline()) }
+            let step = next.map { max($0, now.adding(nanoseconds: 1_000_000)) } ?? end.adding(milliseconds: 1)
+            guard step <= end else { now = end.adding(nanoseconds: 1); break }
+            now = step
+            engine.handleTimeout(now: now, transmit: transmit)
+            for peer in peers { peer.tick(now: now) }
+            drainEvents()
+        }
+        deliver()
+    }
+
+    /// Moves datagrams between the engine and the peers until both queues are empty.
+    func deliver() {
+        var peersByAddress: [PeerAddress: SimulatedPeer] = [:]
+        for peer in peers { peersByAddress[peer.address] = peer }
+        for _ in 0..<1000 {
+            var moved = false
+            for peer in peers where peer.transmit.count > 0 {
+                moved = true
+                for i in 0..<peer.transmit.count {
+                    var bytes = Array(peer.transmit.datagram(i))
+                    bytes.withUnsafeMutableBytes { engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit) }
+                }
+                peer.transmit.removeAll()
+            }
+            drainEvents()
+            if transmit.count > 0 {
+                moved = true
+                for i in 0..<transmit.count {
+                    peersByAddress[transmit.destination(i)]?.handle(transmit.datagram(i), from: Self.bridgeAddress, now: now)
+                }
+                transmit.removeAll()
+            }
+            if !moved { break }
+        }
+    }
+
+    func drainEvents() {
+        while engine.pollEvent() != nil {}
+    }
+
+    static let mediaXML = """
+        <media type="audio">
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="111" name="opus" clockrate="48000" channels="2"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="1" uri="urn:ietf:params:rtp-hdrext:ssrc-audio-level"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+        </media>
+        <media type="video">
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="100" name="VP8" clockrate="90000">
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack"/>
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
+          </payload-type>
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="96" name="rtx" clockrate="90000"><parameter name="apt" value="100"/></payload-type>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+        </media>
+        """
+}
