@@ -138,12 +138,14 @@ public final class XMPPClientConnection {
             default:
                 break
             }
-            // A stream restart may follow the next stanza (<proceed/>, SASL <success/>): feed
-            // byte by byte so no byte of the new stream reaches the old parser.
-            let end = restartMayFollow ? start + 1 : bytes.count
+            // Until ready, a stream restart (after <proceed/> or SASL <success/>) may follow any
+            // tag, so input is fed one tag at a time: no byte of the new stream may reach the
+            // old parser. Every tag ends in ">", so feeding up to each ">" finds every boundary.
+            let end = isLoggingIn
+                ? (bytes[start...].firstIndex(of: UInt8(ascii: ">")).map { $0 + 1 } ?? bytes.count) : bytes.count
             let parsed: [XMLStreamEvent]
             do {
-                parsed = try parser.feed(Array(bytes[start..<end]))
+                parsed = try start == 0 && end == bytes.count ? parser.feed(bytes) : parser.feed(Array(bytes[start..<end]))
             } catch {
                 return failXML(error)
             }
@@ -155,10 +157,10 @@ public final class XMPPClientConnection {
         }
     }
 
-    private var restartMayFollow: Bool {
+    private var isLoggingIn: Bool {
         switch phase {
-        case .awaitingProceed, .authenticating: true
-        default: false
+        case .ready, .closing: false
+        default: true
         }
     }
 
