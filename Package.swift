@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["Primitives", "CSRTP"], swiftSettings: strict),
         .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: strict),
         .target(name: "Colibri", dependencies: ["XMLStream", "Primitives"], swiftSettings: strict),
+        .target(name: "XMPP", dependencies: ["XMLStream", "Primitives", "COpenSSL"], swiftSettings: strict),
         // usrsctp keeps process-global state, so this module owns the one thread that may call it.
         .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strict),
         .target(
@@ -91,6 +92,7 @@ let package = Package(
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], swiftSettings: strict),
         .testTarget(name: "ColibriTests", dependencies: ["Colibri", "XMLStream"], swiftSettings: strict),
+        .testTarget(name: "XMPPTests", dependencies: ["XMPP", "XMLStream", "Primitives"], swiftSettings: strict),
         .testTarget(
             name: "BridgeTests",
             dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives"],
