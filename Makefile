@@ -34,6 +34,7 @@ test:
 	$(SWIFT_RUN) build --build-tests
 	scripts/check-layering.sh
 	$(SWIFT_RUN) test --skip-build
+	scripts/bench-alloc.sh
 	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
 
 deps:

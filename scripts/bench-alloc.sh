@@ -16,15 +16,19 @@ SWIFT="${SWIFT:-swift}"
 export MEETPAD_CORE_ONLY=1
 
 status=0
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 "$SWIFT" package benchmark thresholds check --path "$PWD/Thresholds" \
-    --metric mallocCountTotal --no-progress "$@" || status=$?
-case "$status" in
-    0) echo "bench-alloc: every benchmark is within its malloc-count threshold." ;;
-    4)
-        # The tool's code for "only improvements": keep the thresholds tight.
-        echo "bench-alloc: fewer allocations than Benchmarks/Thresholds/ allows; lower the thresholds."
-        status=0
-        ;;
-    *) echo "bench-alloc: malloc-count thresholds exceeded (exit $status); see the table above." >&2 ;;
-esac
+    --metric mallocCountTotal --no-progress "$@" 2>&1 | tee "$log" || status=$?
+# The plugin fails the command for improvements too; only a regression is a failure here. The
+# thresholds carry ~0.3% headroom because libsrtp2's NSS backend allocates a few times more on
+# some runs (5003 instead of 5000 per 1000 packets); one more malloc per packet is +1000.
+if [ "$status" -ne 0 ] && grep -q benchmarkThresholdImprovement "$log" && ! grep -q benchmarkThresholdRegression "$log"; then
+    status=0
+fi
+if [ "$status" -eq 0 ]; then
+    echo "bench-alloc: every benchmark is within its malloc-count threshold."
+else
+    echo "bench-alloc: malloc-count thresholds exceeded (exit $status); see the table above." >&2
+fi
 exit "$status"
