@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "meetpad-bridge", targets: ["MeetpadBridge"]),
         // The load harness in Benchmarks/ acts as a WebRTC client with the same protocol code.
         .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP"]),
+        .library(name: "BridgeCore", targets: ["XMLStream", "Colibri", "Bridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
