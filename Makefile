@@ -64,3 +64,8 @@ interop-offline: test-deps
 # The whole interop suite against the aiortc-based reference bridge: checks the harness itself.
 interop-selfcheck: test-deps
 	MEETPAD_BRIDGE_BIN=tests/interop/reference_bridge.py scripts/run-interop-tests.sh $(PYTEST_ARGS)
+
+# libFuzzer targets in Fuzz/ (not part of `make test`): FUZZ_SECONDS per target, default 30.
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh
