@@ -4,7 +4,11 @@ import PackageDescription
 // libFuzzer targets for the bridge's parsers and its whole sans-IO engine (style.md §B6).
 // Build only with the fuzzer and address sanitizers; `scripts/fuzz.sh` does both:
 //
-//   MEETPAD_CORE_ONLY=1 swift build -c debug --sanitize=fuzzer --sanitize=address
+//   MEETPAD_CORE_ONLY=1 swift build -c debug --sanitize=fuzzer --sanitize=address \
+//       -Xswiftc -sanitize=fuzzer,address
+//
+// The `-Xswiftc` is not redundant: the 6.3.1 driver keeps only the last `-sanitize=`, so
+// without it Swift code gets ASan but no coverage counters (see README.md).
 //
 // `-parse-as-library` because libFuzzer supplies `main`; each target only defines
 // `LLVMFuzzerTestOneInput`. A plain `swift build` here fails to link for the same reason.

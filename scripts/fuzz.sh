@@ -32,9 +32,13 @@ swift_locked() {
 
 # The core-only root graph: the fuzz targets need no NIO or Hummingbird.
 export MEETPAD_CORE_ONLY=1
-swift_locked build --package-path "$ROOT/Fuzz" -c debug --sanitize=fuzzer --sanitize=address \
-    2> >(grep -v "Cannot export local symbol" >&2)
-BIN="$(swift_locked build --package-path "$ROOT/Fuzz" -c debug --sanitize=fuzzer --sanitize=address --show-bin-path)"
+# Swift 6.3.1's driver keeps only the last `-sanitize=` it is given, so SwiftPM's two flags
+# compile Swift code with ASan but without coverage instrumentation (libFuzzer then runs
+# blind: "no interesting inputs were found"). Passing both in one flag restores it; SwiftPM's
+# own flags stay for the C targets and the link.
+BUILD=(build --package-path "$ROOT/Fuzz" -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
+swift_locked "${BUILD[@]}" 2> >(grep -v "Cannot export local symbol" >&2)
+BIN="$(swift_locked "${BUILD[@]}" --show-bin-path)"
 
 failed=0
 for target in "${TARGETS[@]}"; do

@@ -116,7 +116,7 @@ def record(source, step, timeout, wrap, datagram):
 def engine_seeds():
     secure, plain = b"\x01", b"\x00"
     media = b"".join(record(0, 1, False, 1, rtp(111, 1000 + i, 48000 + 960 * i, 1111, extension=ONE_BYTE)) for i in range(3))
-    media += record(0, 1, False, 1, RTP_VIDEO) + record(1, 1, False, 1, rtp(112, 5, 960, 1112, extension=ONE_BYTE))
+    media += record(0, 1, False, 1, RTP_VIDEO) + record(1, 1, False, 1, rtp(111, 5, 960, 1112, extension=ONE_BYTE))
     write("FuzzEngine", "secure-media.bin", secure + media)
     write("FuzzEngine", "secure-rtcp.bin", secure + record(0, 2, False, 2, SR + RR + NACK) + record(1, 2, True, 2, RR + TCC)
           + record(0, 2, False, 2, RR + PLI + FIR + REMB))

@@ -16,7 +16,13 @@
 //                       (by the source peer, when it has keys; otherwise sent as is)
 
 import Bridge
+import Foundation
+import ICE
 import Primitives
+
+/// `FUZZ_ENGINE_TRACE=1` prints the engine's counters after each input: the way to check that
+/// a corpus entry reaches the state it was written for (for example, SRTP that authenticates).
+private let trace = ProcessInfo.processInfo.environment["FUZZ_ENGINE_TRACE"] == "1"
 
 private let steps: [Int64] = [0, 1, 10, 100, 1_000, 5_000, 30_000, 61_000]
 private let strangers = [
@@ -62,6 +68,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fixture.exchange()
         _ = fixture.engine.nextDeadline()
     }
-    _ = fixture.engine.statistics()
+    let statistics = fixture.engine.statistics()
+    if trace {
+        let peers = fixture.peers.map { "\($0.endpointID): ice=\($0.ice.state) srtp=\($0.outbound != nil)" }
+        print("FuzzEngine: \(peers.joined(separator: ", ")) received=\(statistics.packetsReceived)", terminator: "")
+        print(" sent=\(statistics.packetsSent) endpoints=\(statistics.endpoints) drops=\(statistics.drops)")
+    }
     return 0
 }
