@@ -70,3 +70,8 @@ interop-selfcheck: test-deps
 # Allocation check of the micro-benchmarks (release build, malloc counts only, never time).
 bench-alloc:
 	SWIFT=$(SWIFT) scripts/bench-alloc.sh
+
+# libFuzzer targets in Fuzz/ (not part of `make test`): FUZZ_SECONDS per target, default 30.
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/ (fuzzer + address sanitizers) and runs each for
+# FUZZ_SECONDS (default 30) on a scratch copy of its committed corpus, after replaying any
+# committed reproducers in Fuzz/Crashes/<Target>. Prints one summary line per target and
+# exits non-zero if any target crashed.
+#
+#   scripts/fuzz.sh                  all targets, 30 s each
+#   FUZZ_SECONDS=60 scripts/fuzz.sh FuzzRTP FuzzRTCP
+#
+# New findings land in $FUZZ_WORK/<Target>/ (crash-*, and the grown corpus); the committed
+# corpus is only read. Swift commands take the shared build lock when FUZZ_LOCK names one.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+FUZZ_WORK="${FUZZ_WORK:-$ROOT/Fuzz/.build/fuzz-work}"
+FUZZ_LOCK="${FUZZ_LOCK:-}"
+ALL_TARGETS=(FuzzSTUN FuzzRTP FuzzRTCP FuzzColibriXML FuzzBridgeChannel FuzzEngine)
+TARGETS=("${@:-${ALL_TARGETS[@]}}")
+
+# -max_len per target: a UDP datagram's worth for the packet parsers (+1 for FuzzRTP's
+# selector byte), a large Colibri2 request, a large bridge-channel message, and several
+# datagrams for the engine.
+declare -A MAX_LEN=(
+    [FuzzSTUN]=1500 [FuzzRTP]=1501 [FuzzRTCP]=1500
+    [FuzzColibriXML]=16384 [FuzzBridgeChannel]=8192 [FuzzEngine]=4096
+)
+
+swift_locked() {
+    if [[ -n "$FUZZ_LOCK" ]]; then flock "$FUZZ_LOCK" swift "$@"; else swift "$@"; fi
+}
+
+# The core-only root graph: the fuzz targets need no NIO or Hummingbird.
+export MEETPAD_CORE_ONLY=1
+# Swift 6.3.1's driver keeps only the last `-sanitize=` it is given, so SwiftPM's two flags
+# compile Swift code with ASan but without coverage instrumentation (libFuzzer then runs
+# blind: "no interesting inputs were found"). Passing both in one flag restores it; SwiftPM's
+# own flags stay for the C targets and the link.
+BUILD=(build --package-path "$ROOT/Fuzz" -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
+swift_locked "${BUILD[@]}" 2> >(grep -v "Cannot export local symbol" >&2)
+BIN="$(swift_locked "${BUILD[@]}" --show-bin-path)"
+
+failed=0
+for target in "${TARGETS[@]}"; do
+    [[ -n "${MAX_LEN[$target]:-}" ]] || { echo "unknown target $target" >&2; exit 2; }
+    work="$FUZZ_WORK/$target"
+    mkdir -p "$work/corpus"
+    cp -n "$ROOT/Fuzz/Corpus/$target/"* "$work/corpus/" 2>/dev/null || true
+    log="$work/fuzz.log"
+
+    # Known reproducers first: a fixed bug must stay fixed.
+    crashes=("$ROOT/Fuzz/Crashes/$target/"*)
+    if [[ -e "${crashes[0]}" ]] && ! "$BIN/$target" -runs=0 "${crashes[@]}" >"$work/replay.log" 2>&1; then
+        echo "$target: FAIL (a committed reproducer in Fuzz/Crashes/$target still crashes; see $work/replay.log)"
+        failed=1
+        continue
+    fi
+
+    status=ok
+    (cd "$work" && "$BIN/$target" -max_total_time="$FUZZ_SECONDS" -max_len="${MAX_LEN[$target]}" \
+        -print_final_stats=1 -artifact_prefix="$work/" corpus) >"$log" 2>&1 || status=CRASH
+    runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)"
+    speed="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)"
+    cov="$(grep -oE '(cov|ft): [0-9]+' "$log" | tail -2 | tr '\n' ' ')"
+    if [[ "$status" == ok ]]; then
+        echo "$target: ok  ${FUZZ_SECONDS}s  runs=$runs  exec/s=$speed  $cov corpus=$(ls "$work/corpus" | wc -l)"
+    else
+        artifact="$(ls -t "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null | head -1 || true)"
+        echo "$target: CRASH  artifact=${artifact:-none}  log=$log"
+        failed=1
+    fi
+done
+exit "$failed"
