@@ -40,6 +40,10 @@ BUILD=(build --package-path "$ROOT/Fuzz" -c debug --sanitize=fuzzer --sanitize=a
 swift_locked "${BUILD[@]}" 2> >(grep -v "Cannot export local symbol" >&2)
 BIN="$(swift_locked "${BUILD[@]}" --show-bin-path)"
 
+# Let libFuzzer report Swift traps: the runtime's own backtracer trips ASan ("unknown-crash
+# in memserver_read") and buries the precondition message.
+export SWIFT_BACKTRACE=enable=no
+
 failed=0
 for target in "${TARGETS[@]}"; do
     [[ -n "${MAX_LEN[$target]:-}" ]] || { echo "unknown target $target" >&2; exit 2; }
