@@ -24,6 +24,7 @@ extension BridgeEngine {
     private func apply(_ modify: ConferenceModify, now: Instant, transmit: TransmitQueue) throws(Colibri2Error) -> ConferenceModified {
         let conference: Conference
         if modify.create {
+            guard acceptsNewConferences else { throw .gracefulShutdown }
             guard conferences[modify.meetingID] == nil else {
                 throw .conferenceAlreadyExists(meetingID: modify.meetingID)
             }

@@ -35,6 +35,10 @@ public final class BridgeEngine {
     /// Where decrypted DTLS application data (SCTP packets) lands before it is handed upward.
     var applicationDataScratch = [UInt8](repeating: 0, count: 1 << 16)
 
+    /// False during a graceful shutdown: conference creates are refused with `graceful_shutdown`,
+    /// while existing conferences keep running and may still add endpoints (as JVB).
+    public var acceptsNewConferences = true
+
     /// Endpoints expire after this long without a valid packet (JVB's entity-expiration timeout).
     static let idleExpiryMilliseconds: Int64 = 60_000
 

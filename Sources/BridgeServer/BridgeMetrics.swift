@@ -29,10 +29,13 @@ public final class BridgeMetrics: Sendable {
     private let conferences: Gauge
     private let endpoints: Gauge
     private let healthy: Gauge
+    /// Operational gauges: drain, shutdown flags, stress and XMPP connection counts.
+    private let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)]
+    private let xmppDisconnects: Counter
     private let totals: [Total]
     private let rejections: [ColibriRejection: Counter]
     /// What each counter has been advanced to: totals by index, drops by reason.
-    private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64])>
+    private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64], disconnects: UInt64)>
 
     /// Creates the registry with every metric present (at zero) from the start.
     public init() {
@@ -43,6 +46,19 @@ public final class BridgeMetrics: Sendable {
         conferences = gauge("conferences", "Live conferences")
         endpoints = gauge("endpoints", "Live endpoints")
         healthy = gauge("healthy", "1 while the media loop is running")
+        let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)] = [
+            (gauge("drain_mode", "1 in drain mode"), { $0.drain ? 1 : 0 }),
+            (gauge("graceful_shutdown", "1 once a graceful shutdown started"), { $0.gracefulShutdown ? 1 : 0 }),
+            (gauge("shutting_down", "1 while shutting down"), { $0.shuttingDown ? 1 : 0 }),
+            (gauge("stress", "Packet rate over configured capacity (presence stress_level)"), { $0.stress }),
+            (gauge("muc_clients_configured", "XMPP connections configured"), { Double($0.xmppConfigured) }),
+            (gauge("muc_clients_connected", "XMPP connections logged in"), { Double($0.xmppConnected) }),
+            (gauge("mucs_joined", "Brewery rooms joined"), { Double($0.breweriesJoined) }),
+        ]
+        self.operationGauges = operationGauges
+        xmppDisconnects = registry.makeCounter(
+            descriptor: Self.descriptor("xmpp_disconnects", unit: "total", "XMPP connections lost after login")
+        )
         let names: [(String, @Sendable (BridgeStatistics) -> UInt64, String)] = [
             ("conferences_created", { $0.conferencesCreated }, "Conferences created"),
             ("conferences_completed", { $0.conferencesCompleted }, "Conferences expired"),
@@ -67,7 +83,7 @@ public final class BridgeMetrics: Sendable {
         }
         self.rejections = rejections
         self.registry = registry
-        applied = Mutex((Array(repeating: 0, count: names.count), [:]))
+        applied = Mutex((Array(repeating: 0, count: names.count), [:], 0))
     }
 
     private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -77,12 +93,19 @@ public final class BridgeMetrics: Sendable {
     /// Counts one rejected Colibri2 REST request.
     public func recordRejection(_ reason: ColibriRejection) { rejections[reason]?.increment() }
 
-    /// Brings every metric up to `statistics` (counters only ever move forward).
-    public func update(from statistics: BridgeStatistics, healthy isHealthy: Bool) {
+    /// Brings every metric up to `statistics` and `operations` (counters only ever move forward).
+    public func update(
+        from statistics: BridgeStatistics, healthy isHealthy: Bool, operations: BridgeOperations.Snapshot = .init()
+    ) {
         conferences.set(to: Double(statistics.conferences))
         endpoints.set(to: Double(statistics.endpoints))
         healthy.set(to: isHealthy ? 1 : 0)
+        for (gauge, read) in operationGauges { gauge.set(to: read(operations)) }
         applied.withLock { applied in
+            if operations.xmppDisconnects > applied.disconnects {
+                xmppDisconnects.increment(by: Int64(truncatingIfNeeded: operations.xmppDisconnects - applied.disconnects))
+                applied.disconnects = operations.xmppDisconnects
+            }
             for (index, total) in totals.enumerated() {
                 let value = total.read(statistics)
                 guard value > applied.totals[index] else { continue }

@@ -3,18 +3,60 @@ import Hummingbird
 import Primitives
 public import Logging
 import ServiceLifecycle
-// UnixSignals is a product of swift-service-lifecycle that ServiceGroupConfiguration's signal list needs.
-import UnixSignals
+import XMPP
 
-/// Wires the whole bridge from its settings and runs it until SIGTERM or SIGINT.
+/// Wires the whole bridge from its settings and runs it until its shutdown finishes.
 public enum BridgeProcess {
-    /// Binds the media port, builds the engine, SCTP gateway and HTTP server, and runs them in one
-    /// `ServiceGroup`. Returns after a graceful shutdown: HTTP stops first, then the media loop,
-    /// then the SCTP thread.
+    /// Binds the media port, builds the engine, SCTP gateway, XMPP shards and HTTP server, and
+    /// runs them in one `ServiceGroup`. Signals go to `OperationsService` (graceful shutdown, a
+    /// second signal exits at once); when it returns, the group stops HTTP, then XMPP (leaving
+    /// the brewery), then the media loop and SCTP, in that order.
     public static func run(settings: ServerSettings, logger: Logger) async throws {
-        let bind = try settings.mediaBindAddress
+        for name in settings.ignoredEnvironment {
+            logger.notice("\(name) is set but has no meaning for this bridge (accepted and ignored)")
+        }
+        let loop = try makeMediaLoop(settings: settings, logger: logger)
+        let gateway = settings.sctpEnabled ? SCTPGateway(loop: loop, logger: logger) : nil
+        let operations = BridgeOperations(settings: settings)
+        let routes = HTTPRoutes(
+            loop: loop, metrics: BridgeMetrics(), colibriEnabled: settings.colibriRESTEnabled,
+            shutdownEnabled: settings.shutdownRouteEnabled, operations: operations, sctp: gateway
+        )
+        let http = Application(
+            router: routes.makeRouter(),
+            configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: BridgeVersion.name),
+            logger: logger
+        )
+        // Reverse order on shutdown: operations, HTTP, XMPP (leaves the brewery), media.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: MediaService(loop: loop, gateway: gateway, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if settings.xmpp.enabled {
+            let xmpp = try XMPPService(
+                settings: settings, loop: loop, operations: operations,
+                presenceStats: { presenceStats(loop: loop, operations: operations, region: settings.region) }, logger: logger
+            )
+            services.append(.init(service: xmpp))
+        }
+        services.append(.init(service: http))
+        services.append(.init(
+            service: OperationsService(operations: operations, loop: loop, logger: logger),
+            successTerminationBehavior: .gracefullyShutdownGroup
+        ))
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        logger.info("meetpad-bridge starting", metadata: [
+            "version": "\(BridgeVersion.version)", "http": "\(settings.httpHost):\(settings.httpPort)",
+            "colibri_rest": "\(settings.colibriRESTEnabled)", "sctp": "\(settings.sctpEnabled)",
+            "xmpp": "\(settings.xmpp.enabled ? settings.xmpp.servers.map(\.description).joined(separator: ",") : "disabled")",
+            "brewery": "\(settings.xmpp.enabled ? settings.xmpp.brewery.occupantJID.description : "-")",
+        ])
+        try await group.run()
+        logger.info("meetpad-bridge stopped")
+    }
+
+    private static func makeMediaLoop(settings: ServerSettings, logger: Logger) throws -> MediaLoop {
         let interfaces = HostAddressDiscovery.interfaceAddresses()
-        let loop = try MediaLoop(bindAddress: bind, logger: logger) { bound in
+        return try MediaLoop(bindAddress: try settings.mediaBindAddress, logger: logger) { bound in
             let configuration = settings.bridgeConfiguration(bound: bound, interfaces: interfaces)
             logger.info("media candidates", metadata: [
                 "host": "\(configuration.hostAddresses.map(\.description).joined(separator: ","))",
@@ -25,31 +67,16 @@ public enum BridgeProcess {
             }
             return try BridgeEngine(configuration: configuration)
         }
-        let gateway = settings.sctpEnabled ? SCTPGateway(loop: loop, logger: logger) : nil
-        let metrics = BridgeMetrics()
-        let routes = HTTPRoutes(loop: loop, metrics: metrics, colibriEnabled: settings.colibriRESTEnabled, sctp: gateway)
-        let http = Application(
-            router: routes.makeRouter(),
-            configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: BridgeVersion.name),
-            logger: logger
+    }
+
+    /// What the brewery presence says about this bridge right now.
+    static func presenceStats(loop: MediaLoop, operations: BridgeOperations, region: String?) -> BridgePresenceStats {
+        let statistics = loop.statistics
+        let state = operations.snapshot
+        return BridgePresenceStats(
+            stressLevel: state.stress, drain: state.drain, gracefulShutdown: state.gracefulShutdown,
+            shuttingDown: state.shuttingDown, healthy: loop.isHealthy(), version: BridgeVersion.version,
+            conferences: statistics.conferences, participants: statistics.endpoints, region: region
         )
-        let media = MediaService(loop: loop, gateway: gateway, logger: logger)
-        // Services stop in reverse order: HTTP first (no new requests), then the media loop.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: media, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: http),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        logger.info("meetpad-bridge starting", metadata: [
-            "version": "\(BridgeVersion.version)", "http": "\(settings.httpHost):\(settings.httpPort)",
-            "colibri_rest": "\(settings.colibriRESTEnabled)", "sctp": "\(settings.sctpEnabled)",
-        ])
-        try await group.run()
-        logger.info("meetpad-bridge stopped")
     }
 }

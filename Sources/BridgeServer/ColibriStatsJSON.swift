@@ -1,4 +1,5 @@
 public import Bridge
+import XMPP
 
 /// The flat `/colibri/stats` object: JVB's presence stat names (docs/colibri2.md §1.4) for what
 /// the engine counts, plus the state flags jicofo and dashboards read.
@@ -7,7 +8,7 @@ public enum ColibriStatsJSON {
     public static func render(
         _ statistics: BridgeStatistics,
         healthy: Bool,
-        shuttingDown: Bool = false,
+        operations: BridgeOperations.Snapshot = .init(),
         timestamp: String
     ) -> String {
         let fields: [(String, String)] = [
@@ -16,11 +17,14 @@ public enum ColibriStatsJSON {
             ("endpoints", "\(statistics.endpoints)"),
             ("local_endpoints", "\(statistics.endpoints)"),
             ("largest_conference", "0"),
-            ("stress_level", "0"),
+            ("stress_level", BridgePresenceStats.decimal(operations.stress)),
             ("average_participant_stress", "0.01"),
-            ("drain", "false"),
-            ("graceful_shutdown", "\(shuttingDown)"),
-            ("shutting_down", "\(shuttingDown)"),
+            ("drain", "\(operations.drain)"),
+            ("graceful_shutdown", "\(operations.gracefulShutdown)"),
+            ("shutting_down", "\(operations.shuttingDown)"),
+            ("muc_clients_configured", "\(operations.xmppConfigured)"),
+            ("muc_clients_connected", "\(operations.xmppConnected)"),
+            ("mucs_joined", "\(operations.breweriesJoined)"),
             ("healthy", "\(healthy)"),
             ("total_conferences_created", "\(statistics.conferencesCreated)"),
             ("total_conferences_completed", "\(statistics.conferencesCompleted)"),

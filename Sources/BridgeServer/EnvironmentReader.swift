@@ -9,6 +9,12 @@ struct EnvironmentReader {
         return value
     }
 
+    /// A value kept exactly as given (passwords may contain spaces); empty counts as unset.
+    func secret(_ name: String) -> String? {
+        guard let value = values[name], !value.isEmpty else { return nil }
+        return value
+    }
+
     func integer(_ name: String) throws(ConfigurationError) -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text) else { throw ConfigurationError("\(name)='\(text)' is not a number") }

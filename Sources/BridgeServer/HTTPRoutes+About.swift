@@ -17,7 +17,7 @@ extension HTTPRoutes {
 
     /// `GET /metrics` in Prometheus text format 0.0.4.
     func prometheus() -> Response {
-        metrics.update(from: statistics, healthy: loop.isHealthy())
+        metrics.update(from: statistics, healthy: loop.isHealthy(), operations: operations.snapshot)
         var buffer = ByteBuffer()
         buffer.writeBytes(metrics.render())
         return Response(

@@ -11,14 +11,23 @@ public struct HTTPRoutes: Sendable {
     let loop: MediaLoop
     let metrics: BridgeMetrics
     let colibriEnabled: Bool
+    let shutdownEnabled: Bool
+    let operations: BridgeOperations
     let sctp: SCTPGateway?
 
-    /// Routes served from `loop` and `metrics`; `colibriEnabled` mirrors COLIBRI_REST_ENABLED.
-    /// The SCTP gateway, when there is one, adds its drop counters to the statistics.
-    public init(loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool, sctp: SCTPGateway? = nil) {
+    /// Routes served from `loop` and `metrics`; `colibriEnabled` mirrors COLIBRI_REST_ENABLED,
+    /// `shutdownEnabled` SHUTDOWN_REST_ENABLED (served only with the Colibri group, as JVB).
+    /// Drain and shutdown act on `operations`. The SCTP gateway, when there is one, adds its drop
+    /// counters to the statistics.
+    public init(
+        loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool, shutdownEnabled: Bool = false,
+        operations: BridgeOperations = BridgeOperations(settings: ServerSettings()), sctp: SCTPGateway? = nil
+    ) {
         self.loop = loop
         self.metrics = metrics
         self.colibriEnabled = colibriEnabled
+        self.shutdownEnabled = shutdownEnabled
+        self.operations = operations
         self.sctp = sctp
     }
 
@@ -35,9 +44,15 @@ public struct HTTPRoutes: Sendable {
         router.get("/about/health") { _, _ in health() }
         router.get("/about/version") { _, _ in version() }
         router.get("/metrics") { _, _ in prometheus() }
+        router.get("/colibri/drain") { _, _ in drainState() }
+        router.post("/colibri/drain/enable") { _, _ in setDrain(true) }
+        router.post("/colibri/drain/disable") { _, _ in setDrain(false) }
         if colibriEnabled {
             router.post("/colibri/v2/conference-modify") { request, _ in await conferenceModify(request) }
             router.get("/colibri/stats") { _, _ in colibriStats() }
+            if shutdownEnabled {
+                router.post("/colibri/shutdown") { request, _ in await shutdown(request) }
+            }
         }
         return router
     }

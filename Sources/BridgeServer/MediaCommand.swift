@@ -4,8 +4,13 @@ import XMLStream
 /// Work the control shells hand to the media thread. Commands are rare (signalling and data
 /// channel traffic), so they travel through a locked queue rather than a lock-free ring.
 enum MediaCommand: Sendable {
-    /// A Colibri2 `<conference-modify>`; the outcome resumes the continuation.
-    case conferenceModify(XMLElement, CheckedContinuation<ColibriOutcome, Never>)
+    /// A Colibri2 `<conference-modify>`; the outcome is handed to the closure on the media
+    /// thread. Requests run in the order they were posted, which keeps one conference's
+    /// requests in order as long as each transport posts them in arrival order.
+    case conferenceModify(XMLElement, @Sendable (ColibriOutcome) -> Void)
+    /// Graceful shutdown started (false) or was never wanted (true): see
+    /// `BridgeEngine.acceptsNewConferences`.
+    case acceptNewConferences(Bool)
     /// An SCTP packet from the SCTP stack, to be encrypted into the association's DTLS.
     case sendSCTPPacket([UInt8], SCTPAssociationTag)
     /// A bridge-channel (PPID 51) message received on an association's data channel.
@@ -17,6 +22,6 @@ enum MediaCommand: Sendable {
 extension MediaCommand {
     /// Answers a command that will never run (the loop is gone) so its caller does not hang.
     func refuse() {
-        if case .conferenceModify(_, let reply) = self { reply.resume(returning: .mediaLoopUnavailable) }
+        if case .conferenceModify(_, let reply) = self { reply(.mediaLoopUnavailable) }
     }
 }

@@ -80,10 +80,20 @@ public final class MediaLoop: Sendable {
     /// Runs one Colibri2 `<conference-modify>` on the media thread and returns its outcome.
     public func conferenceModify(_ request: XMLElement) async -> ColibriOutcome {
         await withCheckedContinuation { (reply: CheckedContinuation<ColibriOutcome, Never>) in
-            if inbox.post(.conferenceModify(request, reply)) != nil {
-                reply.resume(returning: .mediaLoopUnavailable)
-            }
+            submitConferenceModify(request) { reply.resume(returning: $0) }
         }
+    }
+
+    /// Queues a `<conference-modify>` now and calls `completion` with the outcome later (on the
+    /// media thread, or at once if the loop is gone). Requests submitted from one thread run in
+    /// submission order: the XMPP shell relies on this to keep a conference's IQs in order.
+    public func submitConferenceModify(_ request: XMLElement, completion: @escaping @Sendable (ColibriOutcome) -> Void) {
+        if inbox.post(.conferenceModify(request, completion)) != nil { completion(.mediaLoopUnavailable) }
+    }
+
+    /// Refuses (false) or accepts again (true) conference creates; graceful shutdown uses it.
+    public func acceptNewConferences(_ accept: Bool) {
+        _ = inbox.post(.acceptNewConferences(accept))
     }
 
     /// Hands an SCTP packet produced by the SCTP stack to the engine for DTLS encryption (any thread).

@@ -84,7 +84,9 @@ final class MediaThread {
         for command in commands {
             switch command {
             case .conferenceModify(let request, let reply):
-                reply.resume(returning: engine.handleConferenceModify(request, now: now, transmit: transmit))
+                reply(engine.handleConferenceModify(request, now: now, transmit: transmit))
+            case .acceptNewConferences(let accept):
+                engine.acceptsNewConferences = accept
             case .sendSCTPPacket(let packet, let association):
                 engine.sendSCTPPacket(packet, association: association, now: now, transmit: transmit)
             case .bridgeChannelMessage(let message, let association):

@@ -15,10 +15,42 @@ public struct ServerOptions: Sendable {
     public var httpPort: Int?
     /// `--[no-]colibri-rest`
     public var colibriREST: Bool?
+    /// `--[no-]shutdown-rest`
+    public var shutdownREST: Bool?
     /// `--enable-sctp/--disable-sctp`
     public var sctp: Bool?
     /// `--log-level`
     public var logLevel: String?
+    /// `--disable-xmpp` (true when given)
+    public var disableXMPP: Bool?
+    /// `--xmpp-server`
+    public var xmppServer: String?
+    /// `--xmpp-port`
+    public var xmppPort: Int?
+    /// `--xmpp-domain`
+    public var xmppDomain: String?
+    /// `--xmpp-muc-domain`
+    public var xmppMUCDomain: String?
+    /// `--xmpp-user`
+    public var xmppUser: String?
+    /// The contents of `--xmpp-password-file` (there is no plain password flag: argv is public).
+    public var xmppPassword: String?
+    /// `--brewery-muc`
+    public var breweryMUC: String?
+    /// `--muc-nickname`
+    public var mucNickname: String?
+    /// `--disable-certificate-verification` (true when given)
+    public var disableCertificateVerification: Bool?
+    /// `--presence-interval`
+    public var presenceInterval: Int?
+    /// `--region`
+    public var region: String?
+    /// `--stress-packet-rate`
+    public var stressPacketRate: Int?
+    /// `--graceful-shutdown-max-duration`
+    public var gracefulShutdownMaxDuration: Int?
+    /// `--shutting-down-delay`
+    public var shuttingDownDelay: Int?
 
     /// No flags given.
     public init() {}

@@ -38,8 +38,11 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "Private HTTP port (default 8080).")
     var httpPort: Int?
 
-    @Flag(inversion: .prefixedNo, help: "Serve Colibri2 REST and /colibri/stats. Env COLIBRI_REST_ENABLED, default on (upstream JVB: off).")
+    @Flag(inversion: .prefixedNo, help: "Serve Colibri2 REST and /colibri/stats. Env COLIBRI_REST_ENABLED, default off (on when XMPP is disabled).")
     var colibriRest: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Serve POST /colibri/shutdown (needs --colibri-rest too). Env SHUTDOWN_REST_ENABLED, default off.")
+    var shutdownRest: Bool?
 
     @Flag(inversion: .prefixedEnableDisable, help: "SCTP data channels. Env ENABLE_SCTP, default on.")
     var sctp: Bool?
@@ -47,7 +50,52 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
-    @Flag(help: "Print the effective configuration as key=value lines and exit.")
+    @Flag(help: "Run without XMPP (Colibri2 over REST only). Env JVB_DISABLE_XMPP.")
+    var disableXmpp = false
+
+    @Option(help: "XMPP servers: comma list of host[:port], one connection each. Env XMPP_SERVER, default xmpp.meet.jitsi.")
+    var xmppServer: String?
+
+    @Option(help: "XMPP port for servers given without one. Env XMPP_PORT, default 5222.")
+    var xmppPort: Int?
+
+    @Option(help: "XMPP login domain. Env XMPP_AUTH_DOMAIN, default auth.meet.jitsi.")
+    var xmppDomain: String?
+
+    @Option(help: "MUC domain of the brewery. Env XMPP_INTERNAL_MUC_DOMAIN, default internal-muc.meet.jitsi.")
+    var xmppMucDomain: String?
+
+    @Option(help: "XMPP account. Env JVB_AUTH_USER, default jvb.")
+    var xmppUser: String?
+
+    @Option(help: "File holding the XMPP password (there is no password flag: arguments are visible to every user). Env JVB_AUTH_PASSWORD.")
+    var xmppPasswordFile: String?
+
+    @Option(help: "Brewery room name. Env JVB_BREWERY_MUC, default jvbbrewery.")
+    var breweryMuc: String?
+
+    @Option(help: "Nickname in the brewery, unique per bridge. Env JVB_MUC_NICKNAME, default the host name.")
+    var mucNickname: String?
+
+    @Flag(help: "Skip TLS certificate checks towards the XMPP server (prosody's certificate is self-signed in docker). Env DISABLE_CERTIFICATE_VERIFICATION.")
+    var disableCertificateVerification = false
+
+    @Option(help: "Seconds between brewery presence updates (default 5).")
+    var presenceInterval: Int?
+
+    @Option(help: "Region published in presence. Env JVB_OCTO_REGION.")
+    var region: String?
+
+    @Option(help: "Packets per second (in + out) that count as full load for stress_level (default 50000).")
+    var stressPacketRate: Int?
+
+    @Option(help: "Longest graceful shutdown in seconds. Env JVB_GRACEFUL_SHUTDOWN_MAX_DURATION, default 86400.")
+    var gracefulShutdownMaxDuration: Int?
+
+    @Option(help: "Seconds between shutting_down and exit while endpoints remain. Env JVB_SHUTTING_DOWN_DELAY, default 60.")
+    var shuttingDownDelay: Int?
+
+    @Flag(help: "Print the effective configuration (key=value  # source; secrets redacted) and exit.")
     var printConfig = false
 
     func run() async throws {
@@ -59,6 +107,22 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.httpHost = httpHost
         options.httpPort = httpPort
         options.colibriREST = colibriRest
+        options.shutdownREST = shutdownRest
+        options.disableXMPP = disableXmpp ? true : nil
+        options.xmppServer = xmppServer
+        options.xmppPort = xmppPort
+        options.xmppDomain = xmppDomain
+        options.xmppMUCDomain = xmppMucDomain
+        options.xmppUser = xmppUser
+        options.xmppPassword = try xmppPasswordFile.map(Self.readSecret)
+        options.breweryMUC = breweryMuc
+        options.mucNickname = mucNickname
+        options.disableCertificateVerification = disableCertificateVerification ? true : nil
+        options.presenceInterval = presenceInterval
+        options.region = region
+        options.stressPacketRate = stressPacketRate
+        options.gracefulShutdownMaxDuration = gracefulShutdownMaxDuration
+        options.shuttingDownDelay = shuttingDownDelay
         options.sctp = sctp
         options.logLevel = logLevel
         let settings: ServerSettings
@@ -78,6 +142,21 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "meetpad-bridge")
         try await BridgeProcess.run(settings: settings, logger: logger)
+    }
+
+    /// The first line of a secret file, without its line ending.
+    static func readSecret(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw ValidationError("cannot read the password file \(path)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        while true {
+            let c = fgetc(file)
+            if c == EOF || c == 0x0A { break }
+            bytes.append(UInt8(truncatingIfNeeded: c))
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        guard !bytes.isEmpty else { throw ValidationError("the password file \(path) is empty") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The process environment as a dictionary.

@@ -70,7 +70,7 @@ public struct BridgePresenceStats: Sendable, Equatable {
     /// Fixed-point text with up to six decimals, never exponent notation or "nan"/"inf": those
     /// would make jicofo's parse fail and drop the whole presence. Negative and non-finite values
     /// become 0; the value is capped at 10⁹.
-    static func decimal(_ value: Double) -> String {
+    public static func decimal(_ value: Double) -> String {
         let clamped = value.isFinite ? min(max(value, 0), 1e9) : 0
         let micros = Int64((clamped * 1_000_000).rounded())
         let whole = micros / 1_000_000

@@ -10,13 +10,17 @@ import Testing
         started: Bool = true,
         colibri: Bool = true,
         stopFirst: Bool = false,
+        shutdown: Bool = false,
+        operations: BridgeOperations = BridgeOperations(settings: ServerSettings()),
         _ body: @Sendable (any TestClientProtocol, BridgeMetrics) async throws -> Void
     ) async throws {
         let loop = try TestLoop.make()
         if started { try loop.start() }
         if stopFirst { await loop.stop() }
         let metrics = BridgeMetrics()
-        let routes = HTTPRoutes(loop: loop, metrics: metrics, colibriEnabled: colibri)
+        let routes = HTTPRoutes(
+            loop: loop, metrics: metrics, colibriEnabled: colibri, shutdownEnabled: shutdown, operations: operations
+        )
         let app = Application(router: routes.makeRouter())
         do {
             if started && !stopFirst { #expect(await TestLoop.eventually { loop.isHealthy() }) }
@@ -168,6 +172,63 @@ import Testing
             }
             try await client.execute(uri: "/about/health", method: .get) { response in
                 #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func drainFollowsTheRESTCallsAndShowsInMetrics() async throws {
+        let operations = BridgeOperations(settings: ServerSettings())
+        try await withApp(colibri: false, operations: operations) { client, _ in
+            try await client.execute(uri: "/colibri/drain", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"drain":false}"#)
+            }
+            try await client.execute(uri: "/colibri/drain/enable", method: .post) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(operations.snapshot.drain)
+            try await client.execute(uri: "/colibri/drain", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"drain":true}"#)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains("jitsi_jvb_drain_mode 1"))
+            }
+            try await client.execute(uri: "/colibri/drain/disable", method: .post) { _ in }
+            #expect(!operations.snapshot.drain)
+        }
+    }
+
+    @Test func shutdownNeedsBothSwitches() async throws {
+        try await withApp(colibri: true, shutdown: false) { client, _ in
+            try await client.execute(
+                uri: "/colibri/shutdown", method: .post, body: ByteBuffer(string: #"{"graceful-shutdown": true}"#)
+            ) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        try await withApp(colibri: false, shutdown: true) { client, _ in
+            try await client.execute(
+                uri: "/colibri/shutdown", method: .post, body: ByteBuffer(string: #"{"graceful-shutdown": true}"#)
+            ) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func gracefulShutdownStartsAndBadBodiesAreRefused() async throws {
+        let operations = BridgeOperations(settings: ServerSettings())
+        try await withApp(shutdown: true, operations: operations) { client, _ in
+            try await client.execute(uri: "/colibri/shutdown", method: .post, body: ByteBuffer(string: "{nope")) { response in
+                #expect(response.status == .badRequest)
+            }
+            #expect(operations.snapshot.phase == .running)
+            try await client.execute(
+                uri: "/colibri/shutdown", method: .post, body: ByteBuffer(string: #"{"graceful-shutdown": true}"#)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(operations.snapshot.phase == .gracefulShutdown)
+            try await client.execute(uri: "/colibri/stats", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#""graceful_shutdown":true"#))
             }
         }
     }
