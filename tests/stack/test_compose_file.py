@@ -131,3 +131,16 @@ def test_every_service_gets_the_same_secret(resolved, example_env_file):
 
 def _code_lines(text: str, comment: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith(comment)]
+
+
+def test_expose_xmpp_override_publishes_prosody_c2s(example_env_file):
+    import subprocess
+    from compose_env import COMPOSE_FILE, docker_compose
+    import yaml
+    override = REPO_ROOT / "config" / "compose" / "expose-xmpp.yml"
+    r = subprocess.run([docker_compose(), "--project-directory", str(REPO_ROOT), "-f", str(COMPOSE_FILE),
+                        "-f", str(override), "--env-file", str(example_env_file), "config"],
+                       capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    ports = yaml.safe_load(r.stdout)["services"]["prosody"]["ports"]
+    assert [(int(p["published"]), int(p["target"])) for p in ports] == [(5222, 5222)], ports
