@@ -65,7 +65,10 @@ def test_compose_environment_prints_as_expected(binary, jvb_env, example_env_fil
     values = printed.values()
     example = read_env_file(example_env_file)
     assert values["media.port"] == jvb_env["JVB_PORT"] == example["JVB_PORT"]
-    assert values["media.advertise-ips"] == example["JVB_ADVERTISE_IPS"]
+    # Printed as ip#port; the port advertised must be the published one.
+    advertised = [a.partition("#") for a in values["media.advertise-ips"].split(",")]
+    assert [ip for ip, _, _ in advertised] == example["JVB_ADVERTISE_IPS"].split(",")
+    assert all(port in ("", jvb_env["JVB_PORT"]) for _, _, port in advertised), advertised
     assert values["http.host"] == "0.0.0.0" and values["http.port"] == "8080"  # the image's CMD, compose's 8080
     assert values["xmpp.enabled"] == "true"
     assert values["xmpp.servers"] == "xmpp.meet.jitsi:5222"
