@@ -23,10 +23,20 @@ def test_compose_config_accepts_env_example_after_gen_passwords(resolved):
         assert set(service["networks"]) == {"meet.jitsi"}, name
 
 
-def test_compose_config_refuses_to_run_without_secrets(tmp_path, compose_cli):
-    """.env.example as shipped has empty secrets: compose stops with the gen-passwords hint
-    instead of starting services with empty passwords."""
+def test_compose_config_accepts_env_example_as_shipped(tmp_path, compose_cli):
+    """`docker-compose config` takes .env.example unchanged. Its secrets are empty, not defaulted:
+    prosody and the bridge refuse to start with an empty password, and a .env without the
+    secret lines at all stops compose with the gen-passwords hint."""
+    resolved = compose_config(make_env_file(tmp_path, gen_passwords=False))
+    for secret in SECRETS:
+        for name, service in resolved["services"].items():
+            assert not service_environment(resolved, name).get(secret), (name, secret)
+
+
+def test_compose_config_refuses_an_env_without_secret_lines(tmp_path, compose_cli):
     env_file = make_env_file(tmp_path, gen_passwords=False)
+    lines = [l for l in env_file.read_text().splitlines() if l.split("=", 1)[0].strip() not in SECRETS]
+    env_file.write_text("\n".join(lines) + "\n")
     r = compose_config_raw(env_file)
     assert r.returncode != 0
     assert "gen-passwords" in r.stderr and any(s in r.stderr for s in SECRETS), r.stderr
