@@ -1,8 +1,12 @@
 # Meetpad Bridge: build, run and test.
 #
-#   make run     install system deps, build release, run the bridge (UDP $(JVB_PORT), HTTP $(HTTP_HOST):$(HTTP_PORT))
-#   make test    test deps, debug build, layering check, swift test, interop tests (netns, loopback only)
+#   make run     install system deps, build release, run the bridge (UDP $(JVB_PORT), HTTP $(HTTP_HOST):$(HTTP_PORT));
+#                with JVB_AUTH_PASSWORD (and XMPP_SERVER…) in the environment it joins the brewery like the
+#                upstream jvb container, without it it runs REST-only (--disable-xmpp)
+#   make test    test deps, debug build, layering check, swift test, interop tests (netns, loopback only),
+#                compose/stack checks
 #   make bench-alloc  micro-benchmarks in Benchmarks/, malloc counts checked against Benchmarks/Thresholds/
+#   make check-image  runtime libraries of the container image, in a debootstrapped Debian 12 root
 #
 # Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
@@ -21,12 +25,17 @@ PYTEST_ARGS ?=
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 
-.PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc
+.PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
+	stack-test check-image
+
+# Without an XMPP password there is no focus to talk to: run REST-only rather than refuse to start.
+XMPP_ARGS   := $(if $(JVB_AUTH_PASSWORD)$(JVB_DISABLE_XMPP),,--disable-xmpp)
 
 run:
 	scripts/install-deps.sh
 	$(SWIFT_RUN) build -c release --product meetpad-bridge
-	exec $(RELEASE_BIN) --port $(JVB_PORT) --http-host $(HTTP_HOST) --http-port $(HTTP_PORT) $(RUN_ARGS)
+	$(if $(XMPP_ARGS),@echo "make run: JVB_AUTH_PASSWORD is not set: running without XMPP (Colibri2 over REST on $(HTTP_HOST):$(HTTP_PORT))")
+	exec $(RELEASE_BIN) --port $(JVB_PORT) --http-host $(HTTP_HOST) --http-port $(HTTP_PORT) $(XMPP_ARGS) $(RUN_ARGS)
 
 # Steps run in this order and stop at the first failure (also under make -j).
 test:
@@ -36,6 +45,7 @@ test:
 	$(SWIFT_RUN) test --skip-build
 	scripts/bench-alloc.sh
 	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-stack-tests.sh
 
 deps:
 	scripts/install-deps.sh
@@ -66,6 +76,15 @@ interop-offline: test-deps
 # The whole interop suite against the aiortc-based reference bridge: checks the harness itself.
 interop-selfcheck: test-deps
 	MEETPAD_BRIDGE_BIN=tests/interop/reference_bridge.py scripts/run-interop-tests.sh $(PYTEST_ARGS)
+
+# Compose wiring (docker-compose config, no engine) and --print-config with the jvb environment.
+stack-test: test-deps
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-stack-tests.sh $(PYTEST_ARGS)
+
+# The image's runtime packages in a debootstrapped Debian 12 root, then ldd there (root and
+# deb.debian.org needed; not part of `make test`).
+check-image: build-release
+	scripts/check-image.sh $(RELEASE_BIN)
 
 # Allocation check of the micro-benchmarks (release build, malloc counts only, never time).
 bench-alloc:
