@@ -12,7 +12,9 @@ extension ExpatDriver {
         }
         guard checkStanzaSize() else { return }
         let (namespace, localName) = Self.split(name)
-        var element = XMLElement(localName, namespace: namespace)
+        // A parsed element in no namespace gets "" (not nil, which means "inherit" in built
+        // trees), so serialising it under a namespaced parent writes xmlns="" back.
+        var element = XMLElement(localName, namespace: namespace ?? "")
         if let attributes {
             var index = 0
             while let key = attributes[index], let value = attributes[index + 1] {

@@ -1,6 +1,7 @@
 extension XMLElement {
     /// The element as XML text. `xmlns` is written wherever the namespace differs from the
-    /// parent's, so a subtree serialised alone is still self-describing.
+    /// parent's, so a subtree serialised alone is still self-describing; an element in no
+    /// namespace ("") under a namespaced parent gets `xmlns=""`, a nil one inherits.
     public func xmlString(parentNamespace: String? = nil) -> String {
         var out = ""
         write(to: &out, parentNamespace: parentNamespace)
@@ -9,7 +10,7 @@ extension XMLElement {
 
     private func write(to out: inout String, parentNamespace: String?) {
         out += "<" + name
-        if let namespace, namespace != parentNamespace {
+        if let namespace, namespace != (parentNamespace ?? "") {
             out += " xmlns=\"" + Self.escape(namespace, quote: true) + "\""
         }
         for (key, value) in attributes {

@@ -5,7 +5,9 @@
 public struct XMLElement: Sendable, Equatable {
     /// The local name, without prefix.
     public var name: String
-    /// The namespace URI, or nil for none.
+    /// The namespace URI. In trees built in code, nil means "the parent's namespace" (stanzas
+    /// inherit `jabber:client`); parsed elements always carry their resolved namespace, with ""
+    /// for none (`xmlns=""`).
     public var namespace: String?
     /// Attributes in document order (unprefixed names; `xmlns` is carried in `namespace`).
     public var attributes: [(name: String, value: String)]

@@ -29,17 +29,13 @@ func fuzzInputs(_ kind: String, _ target: String) -> [(name: String, bytes: [UIn
         }
     }
 
-    /// FuzzColibriXML's round-trip property on its reproducers. Known failure: `xmlString()`
-    /// writes no `xmlns=""` for a child without a namespace under a parent with one, so the
-    /// child reads back in the parent's namespace. When that is fixed this test reports the
-    /// known issue as missing: drop `withKnownIssue` then.
+    /// FuzzColibriXML's round-trip property on its reproducers: a child in no namespace under a
+    /// namespaced parent must come back with `xmlns=""` (it used to read back in the parent's).
     @Test func reproducersRoundTrip() throws {
         for (name, bytes) in fuzzInputs("Crashes", "FuzzColibriXML") {
             let document = try XMLDocument.parse(bytes)
             let reread = try XMLDocument.parse(document.xmlString())
-            withKnownIssue("XMLElement.xmlString() drops xmlns=\"\" (Fuzz/Crashes/FuzzColibriXML)") {
-                #expect(reread == document, "\(name)")
-            }
+            #expect(reread == document, "\(name)")
         }
     }
 
