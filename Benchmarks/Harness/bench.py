@@ -165,7 +165,7 @@ admin: {{ admin_http = false }}
         conf = self.janus_config()
         p = self.spawn(["janus", "-F", conf, "-C", os.path.join(conf, "janus.jcfg"), "-o"], f"janus-{tag}.log", cpu=self.sfu_cpu)
         self.wait_http(f"http://127.0.0.1:{JANUS_HTTP_PORT}/janus/info", 20, p)
-        return p, ["--http-port", str(JANUS_HTTP_PORT), "--bind", VETH_ADDR, "--host", VETH_ADDR]
+        return p, ["--http-port", str(JANUS_HTTP_PORT), "--bind", VETH_ADDR]
 
     def start_floor(self, tag, receivers):
         p = self.spawn([self.args.floor_bin, "--port", str(FLOOR_PORT), "--receivers-max", str(receivers)],

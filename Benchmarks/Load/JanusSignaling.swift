@@ -78,7 +78,7 @@ final class JanusSignaling {
 
     private func start(_ peer: LoadPeer, remote: SessionDescription, dtlsRole: DTLSRole, now: Instant) throws(LoadError) {
         guard let fingerprint = DTLSFingerprint(hashFunction: "sha-256", value: remote.fingerprint) else {
-            throw .signaling("janus SDP for \(peer.name) has no sha-256 fingerprint")
+            throw .signaling("janus SDP for \(peer.name) has no sha-256 fingerprint: \(remote.raw)")
         }
         try peer.connect(remote: ICECredentials(ufrag: remote.ufrag, password: remote.password), candidates: remote.candidates,
                          fingerprint: fingerprint, dtlsRole: dtlsRole, now: now)

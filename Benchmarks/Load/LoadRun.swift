@@ -102,6 +102,17 @@ final class LoadRun {
                     feeds.append((peer.participant, try janus.publish(peer, sender: sender, room: room, now: Self.now)))
                     pump(timeout: 0)
                 }
+                // Janus refuses subscriptions to a feed whose PeerConnection is not up yet.
+                let publishers = senders.map(\.peer).filter { $0.conference == conference }
+                let deadline = load_monotonic_ns() + Int64(options.connectTimeoutSeconds * 1e9)
+                while !publishers.allSatisfy(\.isReady) {
+                    guard load_monotonic_ns() < deadline, load_stop_requested() == 0 else {
+                        throw .signaling("janus publishers of room \(room) not connected")
+                    }
+                    pump(timeout: 5_000_000)
+                }
+                let settle = load_monotonic_ns() + 200_000_000
+                while load_monotonic_ns() < settle { pump(timeout: 5_000_000) }
                 for peer in peers where peer.conference == conference && peer.received != nil {
                     let others = feeds.filter { $0.participant != peer.participant }.map(\.feed)
                     guard !others.isEmpty else { continue }

@@ -21,9 +21,12 @@ struct SessionDescription {
     var setup = "actpass"
     var candidates: [PeerAddress] = []
     var media: [MediaLine] = []
+    /// The text as received, for error messages.
+    let raw: String
 
     init(parsing sdp: String) {
-        for raw in sdp.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+        raw = sdp
+        for raw in sdp.split(whereSeparator: \.isNewline) {
             let line = String(raw)
             if line.hasPrefix("m=") {
                 let parts = line.dropFirst(2).split(separator: " ").map(String.init)
