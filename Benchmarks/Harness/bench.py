@@ -396,6 +396,7 @@ def main() -> int:
     def on_signal(signum, _frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)  # also when started with SIGINT ignored (background jobs)
     results, started = [], datetime.datetime.now(datetime.timezone.utc)
     try:
         plan = [("s1", n, 1, 2) for n in s1] + [("s2", 0, c, p) for c, p in s2] + [("s3", 0, 1, p) for p in s3]

@@ -218,7 +218,7 @@ final class LoadRun {
         let warmup = Int64(options.warmupSeconds * 1e9), duration = Int64(options.durationSeconds * 1e9)
         while true {
             var now = load_monotonic_ns()
-            if load_stop_requested() != 0 { outcome.aborted = true; break }
+            if load_stop_requested() != 0, phase != "measure" { outcome.aborted = true; break }
             if phase == "connect" {
                 if peers.allSatisfy(\.isReady) {
                     outcome.connectSeconds = Double(now - start) / 1e9
@@ -239,7 +239,7 @@ final class LoadRun {
                 dropsStart = SFUProbe.udpDrops()
                 stealStart = SFUProbe.cpuTimes()
             }
-            if phase == "measure", now >= measureEnd {
+            if phase == "measure", now >= measureEnd || load_stop_requested() != 0 {
                 phase = "drain"
                 outcome.after = probe.sample()
                 outcome.wallSeconds = Double(now - measureStart) / 1e9
