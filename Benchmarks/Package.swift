@@ -42,7 +42,7 @@ let package = Package(
     ],
     targets: [
         // sendmmsg/recvmmsg with kernel timestamps, clocks, and libopus (variadic ctl calls).
-        .target(name: "CLoadSupport", path: "CLoadSupport", linkerSettings: [.linkedLibrary("opus")]),
+        .target(name: "CLoadSupport", path: "LoadHarness/CLoadSupport", linkerSettings: [.linkedLibrary("opus")]),
         .executableTarget(
             name: "MeetpadLoad",
             dependencies: [
@@ -50,10 +50,10 @@ let package = Package(
                 .product(name: "MediaProtocols", package: "meetpad-bridge"),
                 .product(name: "BridgeCore", package: "meetpad-bridge"),
             ],
-            path: "Load",
+            path: "LoadHarness/MeetpadLoad",
             swiftSettings: strict
         ),
-        .executableTarget(name: "MeetpadFloor", path: "Floor", linkerSettings: [.linkedLibrary("srtp2")]),
+        .executableTarget(name: "MeetpadFloor", path: "LoadHarness/MeetpadFloor", linkerSettings: [.linkedLibrary("srtp2")]),
         benchmarkTarget("RTPParse", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget("SRTP", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget(

@@ -4,10 +4,10 @@
 #   scripts/bench.sh                 standard comparison: S1 N=10,25,50 and S2 5x4, our bridge vs
 #                                    Janus 1.1.2 vs the C floor, 2 A/B repetitions (< 10 min on 2 cores)
 #   scripts/bench.sh --smoke         CI: S1 N=3 for 5 s against our bridge only; fails unless 0 loss
-#   scripts/bench.sh --s1 100 ...    any bench.py flag (Benchmarks/Harness/bench.py --help)
+#   scripts/bench.sh --s1 100 ...    any bench.py flag (Benchmarks/LoadHarness/bench.py --help)
 #
 # Builds release binaries (the bridge, meetpad-load, meetpad-floor), installs Janus and libopus
-# when missing, then runs Benchmarks/Harness/bench.py, which writes Benchmarks/results/
+# when missing, then runs Benchmarks/LoadHarness/bench.py, which writes Benchmarks/results/
 # (latest.json, latest.svg, summary.md) and stops everything it started, also on Ctrl-C.
 # BUILD_LOCK=/path wraps every swift command in flock (shared build machines).
 set -euo pipefail
@@ -33,4 +33,4 @@ fi
 MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-load
 MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-floor
 
-exec python3 Benchmarks/Harness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" "$@"
+exec python3 Benchmarks/LoadHarness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" "$@"
