@@ -241,6 +241,16 @@ def summarize(results: list[dict]) -> dict:
             row[sfu]["srtp"] = sorted({p for x in runs for p in x.get("srtp_profiles", [])})
             row[sfu]["failures"] = [x.get("failure") for x in runs if x.get("failure")]
             row[sfu]["generator_saturated"] = any(x.get("generator_saturated") for x in runs)
+            # docs/benchmark.md: a run counts only with the generator under ~70 % of its core,
+            # flat UDP drop counters and steal under 2 %.
+            notes = []
+            if row[sfu]["generator_saturated"]:
+                notes.append("generator >70 %")
+            if any((x.get("udp_drops") or 0) > 0 for x in runs):
+                notes.append("UDP drops " + "/".join(str(x.get("udp_drops")) for x in runs))
+            if any((x.get("steal_percent") or 0) > 2 for x in runs):
+                notes.append("steal " + "/".join(f'{x.get("steal_percent", 0):.1f}' for x in runs) + " %")
+            row[sfu]["notes"] = notes
         if "meetpad" in by_sfu and "janus" in by_sfu:
             # Pairs in run order (A B A B): one ratio per repetition, then the median.
             pairs = [m["pps_per_cpu_s"] / j["pps_per_cpu_s"] for m in by_sfu["meetpad"] for j in by_sfu["janus"]
@@ -272,8 +282,8 @@ def fmt(v, digits=0):
 
 
 def table(summary: dict) -> str:
-    lines = ["| scenario | SFU | fwd pkts/CPU-s | CPU µs/pkt | × floor | fwd pps | lost | p50 µs | p99 µs | max µs | RSS MB | SFU CPU % | gen CPU % | SRTP |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| scenario | SFU | fwd pkts/CPU-s | CPU µs/pkt | × floor | fwd pps | lost | p50 µs | p99 µs | max µs | RSS MB | SFU CPU % | gen CPU % | SRTP | run notes |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in summary["points"]:
         for sfu in SFUS:
             if sfu not in row:
@@ -284,7 +294,7 @@ def table(summary: dict) -> str:
             lines.append(f"| {row['scenario'].upper()} {row['point']} | {name} | {fmt(s['pps_per_cpu_s'])} | {fmt(s['cpu_us_per_packet'], 2)} | "
                          f"{fmt(s.get('x_floor'), 2)} | {fmt(s['forwarded_pps'])} | {fmt(s['lost_packets'])} | {fmt(s['latency_p50_us'])} | "
                          f"{fmt(s['latency_p99_us'])} | {fmt(s['latency_max_us'])} | {fmt((s['rss_kb'] or 0) / 1024, 1)} | "
-                         f"{fmt(s['sfu_cpu_percent'], 1)} | {gen} | {','.join(s['srtp'])} |")
+                         f"{fmt(s['sfu_cpu_percent'], 1)} | {gen} | {','.join(s['srtp'])} | {'; '.join(s['notes'])} |")
     lines.append("")
     lines.append("| scenario | meetpad ÷ Janus, fwd pkts per CPU-s (each A/B pair) | median |")
     lines.append("|---|---|---:|")
