@@ -28,6 +28,12 @@ func benchmarkTarget(_ folder: String, _ dependencies: [Target.Dependency]) -> T
 
 let package = Package(
     name: "meetpad-benchmarks",
+    products: [
+        // The load tester: real WebRTC peers on loopback against our bridge, Janus or the floor.
+        .executable(name: "meetpad-load", targets: ["MeetpadLoad"]),
+        // The floor: recvmmsg -> one SRTP unprotect -> N x (copy + protect) -> sendmmsg, in C.
+        .executable(name: "meetpad-floor", targets: ["MeetpadFloor"]),
+    ],
     dependencies: [
         // Named, because a path dependency is otherwise known by its folder name (a clone can have any).
         .package(name: "meetpad-bridge", path: ".."),
@@ -35,6 +41,19 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // sendmmsg/recvmmsg with kernel timestamps, clocks, and libopus (variadic ctl calls).
+        .target(name: "CLoadSupport", path: "LoadHarness/CLoadSupport", linkerSettings: [.linkedLibrary("opus")]),
+        .executableTarget(
+            name: "MeetpadLoad",
+            dependencies: [
+                "CLoadSupport",
+                .product(name: "MediaProtocols", package: "meetpad-bridge"),
+                .product(name: "BridgeCore", package: "meetpad-bridge"),
+            ],
+            path: "LoadHarness/MeetpadLoad",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "MeetpadFloor", path: "LoadHarness/MeetpadFloor", linkerSettings: [.linkedLibrary("srtp2")]),
         benchmarkTarget("RTPParse", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget("SRTP", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget(

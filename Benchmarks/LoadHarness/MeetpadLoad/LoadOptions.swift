@@ -1,0 +1,202 @@
+import Foundation
+
+/// Which SFU a run loads.
+enum SFUKind: String, Sendable {
+    /// Our bridge, driven over HTTP Colibri2 as jicofo would.
+    case meetpad
+    /// Janus VideoRoom, driven over its HTTP API.
+    case janus
+    /// meetpad-floor: fixed keys, no ICE/DTLS, forwards everything to every registered receiver.
+    case floor
+}
+
+/// The simulated conference (docs/benchmark.md "Scenarios").
+enum Scenario: String, Sendable {
+    /// One sender (audio + simulcast video) to N receivers.
+    case s1
+    /// C conferences × P participants, everyone sending audio + video, everyone receiving everyone.
+    case s2
+    /// One conference of P audio-only senders with speech bursts and silence, everyone receiving.
+    case s3
+}
+
+/// Command-line flags of meetpad-load, validated before anything starts.
+struct LoadOptions: Sendable {
+    var sfu = SFUKind.meetpad
+    var scenario = Scenario.s1
+    var receivers = 10
+    var conferences = 5
+    var participants = 4
+    var durationSeconds = 10.0
+    var warmupSeconds = 2.0
+    var videoKbps = [150, 500, 1800]
+    var audioKbps = 32
+    var frameRate = 30
+    var keyframeSeconds = 1.0
+    var simulcast = true
+    /// Our bridge's Colibri2 HTTP endpoint, Janus's HTTP API, or the floor's UDP port.
+    var host = "127.0.0.1"
+    var httpPort: UInt16 = 8080
+    var floorPort: UInt16 = 0
+    /// The address our sockets bind to (Janus needs the veth's 127/8 address; docs/benchmark.md).
+    var bindHost = "127.0.0.1"
+    var sfuPID: Int32 = 0
+    var cpu = -1
+    var json: String?
+    var label = ""
+    var quiet = false
+    var connectTimeoutSeconds = 30.0
+    var floorProfile = "gcm"
+
+    static let usage = """
+        usage: meetpad-load --sfu meetpad|janus|floor --scenario s1|s2|s3 [flags]
+          --receivers N          S1 receivers (1...2000)                       default 10
+          --conferences C        S2 conferences                                default 5
+          --participants P       S2 participants per conference / S3 senders   default 4
+          --duration S           measured seconds                              default 10
+          --warmup S             seconds of media before measuring             default 2
+          --video-kbps a,b,c     simulcast layer bitrates, low to high         default 150,500,1800
+          --no-simulcast         one video layer (the last bitrate)
+          --audio-kbps K         Opus bitrate                                  default 32
+          --fps F                video frame rate                              default 30
+          --keyframe S           keyframe interval in seconds                  default 1
+          --host IP              SFU address                                   default 127.0.0.1
+          --http-port P          Colibri2 (meetpad) or Janus HTTP port         default 8080
+          --floor-port P         meetpad-floor UDP port
+          --floor-profile gcm|cm SRTP profile for the floor                    default gcm
+          --bind IP              local address of the simulated peers          default 127.0.0.1
+          --sfu-pid PID          SFU process to measure (CPU, RSS)
+          --cpu K                pin this process to CPU K
+          --json FILE            write the result as JSON
+          --label TEXT           free text copied into the JSON
+          --quiet                no live progress line
+        """
+
+    /// Parses `arguments` (without the program name); throws a message for anything impossible.
+    static func parse(_ arguments: [String]) throws(LoadError) -> LoadOptions {
+        var options = LoadOptions()
+        var index = 0
+        func value(_ flag: String) throws(LoadError) -> String {
+            index += 1
+            guard index < arguments.count else { throw .usage("\(flag) needs a value") }
+            return arguments[index]
+        }
+        func integer(_ flag: String) throws(LoadError) -> Int {
+            let text = try value(flag)
+            guard let number = Int(text) else { throw .usage("\(flag) wants an integer, got '\(text)'") }
+            return number
+        }
+        func number(_ flag: String) throws(LoadError) -> Double {
+            let text = try value(flag)
+            guard let number = Double(text), number.isFinite else { throw .usage("\(flag) wants a number, got '\(text)'") }
+            return number
+        }
+        while index < arguments.count {
+            let flag = arguments[index]
+            switch flag {
+            case "--sfu":
+                let text = try value(flag)
+                guard let kind = SFUKind(rawValue: text) else { throw .usage("--sfu must be meetpad, janus or floor") }
+                options.sfu = kind
+            case "--scenario":
+                let text = try value(flag).lowercased()
+                guard let scenario = Scenario(rawValue: text) else { throw .usage("--scenario must be s1, s2 or s3") }
+                options.scenario = scenario
+            case "--receivers": options.receivers = try integer(flag)
+            case "--conferences": options.conferences = try integer(flag)
+            case "--participants": options.participants = try integer(flag)
+            case "--duration": options.durationSeconds = try number(flag)
+            case "--warmup": options.warmupSeconds = try number(flag)
+            case "--video-kbps":
+                let text = try value(flag)
+                let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw .usage("--video-kbps wants integers like 150,500,1800") }
+                options.videoKbps = parts.compactMap { $0 }
+            case "--no-simulcast": options.simulcast = false
+            case "--audio-kbps": options.audioKbps = try integer(flag)
+            case "--fps": options.frameRate = try integer(flag)
+            case "--keyframe": options.keyframeSeconds = try number(flag)
+            case "--host": options.host = try value(flag)
+            case "--http-port": options.httpPort = try port(try integer(flag), flag)
+            case "--floor-port": options.floorPort = try port(try integer(flag), flag)
+            case "--floor-profile":
+                options.floorProfile = try value(flag)
+                guard ["gcm", "cm"].contains(options.floorProfile) else { throw .usage("--floor-profile must be gcm or cm") }
+            case "--bind": options.bindHost = try value(flag)
+            case "--sfu-pid": options.sfuPID = Int32(clamping: try integer(flag))
+            case "--cpu": options.cpu = try integer(flag)
+            case "--json": options.json = try value(flag)
+            case "--label": options.label = try value(flag)
+            case "--quiet": options.quiet = true
+            case "--help", "-h": throw .usage("")
+            default: throw .usage("unknown flag '\(flag)'")
+            }
+            index += 1
+        }
+        try options.validate()
+        return options
+    }
+
+    private static func port(_ value: Int, _ flag: String) throws(LoadError) -> UInt16 {
+        guard (1...65535).contains(value) else { throw .usage("\(flag) must be 1...65535, got \(value)") }
+        return UInt16(value)
+    }
+
+    /// Peers this run creates: each needs its own UDP port from the ephemeral range.
+    var socketCount: Int {
+        switch scenario {
+        case .s1: return 1 + receivers
+        case .s2: return conferences * participants * (sfu == .janus ? 2 : 1)
+        case .s3: return participants * (sfu == .janus ? 2 : 1)
+        }
+    }
+
+    /// Refuses what cannot run: empty or oversized conferences, zero rates, more sockets than ports.
+    func validate() throws(LoadError) {
+        switch scenario {
+        case .s1:
+            guard receivers >= 1 else { throw .usage("--receivers must be at least 1, got \(receivers)") }
+        case .s2:
+            guard conferences >= 1 else { throw .usage("--conferences must be at least 1, got \(conferences)") }
+            guard participants >= 2 else { throw .usage("--participants must be at least 2 for S2, got \(participants)") }
+        case .s3:
+            guard participants >= 2 else { throw .usage("--participants must be at least 2 for S3, got \(participants)") }
+        }
+        // Linux's default ephemeral range 32768-60999 holds 28232 ports; leave room for the SFU's.
+        let available = 28_000
+        guard socketCount <= min(available, 2000) else {
+            throw .usage("this run needs \(socketCount) UDP ports (one per peer connection); the limit is 2000 (ephemeral range \(available))")
+        }
+        guard durationSeconds > 0, durationSeconds <= 3600 else { throw .usage("--duration must be in (0, 3600] seconds") }
+        guard warmupSeconds >= 0, warmupSeconds <= 600 else { throw .usage("--warmup must be in [0, 600] seconds") }
+        guard audioKbps >= 6, audioKbps <= 510 else { throw .usage("--audio-kbps must be 6...510 (Opus), got \(audioKbps)") }
+        guard videoKbps.allSatisfy({ $0 >= 1 && $0 <= 50_000 }) else {
+            throw .usage("--video-kbps values must be 1...50000, got \(videoKbps.map(String.init).joined(separator: ","))")
+        }
+        guard videoKbps.count <= 3 else { throw .usage("--video-kbps takes at most 3 simulcast layers") }
+        guard frameRate >= 1, frameRate <= 120 else { throw .usage("--fps must be 1...120, got \(frameRate)") }
+        guard keyframeSeconds > 0 else { throw .usage("--keyframe must be positive") }
+        if sfu == .floor {
+            guard scenario == .s1 else { throw .usage("the floor forwards one sender only: use --scenario s1") }
+            guard floorPort != 0 else { throw .usage("--sfu floor needs --floor-port") }
+        }
+    }
+
+    /// Video layers actually sent, low to high.
+    var layerKbps: [Int] { simulcast ? videoKbps : [videoKbps.last ?? 1800] }
+}
+
+/// Why a run could not start or finish; printed as one line.
+enum LoadError: Error, CustomStringConvertible {
+    case usage(String)
+    case setup(String)
+    case signaling(String)
+
+    var description: String {
+        switch self {
+        case .usage(let text): return text.isEmpty ? LoadOptions.usage : "meetpad-load: \(text)\n\n\(LoadOptions.usage)"
+        case .setup(let text): return "meetpad-load: setup failed: \(text)"
+        case .signaling(let text): return "meetpad-load: signaling failed: \(text)"
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import CLoadSupport
+import Primitives
+import SRTP
+
+/// One simulated participant's outgoing media: Opus audio every 20 ms with an RFC 6464 level,
+/// and VP8-shaped simulcast video (one SSRC per layer plus an RTX SSRC each, announced in SIM and
+/// FID groups) with payload descriptors carrying picture ids, TL0PICIDX, temporal ids (pattern
+/// 0,2,1,2) and a keyframe every `keyframeSeconds` or on request (PLI/FIR). Every packet ends
+/// with a `BenchStamp`.
+final class MediaSender {
+    /// Payload types as signalled to the SFU.
+    struct PayloadTypes {
+        var audio: UInt8 = 111
+        var video: UInt8 = 100
+    }
+
+    let participant: Int
+    let audioSSRC: UInt32
+    let videoSSRCs: [UInt32]
+    let rtxSSRCs: [UInt32]
+    let sendsVideo: Bool
+    let payloadTypes: PayloadTypes
+    /// First stream index: audio is `streamBase`, video layer k is `streamBase + 1 + k`.
+    let streamBase: Int
+    private let clip: OpusClip
+    private let layerFrameBytes: [Int]
+    private let frameInterval: UInt64
+    private let keyframeInterval: Int
+    /// S3: talk and pause in bursts; otherwise speak continuously.
+    private let bursty: Bool
+
+    private var sequence: [UInt16]
+    private var counters: [UInt32]
+    private var audioFrame = 0
+    private var videoFrame = 0
+    private var pictureID: [UInt16]
+    private var tl0: [UInt8]
+    private var nextAudio: UInt64 = 0
+    private var nextVideo: UInt64 = 0
+    private var keyframeRequested = true
+    private var lastKeyframeRequest: UInt64 = 0
+    private var burstUntil: UInt64 = 0
+    private var talking = true
+    private var random: UInt64
+    /// Packets sent while measuring, per stream (indexed from `streamBase`).
+    private(set) var sentMeasured: [Int]
+    private(set) var sentTotal = 0
+    private(set) var bytesSent = 0
+
+    static let streamsPerSender = 4
+    static let maximumPayload = 1100
+
+    init(participant: Int, ssrcBase: UInt32, options: LoadOptions, clip: OpusClip, payloadTypes: PayloadTypes, sendsVideo: Bool, bursty: Bool) {
+        self.participant = participant
+        audioSSRC = ssrcBase
+        let layers = sendsVideo ? options.layerKbps.count : 0
+        videoSSRCs = (0..<layers).map { ssrcBase + 10 + UInt32($0) }
+        rtxSSRCs = (0..<layers).map { ssrcBase + 20 + UInt32($0) }
+        self.sendsVideo = sendsVideo
+        self.payloadTypes = payloadTypes
+        streamBase = participant * Self.streamsPerSender
+        self.clip = clip
+        layerFrameBytes = options.layerKbps.map { max(1, $0 * 1000 / 8 / options.frameRate) }
+        frameInterval = UInt64(1_000_000_000 / options.frameRate)
+        keyframeInterval = max(1, Int(options.keyframeSeconds * Double(options.frameRate)))
+        self.bursty = bursty
+        sequence = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase), count: 1 + layers)
+        counters = Array(repeating: 0, count: 1 + layers)
+        pictureID = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase) & 0x7FFF, count: layers)
+        tl0 = Array(repeating: 0, count: layers)
+        sentMeasured = Array(repeating: 0, count: Self.streamsPerSender)
+        random = UInt64(ssrcBase) &* 0x9E37_79B9_7F4A_7C15 | 1
+        // Spread senders over the frame interval so they do not all burst at once.
+        nextAudio = 0
+        nextVideo = 0
+    }
+
+    /// The stream index of video layer `layer` (0 = lowest).
+    func videoStream(_ layer: Int) -> Int { streamBase + 1 + layer }
+
+    /// The next time this sender has media due.
+    var nextDue: UInt64 { sendsVideo ? min(nextAudio, nextVideo) : nextAudio }
+
+    /// Starts the media clocks at `now` (monotonic ns), offset per participant.
+    func start(now: UInt64) {
+        let offset = UInt64(participant % 20) * 1_000_000
+        nextAudio = now + offset
+        nextVideo = now + offset / 2
+    }
+
+    /// A keyframe on every layer with the next frame (PLI/FIR), at most every 300 ms.
+    func requestKeyframe(now: UInt64) {
+        guard now &- lastKeyframeRequest > 300_000_000 else { return }
+        lastKeyframeRequest = now
+        keyframeRequested = true
+    }
+
+    /// Writes every packet due at `now` into `transmit`, SRTP-protected with `session`.
+    func emit(now: UInt64, measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+        while nextAudio <= now {
+            sendAudio(measured: measured, session: session, destination: destination, transmit: transmit)
+            nextAudio += 20_000_000
+        }
+        guard sendsVideo else { return }
+        while nextVideo <= now {
+            sendVideoFrame(measured: measured, session: session, destination: destination, transmit: transmit)
+            nextVideo += frameInterval
+        }
+    }
+
+    private func nextRandom() -> UInt64 {
+        random ^= random << 13
+        random ^= random >> 7
+        random ^= random << 17
+        return random
+    }
+
+    private func sendAudio(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+        if bursty {
+            if nextAudio >= burstUntil {
+                talking.toggle()
+                // Talk 1-3 s, pause 2-8 s.
+                let span = talking ? 1000 + nextRandom() % 2000 : 2000 + nextRandom() % 6000
+                burstUntil = nextAudio + span * 1_000_000
+            }
+        }
+        let frame = talking ? clip.speech[audioFrame % clip.speech.count] : clip.silence
+        audioFrame &+= 1
+        let timestamp = UInt32(truncatingIfNeeded: audioFrame &* 960)
+        let voiceActivity: UInt8 = frame.level < 127 ? 0x80 : 0
+        frame.bytes.withUnsafeBytes { opus in
+            send(stream: 0, ssrc: audioSSRC, payloadType: payloadTypes.audio, marker: false, timestamp: timestamp, measured: measured,
+                 session: session, destination: destination, transmit: transmit) { packet in
+                // One-byte header extension (RFC 8285): id 1 = ssrc-audio-level (RFC 6464).
+                packet.storeBytes(of: UInt32(0xBEDE_0001).bigEndian, toByteOffset: 12, as: UInt32.self)
+                packet.storeBytes(of: UInt32(0x1000_0000 | UInt32(voiceActivity | frame.level) << 16).bigEndian, toByteOffset: 16, as: UInt32.self)
+                if let base = opus.baseAddress { (packet + 20).copyMemory(from: base, byteCount: opus.count) }
+                return (20 + opus.count, true)
+            }
+        }
+    }
+
+    private func sendVideoFrame(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+        let keyframe = keyframeRequested || videoFrame % keyframeInterval == 0
+        if keyframe { keyframeRequested = false }
+        let temporal: UInt8 = keyframe ? 0 : [0, 2, 1, 2][videoFrame % 4]
+        let timestamp = UInt32(truncatingIfNeeded: videoFrame &* 3000)
+        videoFrame &+= 1
+        for layer in 0..<videoSSRCs.count {
+            if temporal == 0 { tl0[layer] &+= 1 }
+            pictureID[layer] = (pictureID[layer] &+ 1) & 0x7FFF
+            let frameBytes = keyframe ? layerFrameBytes[layer] * 4 : layerFrameBytes[layer]
+            var remaining = frameBytes
+            var first = true
+            while remaining > 0 {
+                let chunk = min(remaining, Self.maximumPayload)
+                remaining -= chunk
+                let picture = pictureID[layer]
+                let tl0Index = tl0[layer]
+                let isFirst = first
+                first = false
+                send(stream: 1 + layer, ssrc: videoSSRCs[layer], payloadType: payloadTypes.video, marker: remaining == 0, timestamp: timestamp,
+                     measured: measured, session: session, destination: destination, transmit: transmit) { packet in
+                    // VP8 payload descriptor (RFC 7741 §4.2): X, S, then I/L/T, 15-bit picture id,
+                    // TL0PICIDX, TID/Y/KEYIDX.
+                    let d = packet + 12
+                    d.storeBytes(of: isFirst ? 0x90 : 0x80, as: UInt8.self)
+                    d.storeBytes(of: 0xE0, toByteOffset: 1, as: UInt8.self)
+                    d.storeBytes(of: UInt16(0x8000 | picture).bigEndian, toByteOffset: 2, as: UInt16.self)
+                    d.storeBytes(of: tl0Index, toByteOffset: 4, as: UInt8.self)
+                    d.storeBytes(of: temporal << 6 | (temporal == 0 ? 0x20 : 0), toByteOffset: 5, as: UInt8.self)
+                    var length = 18
+                    if isFirst {
+                        // VP8 payload header (RFC 7741 §4.3): P = 0 on keyframes, show_frame = 1;
+                        // keyframes add the start code and a 1280x720 size.
+                        let h = packet + length
+                        h.storeBytes(of: keyframe ? 0x10 : 0x11, as: UInt8.self)
+                        h.storeBytes(of: 0, toByteOffset: 1, as: UInt16.self)
+                        length += 3
+                        if keyframe {
+                            let k = packet + length
+                            k.storeBytes(of: 0x9D, as: UInt8.self)
+                            k.storeBytes(of: 0x01, toByteOffset: 1, as: UInt8.self)
+                            k.storeBytes(of: 0x2A, toByteOffset: 2, as: UInt8.self)
+                            k.storeBytes(of: UInt16(1280).littleEndian, toByteOffset: 3, as: UInt16.self)
+                            k.storeBytes(of: UInt16(720).littleEndian, toByteOffset: 5, as: UInt16.self)
+                            length += 7
+                        }
+                    }
+                    // Filler: the bytes are never decoded, only counted.
+                    let fill = max(0, chunk - (length - 12))
+                    (packet + length).initializeMemory(as: UInt8.self, repeating: 0x5A, count: fill)
+                    return (length + fill, false)
+                }
+            }
+        }
+    }
+
+    /// Builds one RTP packet in a transmit slot: `body` writes everything after the 12-byte
+    /// header and returns the length so far and whether the header has an extension; the stamp
+    /// follows, then SRTP protects in place.
+    @inline(__always)
+    private func send(
+        stream: Int, ssrc: UInt32, payloadType: UInt8, marker: Bool, timestamp: UInt32, measured: Bool,
+        session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue,
+        body: (UnsafeMutableRawPointer) -> (Int, Bool)
+    ) {
+        let slotIndex = stream == 0 ? 0 : stream
+        let seq = sequence[slotIndex] &+ 1
+        sequence[slotIndex] = seq
+        let counter = counters[slotIndex] &+ 1
+        counters[slotIndex] = counter
+        let globalStream = streamBase + stream
+        var written = 0
+        transmit.append(to: destination) { slot in
+            guard let packet = slot.baseAddress else { return 0 }
+            let (length, hasExtension) = body(packet)
+            packet.storeBytes(of: hasExtension ? 0x90 : 0x80, as: UInt8.self)
+            packet.storeBytes(of: (marker ? 0x80 : 0) | payloadType, toByteOffset: 1, as: UInt8.self)
+            packet.storeBytes(of: seq.bigEndian, toByteOffset: 2, as: UInt16.self)
+            packet.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+            packet.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
+            BenchStamp.write(into: packet, at: length, stream: globalStream, measured: measured, counter: counter,
+                             sendNanoseconds: load_realtime_ns())
+            let plain = length + BenchStamp.length
+            written = (try? session.protectRTP(packet, length: plain, capacity: slot.count)) ?? 0
+            return written
+        }
+        guard written > 0 else { return }
+        sentTotal += 1
+        bytesSent += written
+        if measured { sentMeasured[stream] += 1 }
+    }
+}

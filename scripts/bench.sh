@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make bench: the side-by-side load benchmark (docs in Benchmarks/LOAD.md).
+#
+#   scripts/bench.sh                 standard comparison: S1 N=10,25,50 and S2 5x4, our bridge vs
+#                                    Janus 1.1.2 vs the C floor, 2 A/B repetitions (< 10 min on 2 cores)
+#   scripts/bench.sh --smoke         CI: S1 N=3 for 5 s against our bridge only; fails unless 0 loss
+#   scripts/bench.sh --s1 100 ...    any bench.py flag (Benchmarks/LoadHarness/bench.py --help)
+#
+# Builds release binaries (the bridge, meetpad-load, meetpad-floor), installs Janus and libopus
+# when missing, then runs Benchmarks/LoadHarness/bench.py, which writes Benchmarks/results/
+# (latest.json, latest.svg, summary.md) and stops everything it started, also on Ctrl-C.
+# BUILD_LOCK=/path wraps every swift command in flock (shared build machines).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SWIFT="${SWIFT:-swift}"
+run_swift() {
+    if [ -n "${BUILD_LOCK:-}" ]; then flock "$BUILD_LOCK" "$SWIFT" "$@"; else "$SWIFT" "$@"; fi
+}
+
+smoke=0
+for arg in "$@"; do [ "$arg" = "--smoke" ] && smoke=1; done
+
+extra=(libopus-dev util-linux python3)
+[ "$smoke" = 1 ] || extra+=(janus)
+scripts/install-deps.sh "${extra[@]}"
+
+if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then
+    env -u MEETPAD_CORE_ONLY "$SWIFT" --version >/dev/null
+    (unset MEETPAD_CORE_ONLY; run_swift build -c release --product meetpad-bridge)
+    MEETPAD_BRIDGE_BIN="$ROOT/.build/release/meetpad-bridge"
+fi
+MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-load
+MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-floor
+
+exec python3 Benchmarks/LoadHarness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" "$@"
