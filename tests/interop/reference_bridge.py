@@ -278,6 +278,7 @@ def main() -> None:
     ap.add_argument("--http-host", default="127.0.0.1")
     ap.add_argument("--http-port", type=int, default=8080)
     ap.add_argument("--advertise-ips", default="127.0.0.1")
+    ap.add_argument("--disable-xmpp", action="store_true", help="accepted for the harness; this bridge has no XMPP")
     args = ap.parse_args()
 
     loop = asyncio.new_event_loop()
