@@ -214,3 +214,27 @@ class Prosody:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no prosody log)"
+
+
+def main() -> None:
+    """scripts/test-prosody.sh: the tests' prosody in the foreground, for running a bridge by hand."""
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--log-dir", default=str(Path(os.environ.get("MEETPAD_ARTIFACTS", "artifacts")) / "prosody-manual"))
+    args = ap.parse_args()
+    server = Prosody(Path(args.log_dir)).start()
+    print(f"prosody on {server.host}:{server.port}, log {server.log_path}")
+    for user, _ in Prosody.ACCOUNTS:
+        print(f"  {server.jid(user)} password {server.passwords[user]}")
+    print(f"bridge: JVB_AUTH_PASSWORD={server.passwords['jvb']} meetpad-bridge --xmpp-server {server.host} "
+          f"--xmpp-port {server.port} --xmpp-domain {AUTH_DOMAIN} --xmpp-muc-domain {MUC_DOMAIN} "
+          "--disable-certificate-verification", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.cleanup()
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    main()
