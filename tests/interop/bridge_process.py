@@ -187,6 +187,7 @@ class BridgeProcess:
         self.log_path = self.log_dir / "bridge.log"
         self._log_file = None
         self.exited_early: Optional[int] = None  # exit code if it died before stop()
+        self.started_at: Optional[float] = None  # time.monotonic() when /about/health first answered 200
 
     @property
     def http_base(self) -> str:
@@ -227,6 +228,7 @@ class BridgeProcess:
             try:
                 r = requests.get(self.http_base + "/about/health", timeout=1)
                 if r.status_code == 200:
+                    self.started_at = time.monotonic()
                     return self
                 last_error = f"HTTP {r.status_code}"
             except requests.RequestException as e:

@@ -24,6 +24,8 @@ from typing import Callable, Optional
 import slixmpp
 from slixmpp.exceptions import IqError, IqTimeout
 
+from focus import to_xml
+
 NS_MUC = "http://jabber.org/protocol/muc"
 NS_MUC_USER = "http://jabber.org/protocol/muc#user"
 NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
@@ -92,7 +94,7 @@ class IQReply:
 
     @property
     def text(self) -> str:
-        return ET.tostring(self.stanza, encoding="unicode")
+        return to_xml(self.stanza)
 
 
 def _error_condition(stanza: ET.Element) -> Optional[str]:
