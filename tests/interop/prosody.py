@@ -127,6 +127,8 @@ class Prosody:
         """Certificate, configuration, accounts. Accounts are created with prosodyctl before the
         server runs, as docker's register-setup does them with prosodyctl too."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        for stale in (self.log_path, self.log_dir / "prosody.stdout"):  # prosody appends; one run per file
+            stale.unlink(missing_ok=True)
         (self.dir / "data").mkdir()
         (self.dir / "certs").mkdir()
         key, cert = self.dir / "certs" / "server.key", self.dir / "certs" / "server.crt"
