@@ -31,10 +31,11 @@ def three_peers() -> tuple[Peer, Peer, Peer]:
     return Peer("A", hue=0), Peer("B", hue=1), Peer("C", hue=2)
 
 
-def _wait_stats(brewery_focus, nick: str, timeout: float = 5.0, since: float = 0.0, **expected: str):
-    """The next presence whose stats contain `expected` (e.g. conferences="1")."""
+def _wait_stats(brewery_focus, nick: str, timeout: float = 5.0, **expected: str):
+    """The next presence from now on (older ones show the state before the last request) whose stats
+    contain `expected` (e.g. conferences="1"). Needs --presence-interval 1."""
     return brewery_focus.wait_bridge(nick, lambda p: all(p.stats.get(k) == v for k, v in expected.items()),
-                                     since=since, timeout=timeout, what=f"presence with {expected}")
+                                     since=time.monotonic(), timeout=timeout, what=f"presence with {expected}")
 
 
 def test_three_party_call_over_xmpp(start_xmpp_bridge, brewery_focus):
