@@ -278,20 +278,28 @@ class BridgeProcess:
         return code
 
     def stop(self, grace: float = 5.0) -> Optional[int]:
-        """SIGTERM, wait `grace` seconds, then SIGKILL. Returns the exit code. Safe to call twice."""
+        """SIGTERM; if the bridge is still up after a second (SIGTERM starts a *graceful* shutdown that
+        waits for live endpoints, CONTRACT-XMPP.md), a second SIGTERM, which exits at once; SIGKILL
+        once `grace` seconds have passed. Returns the exit code. Safe to call twice."""
         if self.proc is None:
             return None
         code = self.proc.poll()
         if code is not None and self.exited_early is None and self._log_file is not None:
             self.exited_early = code  # died on its own while the test ran
         if code is None:
+            deadline = time.monotonic() + grace
             self.proc.send_signal(signal.SIGTERM)
             try:
-                code = self.proc.wait(grace)
+                code = self.proc.wait(min(1.0, grace))
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                code = self.proc.wait(5)
-                self._note(f"bridge ignored SIGTERM for {grace}s; killed")
+                self._note("still running 1 s after SIGTERM (graceful shutdown); second SIGTERM")
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    code = self.proc.wait(max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    code = self.proc.wait(5)
+                    self._note(f"bridge ignored SIGTERM for {grace}s; killed")
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
