@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# install-deps.sh + a Python venv at .venv with the interop harness' packages (tests/interop/requirements.txt).
+# install-deps.sh + a Python venv at .venv with the interop harness' packages (tests/interop/requirements.txt),
+# plus what the XMPP interop tests start themselves: prosody (Debian's 0.12, the XMPP server the bridge
+# logs in to; the tests run their own instance on a free loopback port, never the system service) and
+# openssl (the tests' self-signed certificate for prosody's STARTTLS).
 # Idempotent: the venv is reinstalled only when requirements.txt changed (stamp file) or imports fail.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
-extra=()
+extra=(prosody openssl)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     extra+=(python3-venv)
 fi
@@ -18,7 +21,7 @@ STAMP="$VENV/.requirements.sha256"
 want="$(sha256sum "$REQ" | cut -d' ' -f1)"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ] \
-   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests' >/dev/null 2>&1; then
+   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests, slixmpp' >/dev/null 2>&1; then
     echo "install-test-deps: $VENV up to date"
     exit 0
 fi
@@ -27,4 +30,4 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
 echo "$want" > "$STAMP"
-"$VENV/bin/python" -c 'import aiortc, aioice; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__)'
+"$VENV/bin/python" -c 'import aiortc, aioice, slixmpp; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__, "slixmpp", slixmpp.__version__)'

@@ -5,7 +5,10 @@
 #   scripts/run-interop-tests.sh [pytest args...]
 #   MEETPAD_BRIDGE_BIN=.build/debug/meetpad-bridge   bridge binary (default; relative to the repo root)
 #   MEETPAD_PYTHON=.venv/bin/python                  interpreter with aiortc + pytest (default .venv)
-#   MEETPAD_ARTIFACTS=artifacts                      per-test bridge logs land in $MEETPAD_ARTIFACTS/<test>/
+#   MEETPAD_ARTIFACTS=artifacts                      per-test bridge logs land in $MEETPAD_ARTIFACTS/<test>/,
+#                                                    prosody's in $MEETPAD_ARTIFACTS/prosody-<test module>/
+#   MEETPAD_ALLOW_MISSING_PROSODY=1                  skip (instead of fail) the XMPP tests when prosody is
+#                                                    not installed (install-test-deps.sh installs it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -2,6 +2,10 @@
 
 The process is always stopped (SIGTERM, then SIGKILL after a grace period), also when a test fails;
 its stdout+stderr go to artifacts/<test>/bridge.log.
+
+XMPP is on by default in the bridge (CONTRACT-XMPP.md) and needs a password, so a bridge started
+without XMPPSettings gets --disable-xmpp (it is then driven over the REST Colibri2 API); with
+XMPPSettings it logs in to the given prosody and joins the brewery.
 """
 
 from __future__ import annotations
@@ -38,6 +42,25 @@ DTLS_FAILURE_REASON = re.compile(r"dtls", re.IGNORECASE)
 
 class BridgeStartError(RuntimeError):
     pass
+
+
+@dataclasses.dataclass
+class XMPPSettings:
+    """How the bridge reaches prosody, in the upstream jvb container's terms (XMPP_SERVER, ...).
+    The password goes through JVB_AUTH_PASSWORD: argv is visible in ps."""
+
+    server: str
+    port: int
+    password: str
+    nickname: str
+    domain: str = "auth.meet.jitsi"
+    muc_domain: str = "internal-muc.meet.jitsi"
+
+    def args(self) -> list[str]:
+        # Verification off as upstream's jvb.conf does: prosody's certificate is self-signed.
+        return ["--xmpp-server", self.server, "--xmpp-port", str(self.port), "--xmpp-domain", self.domain,
+                "--xmpp-muc-domain", self.muc_domain, "--muc-nickname", self.nickname,
+                "--disable-certificate-verification"]
 
 
 def free_port(kind: int) -> int:
@@ -149,12 +172,14 @@ class Metrics:
 
 
 class BridgeProcess:
-    def __init__(self, binary: Optional[str] = None, log_dir: Optional[Path] = None, extra_args: Iterable[str] = ()):
+    def __init__(self, binary: Optional[str] = None, log_dir: Optional[Path] = None, extra_args: Iterable[str] = (),
+                 xmpp: Optional[XMPPSettings] = None):
         binary = binary or os.environ.get("MEETPAD_BRIDGE_BIN", DEFAULT_BINARY)
         path = Path(binary)
         self.binary = path if path.is_absolute() else REPO_ROOT / path
         self.log_dir = Path(log_dir or ARTIFACTS)
         self.extra_args = list(extra_args)
+        self.xmpp = xmpp
         self.media_port = free_port(socket.SOCK_DGRAM)
         self.http_port = free_port(socket.SOCK_STREAM)
         self.host = "127.0.0.1"
@@ -162,6 +187,7 @@ class BridgeProcess:
         self.log_path = self.log_dir / "bridge.log"
         self._log_file = None
         self.exited_early: Optional[int] = None  # exit code if it died before stop()
+        self.started_at: Optional[float] = None  # time.monotonic() when /about/health first answered 200
 
     @property
     def http_base(self) -> str:
@@ -174,9 +200,10 @@ class BridgeProcess:
     def command(self) -> list[str]:
         # A .py "binary" (tests/interop/reference_bridge.py) runs under this interpreter, with aiortc.
         launcher = [sys.executable, str(self.binary)] if self.binary.suffix == ".py" else [str(self.binary)]
+        xmpp = self.xmpp.args() if self.xmpp is not None else ["--disable-xmpp"]
         return [*launcher, "--media-host", self.host, "--port", str(self.media_port),
                 "--http-host", self.host, "--http-port", str(self.http_port),
-                "--advertise-ips", self.host, *self.extra_args]
+                "--advertise-ips", self.host, *xmpp, *self.extra_args]
 
     def start(self, timeout: float = 30.0) -> "BridgeProcess":
         if not self.binary.exists():
@@ -184,6 +211,8 @@ class BridgeProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "wb")
         env = dict(os.environ, JVB_PORT=str(self.media_port), JVB_ADVERTISE_IPS=self.host)
+        if self.xmpp is not None:
+            env["JVB_AUTH_PASSWORD"] = self.xmpp.password
         self._log_file.write(("$ " + " ".join(self.command()) + "\n").encode())
         self._log_file.flush()
         self.proc = subprocess.Popen(self.command(), stdout=self._log_file, stderr=subprocess.STDOUT,
@@ -199,6 +228,7 @@ class BridgeProcess:
             try:
                 r = requests.get(self.http_base + "/about/health", timeout=1)
                 if r.status_code == 200:
+                    self.started_at = time.monotonic()
                     return self
                 last_error = f"HTTP {r.status_code}"
             except requests.RequestException as e:
@@ -221,21 +251,55 @@ class BridgeProcess:
         r.raise_for_status()
         return Metrics(parse_prometheus(r.text))
 
+    def http_post(self, path: str, json: Optional[dict] = None) -> requests.Response:
+        return requests.post(self.http_base + path, json=json, timeout=5)
+
+    def http_get(self, path: str) -> requests.Response:
+        return requests.get(self.http_base + path, timeout=5)
+
+    def signal(self, sig: int = signal.SIGTERM) -> None:
+        """Sends `sig` to the bridge (shutdown tests); the exit is then expected, see wait_exit()."""
+        assert self.proc is not None and self.proc.poll() is None, "bridge is not running"
+        self._note(f"sending signal {signal.Signals(sig).name}")
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout: float) -> int:
+        """Waits for an expected exit (a shutdown the test asked for) and returns the exit code, so
+        stop() does not report it as a crash. AssertionError if still running after `timeout`."""
+        assert self.proc is not None, "bridge was never started"
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"bridge still running {timeout}s after the shutdown began\n{self.log_tail()}") from None
+        self._note(f"exited with {code} (expected)")
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        return code
+
     def stop(self, grace: float = 5.0) -> Optional[int]:
-        """SIGTERM, wait `grace` seconds, then SIGKILL. Returns the exit code. Safe to call twice."""
+        """SIGTERM; if the bridge is still up after a second (SIGTERM starts a *graceful* shutdown that
+        waits for live endpoints, CONTRACT-XMPP.md), a second SIGTERM, which exits at once; SIGKILL
+        once `grace` seconds have passed. Returns the exit code. Safe to call twice."""
         if self.proc is None:
             return None
         code = self.proc.poll()
         if code is not None and self.exited_early is None and self._log_file is not None:
             self.exited_early = code  # died on its own while the test ran
         if code is None:
+            deadline = time.monotonic() + grace
             self.proc.send_signal(signal.SIGTERM)
             try:
-                code = self.proc.wait(grace)
+                code = self.proc.wait(min(1.0, grace))
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                code = self.proc.wait(5)
-                self._note(f"bridge ignored SIGTERM for {grace}s; killed")
+                self._note("still running 1 s after SIGTERM (graceful shutdown); second SIGTERM")
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    code = self.proc.wait(max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    code = self.proc.wait(5)
+                    self._note(f"bridge ignored SIGTERM for {grace}s; killed")
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None

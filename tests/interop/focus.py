@@ -5,7 +5,8 @@ Order per participant (colibri2.md §2.2):
                      transport ice-controlling + <sctp/>, empty <sources/>, capability source-names
   2. session-accept  client ufrag/pwd/fingerprint(setup=active) + the full <sources>
   3. transport-info  each trickled client candidate as its own <transport> update
-  4. expire          endpoints (several per request), then the conference
+  4. force-mute      a moderator's mute: several endpoints in one request
+  5. expire          endpoints (several per request), then the conference
 
 Requests are built and responses parsed with xml.etree only. The bridge's HTTP API takes the bare
 <conference-modify> element (no IQ wrapper) and answers with <conference-modified> or <error>.
@@ -341,6 +342,17 @@ def expire_endpoints_request(meeting_id: str, endpoint_ids: Iterable[str]) -> ET
     return root
 
 
+def force_mute_request(meeting_id: str, mutes: dict[str, tuple[bool, bool]]) -> ET.Element:
+    """jicofo's updateForceMute: one request, one <endpoint id><force-mute/></endpoint> per endpoint
+    (colibri2.md §2.1 "Small elements"): audio/video attributes are written only when true, so an
+    empty <force-mute/> unmutes both. `mutes` maps endpoint id -> (audio, video)."""
+    root = conference_modify(meeting_id)
+    for eid, (audio, video) in mutes.items():
+        ep = _el(root, NS_COLIBRI2, "endpoint", id=eid)
+        _el(ep, NS_COLIBRI2, "force-mute", audio="true" if audio else None, video="true" if video else None)
+    return root
+
+
 def expire_conference_request(meeting_id: str) -> ET.Element:
     return conference_modify(meeting_id, expire=True)
 
@@ -485,6 +497,10 @@ class Focus:
     def update_sources(self, endpoint_id: str, sources: list[MediaSource]) -> ColibriResponse:
         return self.send(sources_request(self.meeting_id, endpoint_id, self.stats_ids.get(endpoint_id, endpoint_id),
                                          sources), what=f"sources {endpoint_id}")
+
+    def force_mute(self, mutes: dict[str, tuple[bool, bool]], check: bool = True) -> ColibriResponse:
+        """A moderator's (un)mute of several participants: endpoint id -> (audio, video), one request."""
+        return self.send(force_mute_request(self.meeting_id, mutes), what="force-mute", check=check)
 
     def expire_endpoints(self, endpoint_ids: list[str], check: bool = True) -> ColibriResponse:
         return self.send(expire_endpoints_request(self.meeting_id, endpoint_ids), what="expire endpoints", check=check)

@@ -4,7 +4,8 @@ interop harness itself while meetpad-bridge is not ready:
 
     MEETPAD_BRIDGE_BIN=tests/interop/reference_bridge.py scripts/run-interop-tests.sh
 
-It speaks the same CLI and HTTP API (Colibri2 conference-modify, /about/health, /metrics) and plays
+It speaks the same CLI and HTTP API (Colibri2 conference-modify, /about/health, /metrics, drain and
+shutdown), the brewery side of XMPP (reference_xmpp.py), and plays
 the bridge's roles (ICE controlling, DTLS server, SCTP server, EndpointMessage relay, plain SRTP
 forwarding with no SSRC rewriting). It is deliberately simple and NOT a model for the Swift bridge:
 every endpoint gets its own ICE socket instead of one shared port (so the --port socket only counts
@@ -16,8 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import signal
+import socket
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -31,8 +34,10 @@ from aiortc.rtcsctptransport import RTCSctpCapabilities
 
 import focus as F
 import peer  # noqa: F401  (applies the loopback-only host address patch)
+from reference_xmpp import BreweryMember, ShutdownState
 
 NS_STANZAS = F.NS_STANZAS
+AUDIO_PAYLOAD_TYPES = {111: "audio", 126: "audio"}  # focus.add_media's audio offer; the rest is video
 CERTIFICATE = RTCCertificate.generateCertificate()
 
 
@@ -83,6 +88,7 @@ class Endpoint:
         self.sctp: RTCSctpTransport | None = None
         self.channel = None
         self.task: asyncio.Task | None = None
+        self.muted: set[str] = set()  # "audio"/"video" force-muted by the focus
 
     async def allocate(self) -> None:
         await self.gatherer.gather()
@@ -140,6 +146,9 @@ class Endpoint:
 
     async def on_rtp(self, data: bytes, arrival_time_ms: int = 0) -> None:
         self.conference.bridge.metrics.inc("jitsi_jvb_packets_received_total")
+        if len(data) > 1 and AUDIO_PAYLOAD_TYPES.get(data[1] & 0x7F, "video") in self.muted:
+            self.conference.bridge.metrics.drop("force_muted")
+            return
         await self.forward(data)
 
     async def on_rtcp(self, data: bytes) -> None:
@@ -198,12 +207,18 @@ class Bridge:
     def __init__(self):
         self.conferences: dict[str, Conference] = {}
         self.metrics = Metrics()
+        self.refuse_creates = False  # graceful shutdown (colibri2.md §3)
+
+    def counts(self) -> tuple[int, int]:
+        return len(self.conferences), sum(len(c.endpoints) for c in self.conferences.values())
 
     async def handle(self, root: ET.Element):
         meeting_id = root.get("meeting-id", "")
         create, expire = root.get("create") == "true", root.get("expire") == "true"
         conf = self.conferences.get(meeting_id)
         if create:
+            if self.refuse_creates:
+                return error(503, "service-unavailable", "in graceful shutdown", "graceful_shutdown")
             if conf is not None:
                 return error(409, "conflict", "exists", "conference_already_exists")
             conf = self.conferences[meeting_id] = Conference(self, meeting_id)
@@ -216,7 +231,8 @@ class Bridge:
             del self.conferences[meeting_id]
             return 200, F.to_xml(out)
         endpoints = root.findall(f"{{{F.NS_COLIBRI2}}}endpoint")
-        only_expires = all(e.get("create") != "true" and len(e) == 0 for e in endpoints)
+        only_expires = all(e.get("create") != "true" and all(c.tag == f"{{{F.NS_COLIBRI2}}}force-mute" for c in e)
+                           for e in endpoints)
         any_create = create
         for el in endpoints:
             eid = el.get("id", "")
@@ -240,6 +256,9 @@ class Bridge:
                 del conf.endpoints[eid]
                 F._el(out, F.NS_COLIBRI2, "endpoint", id=eid, expire="true")
                 continue
+            mute = el.find(f"{{{F.NS_COLIBRI2}}}force-mute")
+            if mute is not None:
+                ep.muted = {kind for kind in ("audio", "video") if mute.get(kind) == "true"}
             outer = el.find(f"{{{F.NS_COLIBRI2}}}transport")
             inner = outer.find(f"{{{F.NS_ICE_UDP}}}transport") if outer is not None else None
             if inner is not None:
@@ -255,7 +274,7 @@ class Bridge:
         return 200, F.to_xml(out)
 
     def render_metrics(self) -> str:
-        return self.metrics.render(len(self.conferences), sum(len(c.endpoints) for c in self.conferences.values()))
+        return self.metrics.render(*self.counts())
 
 
 def parse_request(body: bytes):
@@ -278,10 +297,50 @@ def main() -> None:
     ap.add_argument("--http-host", default="127.0.0.1")
     ap.add_argument("--http-port", type=int, default=8080)
     ap.add_argument("--advertise-ips", default="127.0.0.1")
+    ap.add_argument("--disable-xmpp", action="store_true")
+    ap.add_argument("--xmpp-server", default="xmpp.meet.jitsi")
+    ap.add_argument("--xmpp-port", type=int, default=5222)
+    ap.add_argument("--xmpp-domain", default="auth.meet.jitsi")
+    ap.add_argument("--xmpp-muc-domain", default="internal-muc.meet.jitsi")
+    ap.add_argument("--xmpp-user", default="jvb")
+    ap.add_argument("--brewery-muc", default="jvbbrewery")
+    ap.add_argument("--muc-nickname", default=socket.gethostname())
+    ap.add_argument("--disable-certificate-verification", action="store_true")
+    ap.add_argument("--presence-interval", type=float, default=5.0)
+    ap.add_argument("--colibri-rest", action="store_true")  # the reference always serves Colibri2 over HTTP
+    ap.add_argument("--shutdown-rest", action="store_true")
+    ap.add_argument("--shutting-down-delay", type=float, default=60.0)
     args = ap.parse_args()
+    password = os.environ.get("JVB_AUTH_PASSWORD")
+    if not args.disable_xmpp and not password:
+        sys.exit("reference bridge: JVB_AUTH_PASSWORD is required unless --disable-xmpp")
 
     loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     bridge = Bridge()
+    member: BreweryMember | None = None
+
+    async def exit_bridge() -> None:
+        if member is not None:
+            await member.leave()
+        loop.stop()
+
+    state = ShutdownState(endpoints=lambda: bridge.counts()[1], delay=args.shutting_down_delay,
+                          on_change=lambda: (setattr(bridge, "refuse_creates", state.graceful),
+                                             member.publish() if member else None), exit=exit_bridge)
+
+    async def colibri(root: ET.Element):
+        answer = await bridge.handle(root)
+        state.check()
+        return answer
+
+    if not args.disable_xmpp:
+        member = BreweryMember(server=args.xmpp_server, port=args.xmpp_port, domain=args.xmpp_domain,
+                               muc_domain=args.xmpp_muc_domain, user=args.xmpp_user, password=password,
+                               nickname=args.muc_nickname, brewery=args.brewery_muc,
+                               presence_interval=args.presence_interval,
+                               verify=not args.disable_certificate_verification, colibri=bridge.handle,
+                               counts=bridge.counts, state=state)
 
     class MediaPort(asyncio.DatagramProtocol):
         def datagram_received(self, data, addr):
@@ -302,6 +361,8 @@ def main() -> None:
         def do_GET(self):
             if self.path == "/about/health":
                 self.reply(200, "", "text/plain")
+            elif self.path == "/colibri/drain":
+                self.reply(200, json.dumps({"drain": state.drain}), "application/json")
             elif self.path == "/metrics":
                 text = asyncio.run_coroutine_threadsafe(asyncio.sleep(0, bridge.render_metrics()), loop).result(5)
                 self.reply(200, text, "text/plain; version=0.0.4")
@@ -309,18 +370,37 @@ def main() -> None:
                 self.reply(404, "")
 
         def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+            if self.path in ("/colibri/drain/enable", "/colibri/drain/disable"):
+                loop.call_soon_threadsafe(state.set_drain, self.path.endswith("enable"))
+                return self.reply(200, "", "text/plain")
+            if self.path == "/colibri/shutdown" and args.shutdown_rest and (args.colibri_rest or args.disable_xmpp):
+                graceful = json.loads(body or b"{}").get("graceful-shutdown", False) is True
+                loop.call_soon_threadsafe(state.begin, graceful)
+                return self.reply(200, "", "text/plain")
             if self.path != "/colibri/v2/conference-modify":
                 return self.reply(404, "")
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
             root, err = parse_request(body)
             if err is None:
-                err = asyncio.run_coroutine_threadsafe(bridge.handle(root), loop).result(15)
+                err = asyncio.run_coroutine_threadsafe(colibri(root), loop).result(15)
             self.reply(*err)
 
     loop.run_until_complete(loop.create_datagram_endpoint(MediaPort, local_addr=(args.media_host, args.port)))
     server = ThreadingHTTPServer((args.http_host, args.http_port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    terms = []
+
+    def on_term() -> None:
+        """First SIGTERM: graceful shutdown; the second exits at once (CONTRACT-XMPP.md)."""
+        terms.append(1)
+        if member is None or len(terms) > 1:
+            asyncio.ensure_future(exit_bridge())
+        else:
+            state.begin(graceful=True)
+
+    loop.add_signal_handler(signal.SIGTERM, on_term)
+    if member is not None:
+        member.start()
     print(f"reference bridge: http {args.http_host}:{args.http_port} media {args.media_host}:{args.port}", flush=True)
     loop.run_forever()
     server.shutdown()

@@ -453,6 +453,7 @@ FAKE_BRIDGE = textwrap.dedent('''\
     for a in ("--media-host", "--port", "--http-host", "--http-port", "--advertise-ips"):
         p.add_argument(a)
     p.add_argument("--ignore-sigterm", action="store_true")
+    p.add_argument("--disable-xmpp", action="store_true")
     args = p.parse_args()
     if args.ignore_sigterm:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
