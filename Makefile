@@ -7,6 +7,7 @@
 #                compose/stack checks
 #   make bench-alloc  micro-benchmarks in Benchmarks/, malloc counts checked against Benchmarks/Thresholds/
 #   make check-image  runtime libraries of the container image, in a debootstrapped Debian 12 root
+#   make bench   load benchmark: our bridge vs Janus vs a C floor, table + JSON + SVG in Benchmarks/results/
 #
 # Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
@@ -21,12 +22,13 @@ HTTP_HOST   ?= 127.0.0.1
 HTTP_PORT   ?= 8080
 RUN_ARGS    ?=
 PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 
 .PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
-	stack-test check-image
+	stack-test check-image bench bench-smoke interop-xmpp
 
 # Without an XMPP password there is no focus to talk to: run REST-only rather than refuse to start.
 XMPP_ARGS   := $(if $(JVB_AUTH_PASSWORD)$(JVB_DISABLE_XMPP),,--disable-xmpp)
@@ -44,6 +46,7 @@ test:
 	scripts/check-layering.sh
 	$(SWIFT_RUN) test --skip-build
 	scripts/bench-alloc.sh
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/bench.sh --smoke
 	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh $(PYTEST_ARGS)
 	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-stack-tests.sh
 
@@ -85,6 +88,18 @@ stack-test: test-deps
 # deb.debian.org needed; not part of `make test`).
 check-image: build-release
 	scripts/check-image.sh $(RELEASE_BIN)
+
+# Side-by-side load benchmark: our bridge vs Janus 1.1.2 vs a C floor (Benchmarks/LOAD.md).
+bench:
+	SWIFT=$(SWIFT) scripts/bench.sh $(BENCH_ARGS)
+
+# S1 N=3 for 5 s against the debug bridge; fails unless 0 loss (part of make test).
+bench-smoke:
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) SWIFT=$(SWIFT) scripts/bench.sh --smoke
+
+# Only the XMPP interop tests (prosody + slixmpp focus).
+interop-xmpp:
+	MEETPAD_BRIDGE_BIN=$(DEBUG_BIN) scripts/run-interop-tests.sh -m xmpp $(PYTEST_ARGS)
 
 # Allocation check of the micro-benchmarks (release build, malloc counts only, never time).
 bench-alloc:
