@@ -9,7 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
-extra=(prosody openssl)
+# prosody for the XMPP tests; docker-compose (Debian's, no engine needed) for `docker-compose config`.
+extra=(prosody openssl docker-compose)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     extra+=(python3-venv)
 fi
@@ -17,17 +18,18 @@ fi
 
 VENV="$ROOT/.venv"
 REQ="$ROOT/tests/interop/requirements.txt"
+STACK_REQ="$ROOT/tests/stack/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
-want="$(sha256sum "$REQ" | cut -d' ' -f1)"
+want="$(cat "$REQ" "$STACK_REQ" | sha256sum | cut -d' ' -f1)"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ] \
-   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests, slixmpp' >/dev/null 2>&1; then
+   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests, slixmpp, yaml' >/dev/null 2>&1; then
     echo "install-test-deps: $VENV up to date"
     exit 0
 fi
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ" -r "$STACK_REQ"
 echo "$want" > "$STAMP"
 "$VENV/bin/python" -c 'import aiortc, aioice, slixmpp; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__, "slixmpp", slixmpp.__version__)'
