@@ -18,9 +18,11 @@ RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 # Dependencies first, so source edits do not re-fetch them (Package.resolved is used when present).
 COPY Package.swift Package.resolved* ./
 RUN swift package resolve
-# Tests/ is copied because Package.swift declares the test targets' folders.
+# Tests/ and the load harness are copied because Package.swift declares their folders (only the
+# bridge is built).
 COPY Sources Sources
 COPY Tests Tests
+COPY Benchmarks/LoadHarness Benchmarks/LoadHarness
 RUN env -u MEETPAD_CORE_ONLY swift build -c release --product meetpad-bridge --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/meetpad-bridge" /out/meetpad-bridge
 

@@ -17,6 +17,11 @@ let package = Package(
         // The load harness in Benchmarks/ acts as a WebRTC client with the same protocol code.
         .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP"]),
         .library(name: "BridgeCore", targets: ["XMLStream", "Colibri", "Bridge"]),
+        // The load harness (Benchmarks/LOAD.md): its sources live under Benchmarks/LoadHarness, but
+        // it is built here so `make bench` compiles only its own files on top of the bridge's build.
+        .executable(name: "meetpad-load", targets: ["MeetpadLoad"]),
+        // The floor: recvmmsg -> one SRTP unprotect -> N x (copy + protect) -> sendmmsg, in C.
+        .executable(name: "meetpad-floor", targets: ["MeetpadFloor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -87,6 +92,20 @@ let package = Package(
         ),
 
         // Tests: one target per module.
+        // sendmmsg/recvmmsg with kernel timestamps, clocks, CPU pinning and libopus (variadic ctl calls).
+        .target(
+            name: "CLoadSupport", path: "Benchmarks/LoadHarness/CLoadSupport", linkerSettings: [.linkedLibrary("opus")]
+        ),
+        .executableTarget(
+            name: "MeetpadLoad",
+            dependencies: ["CLoadSupport", "Primitives", "ICE", "DTLS", "SRTP", "XMLStream"],
+            path: "Benchmarks/LoadHarness/MeetpadLoad",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MeetpadFloor", path: "Benchmarks/LoadHarness/MeetpadFloor", linkerSettings: [.linkedLibrary("srtp2")]
+        ),
+
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Primitives"], swiftSettings: strict),
         .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives"], swiftSettings: strict),

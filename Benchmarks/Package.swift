@@ -8,6 +8,8 @@ import PackageDescription
 // Run from the repository root with MEETPAD_CORE_ONLY=1 so the root package drops its NIO and
 // Hummingbird shells: `make bench-alloc` (allocation check) or
 // `MEETPAD_CORE_ONLY=1 swift package --package-path Benchmarks benchmark` (all metrics).
+// The load harness in LoadHarness/ is built by the root package (products meetpad-load and
+// meetpad-floor), in the same build as the bridge.
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -28,12 +30,6 @@ func benchmarkTarget(_ folder: String, _ dependencies: [Target.Dependency]) -> T
 
 let package = Package(
     name: "meetpad-benchmarks",
-    products: [
-        // The load tester: real WebRTC peers on loopback against our bridge, Janus or the floor.
-        .executable(name: "meetpad-load", targets: ["MeetpadLoad"]),
-        // The floor: recvmmsg -> one SRTP unprotect -> N x (copy + protect) -> sendmmsg, in C.
-        .executable(name: "meetpad-floor", targets: ["MeetpadFloor"]),
-    ],
     dependencies: [
         // Named, because a path dependency is otherwise known by its folder name (a clone can have any).
         .package(name: "meetpad-bridge", path: ".."),
@@ -41,19 +37,6 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // sendmmsg/recvmmsg with kernel timestamps, clocks, and libopus (variadic ctl calls).
-        .target(name: "CLoadSupport", path: "LoadHarness/CLoadSupport", linkerSettings: [.linkedLibrary("opus")]),
-        .executableTarget(
-            name: "MeetpadLoad",
-            dependencies: [
-                "CLoadSupport",
-                .product(name: "MediaProtocols", package: "meetpad-bridge"),
-                .product(name: "BridgeCore", package: "meetpad-bridge"),
-            ],
-            path: "LoadHarness/MeetpadLoad",
-            swiftSettings: strict
-        ),
-        .executableTarget(name: "MeetpadFloor", path: "LoadHarness/MeetpadFloor", linkerSettings: [.linkedLibrary("srtp2")]),
         benchmarkTarget("RTPParse", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget("SRTP", [.product(name: "MediaProtocols", package: "meetpad-bridge")]),
         benchmarkTarget(

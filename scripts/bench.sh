@@ -6,7 +6,7 @@
 #   scripts/bench.sh --smoke         CI: S1 N=3 for 5 s against our bridge only; fails unless 0 loss
 #   scripts/bench.sh --s1 100 ...    any bench.py flag (Benchmarks/LoadHarness/bench.py --help)
 #
-# Builds release binaries (the bridge, meetpad-load, meetpad-floor), installs Janus and libopus
+# Builds release binaries (the bridge, meetpad-load, meetpad-floor; debug ones for --smoke), installs Janus and libopus
 # when missing, then runs Benchmarks/LoadHarness/bench.py, which writes Benchmarks/results/
 # (latest.json, latest.svg, summary.md) and stops everything it started, also on Ctrl-C.
 # BUILD_LOCK=/path wraps every swift command in flock (shared build machines).
@@ -25,12 +25,19 @@ extra=(libopus-dev util-linux python3)
 [ "$smoke" = 1 ] || extra+=(janus)
 scripts/install-deps.sh "${extra[@]}"
 
+# Everything builds in the root package (the harness's sources are in Benchmarks/LoadHarness), so
+# the harness compiles only its own files on top of the bridge's modules. The smoke run reuses the
+# debug build `make test` already made; the comparison uses release builds.
+unset MEETPAD_CORE_ONLY
+config=release
+[ "$smoke" = 1 ] && config=debug
 if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then
-    env -u MEETPAD_CORE_ONLY "$SWIFT" --version >/dev/null
-    (unset MEETPAD_CORE_ONLY; run_swift build -c release --product meetpad-bridge)
-    MEETPAD_BRIDGE_BIN="$ROOT/.build/release/meetpad-bridge"
+    run_swift build -c "$config" --product meetpad-bridge
+    MEETPAD_BRIDGE_BIN="$ROOT/.build/$config/meetpad-bridge"
 fi
-MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-load
-MEETPAD_CORE_ONLY=1 run_swift build --package-path Benchmarks -c release --product meetpad-floor
+run_swift build -c "$config" --product meetpad-load
+[ "$smoke" = 1 ] || run_swift build -c "$config" --product meetpad-floor
+bin="$(run_swift build -c "$config" --show-bin-path)"
 
-exec python3 Benchmarks/LoadHarness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" "$@"
+exec python3 Benchmarks/LoadHarness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" \
+    --load-bin "$bin/meetpad-load" --floor-bin "$bin/meetpad-floor" "$@"

@@ -9,8 +9,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
-# prosody for the XMPP tests; docker-compose (Debian's, no engine needed) for `docker-compose config`.
-extra=(prosody openssl docker-compose)
+# prosody for the XMPP tests; docker-compose (Debian's, no engine needed) for `docker-compose config`;
+# libopus for the load harness (built with the tests, smoke-run by make test).
+extra=(prosody openssl docker-compose libopus-dev)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     extra+=(python3-venv)
 fi

@@ -379,8 +379,8 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=2)
     ap.add_argument("--out", default=os.path.join(BENCH, "results"))
     ap.add_argument("--bridge-bin", default=os.path.join(ROOT, ".build/release/meetpad-bridge"))
-    ap.add_argument("--load-bin", default=os.path.join(BENCH, ".build/release/meetpad-load"))
-    ap.add_argument("--floor-bin", default=os.path.join(BENCH, ".build/release/meetpad-floor"))
+    ap.add_argument("--load-bin", default=os.path.join(ROOT, ".build/release/meetpad-load"))
+    ap.add_argument("--floor-bin", default=os.path.join(ROOT, ".build/release/meetpad-floor"))
     args = ap.parse_args()
     if args.smoke:
         args.s1, args.s2, args.s3, args.sfus, args.reps, args.duration, args.warmup = "3", "", "", "meetpad", 1, 5, 1
