@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from bridge_stats import jicofo_view
 from call import Call, run_async
 from focus import expire_endpoints_request, new_endpoint_id, sources_request
 from frame_sampler import FrameSampler, format_stalls, frame_delta
@@ -54,6 +55,15 @@ def test_three_party_call_over_xmpp(start_xmpp_bridge, brewery_focus):
             matrix = await call.wait_for_frames(video=30, audio=50, timeout=MEDIA_DEADLINE)
             print("decoded frames over an XMPP-driven call (receiver -> sender):", matrix)
             await asyncio.to_thread(_wait_stats, brewery_focus, nick, conferences="1", participants="3")
+
+            # stress_level is measured load, not a constant: three peers sending audio and video make
+            # a few thousand packets per second against the default capacity of 50 000.
+            loaded = await asyncio.to_thread(
+                brewery_focus.wait_bridge, nick, lambda p: (jicofo_view(p.stats).stress_level or 0) > 0,
+                since=time.monotonic(), timeout=5, what="presence with stress_level > 0 during the call")
+            stress = jicofo_view(loaded.stats).stress_level
+            print(f"stress_level during the three-party call: {stress}")
+            assert 0 < stress < 0.5, loaded.stats
 
             # A moderator mutes A's and B's audio: one request, two endpoints (jicofo's updateForceMute).
             r = await asyncio.to_thread(focus.force_mute, {a.endpoint_id: (True, False), b.endpoint_id: (True, False)})
