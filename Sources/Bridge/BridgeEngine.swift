@@ -2,7 +2,7 @@ import DTLS
 import ICE
 public import Primitives
 import SRTP
-public import XMLStream
+import XMLStream
 
 /// The sans-IO bridge: every conference, endpoint and forwarding decision of one media thread.
 ///

@@ -1,4 +1,3 @@
-public import Bridge
 public import Logging
 import NIOCore
 import NIOPosix

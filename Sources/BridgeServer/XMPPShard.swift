@@ -242,8 +242,10 @@ final class XMPPShard: @unchecked Sendable {
         timeoutTask?.cancel()
         guard let connection, let deadline = connection.nextDeadline() else { return }
         let wait = deadline.nanoseconds(since: MonotonicClock.now())
+        // The identity, not the connection: the timer only acts if the same connection is current.
+        let armedFor = ObjectIdentifier(connection)
         timeoutTask = eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: wait))) {
-            guard let current = self.connection, current === connection else { return }
+            guard let current = self.connection, ObjectIdentifier(current) == armedFor else { return }
             current.handleTimeout(now: MonotonicClock.now())
             self.process()
         }
