@@ -16,10 +16,14 @@ public struct XMPPService: Service {
         settings: ServerSettings, loop: MediaLoop, operations: BridgeOperations,
         presenceStats: @escaping @Sendable () -> BridgePresenceStats, logger: Logger
     ) throws {
+        // ServerSettings refuses XMPP without a password, so this only guards hand-built settings.
+        guard let credentials = settings.xmpp.credentials else {
+            throw ConfigurationError("XMPP is enabled but no password is set (JVB_AUTH_PASSWORD)")
+        }
         let group = MultiThreadedEventLoopGroup.singleton
         shards = try settings.xmpp.servers.map { server in
             try XMPPShard(
-                server: server, settings: settings.xmpp, eventLoop: group.next(), loop: loop,
+                server: server, settings: settings.xmpp, credentials: credentials, eventLoop: group.next(), loop: loop,
                 operations: operations, presenceStats: presenceStats, logger: logger
             )
         }

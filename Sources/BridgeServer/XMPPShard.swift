@@ -16,6 +16,7 @@ import XMPP
 final class XMPPShard: @unchecked Sendable {
     let server: XMPPServerAddress
     let settings: XMPPSettings
+    private let credentials: XMPPCredentials
     let eventLoop: any EventLoop
     private let loop: MediaLoop
     private let operations: BridgeOperations
@@ -44,11 +45,13 @@ final class XMPPShard: @unchecked Sendable {
     private var presenceTask: RepeatedTask?
 
     init(
-        server: XMPPServerAddress, settings: XMPPSettings, eventLoop: any EventLoop, loop: MediaLoop,
+        server: XMPPServerAddress, settings: XMPPSettings, credentials: XMPPCredentials, eventLoop: any EventLoop,
+        loop: MediaLoop,
         operations: BridgeOperations, presenceStats: @escaping @Sendable () -> BridgePresenceStats, logger: Logger
     ) throws {
         self.server = server
         self.settings = settings
+        self.credentials = credentials
         self.eventLoop = eventLoop
         self.loop = loop
         self.operations = operations
@@ -105,7 +108,7 @@ final class XMPPShard: @unchecked Sendable {
     private var clientConfiguration: XMPPClientConfiguration {
         XMPPClientConfiguration(
             domain: settings.domain,
-            credentials: settings.credentials ?? XMPPCredentials(username: settings.user, password: ""),
+            credentials: credentials,
             // jicoco: STARTTLS is mandatory except towards a local server, where it is used if offered.
             tls: server.isLoopback ? .ifPossible : .required
         )
