@@ -43,10 +43,9 @@ final class ExpatDriver {
         // Never read parameter entities or an external DTD subset; the DOCTYPE handler
         // refuses the document before either could matter.
         XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER)
-        // Reparse deferral (expat ≥ 2.6, backported by Debian) can hold back the end of a
-        // complete stanza until more bytes arrive, which would stall an XMPP stream. The
-        // quadratic reparse it guards against is bounded by maxStanzaBytes.
-        XML_SetReparseDeferralEnabled(parser, 0)
+        // Reparse deferral would stall an XMPP stream (CExpat/shim.h says why it is looked up at
+        // run time); the quadratic reparse it guards against is bounded by maxStanzaBytes.
+        _ = meetpad_expat_disable_reparse_deferral(parser)
     }
 
     deinit { XML_ParserFree(parser) }
