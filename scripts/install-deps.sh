@@ -24,7 +24,8 @@ PACKAGES=(
 PACKAGES+=("$@")  # callers may add more, in the same NAME[>=VERSION] form
 
 installed_version() {
-    dpkg-query -W -f='${Status}\t${Version}' "$1" 2>/dev/null | awk -F'\t' '$1 == "install ok installed" { print $2 }'
+    { dpkg-query -W -f='${Status}\t${Version}' "$1" 2>/dev/null || true; } \
+        | awk -F'\t' '$1 == "install ok installed" { print $2 }'
 }
 
 wanted=()
