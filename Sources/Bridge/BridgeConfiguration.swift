@@ -10,17 +10,31 @@ public struct BridgeConfiguration: Sendable {
     public var sctpEnabled: Bool
     /// Whether private host candidates are advertised too (JVB's advertise-private-candidates).
     public var advertisePrivateCandidates: Bool
+    /// Conferences beyond this are refused (`service-unavailable`): every one holds memory.
+    public var maximumConferences: Int
+    /// Endpoints per conference beyond this are refused. The forwarding cost of a conference
+    /// grows with the square of its size; jitsi-meet's own default room limit is far below.
+    public var maximumEndpointsPerConference: Int
+
+    /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough
+    /// that signalling alone cannot exhaust memory.
+    public static let defaultMaximumConferences = 2_000
+    public static let defaultMaximumEndpointsPerConference = 500
 
     /// Creates a configuration.
     public init(
         hostAddresses: [PeerAddress],
         advertisedAddresses: [PeerAddress] = [],
         sctpEnabled: Bool = true,
-        advertisePrivateCandidates: Bool = true
+        advertisePrivateCandidates: Bool = true,
+        maximumConferences: Int = defaultMaximumConferences,
+        maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference
     ) {
         self.hostAddresses = hostAddresses
         self.advertisedAddresses = advertisedAddresses
         self.sctpEnabled = sctpEnabled
         self.advertisePrivateCandidates = advertisePrivateCandidates
+        self.maximumConferences = maximumConferences
+        self.maximumEndpointsPerConference = maximumEndpointsPerConference
     }
 }

@@ -28,6 +28,9 @@ extension BridgeEngine {
             guard conferences[modify.meetingID] == nil else {
                 throw .conferenceAlreadyExists(meetingID: modify.meetingID)
             }
+            guard conferences.count < configuration.maximumConferences else {
+                throw .limitReached("conferences", configuration.maximumConferences)
+            }
             conference = Conference(
                 meetingID: modify.meetingID, name: modify.name,
                 audioFeedbackSSRC: randomSSRC(), videoFeedbackSSRC: randomSSRC(), now: now)
@@ -54,7 +57,6 @@ extension BridgeEngine {
                 answered.append(reply)
             }
         }
-        conference.rebuildSSRCOwners()
         if !modify.create && conference.endpoints.isEmpty {
             // JVB expires a conference itself once a request leaves it empty (docs/colibri2.md §2.3).
             log(.info, "conference \(conference.meetingID): all endpoints removed, expiring")
@@ -75,6 +77,9 @@ extension BridgeEngine {
             }
             if request.transport?.sctp != nil && !configuration.sctpEnabled {
                 throw .featureNotImplemented("SCTP is disabled on this bridge")
+            }
+            guard conference.endpoints.count < configuration.maximumEndpointsPerConference else {
+                throw .limitReached("endpoints in a conference", configuration.maximumEndpointsPerConference)
             }
             endpoint = createEndpoint(request, in: conference, now: now)
         } else if let existing = conference.endpoint(request.id) {
@@ -99,7 +104,7 @@ extension BridgeEngine {
         }
         for media in request.media { endpoint.media.merge(media) }
         if let transport = request.transport?.ice { applyRemoteTransport(transport, to: endpoint, now: now, transmit: transmit) }
-        if let sources = request.sources { endpoint.sources.replace(with: sources) }
+        if let sources = request.sources { try replaceSources(of: endpoint, in: conference, with: sources) }
         if let forceMute = request.forceMute {
             endpoint.audioForceMuted = forceMute.audio
             endpoint.videoForceMuted = forceMute.video
@@ -118,14 +123,31 @@ extension BridgeEngine {
             sctpTag = SCTPAssociationTag(rawValue: nextSCTPTag)
             nextSCTPTag &+= 1
         }
-        // The largest tie-breaker keeps the bridge controlling in any role conflict, as JVB always is.
-        let agent = ICEAgent(local: credentials, tieBreaker: .max)
+        // Random, as RFC 8445 §16.1 asks: a fixed one is known to every peer, and two agents that
+        // both claim it could never settle a role conflict.
+        let agent = ICEAgent(local: credentials, tieBreaker: UInt64.random(in: 0 ... .max, using: &random))
         let endpoint = Endpoint(id: request.id, meetingID: conference.meetingID, ice: agent, sctpTag: sctpTag, now: now)
         conference.add(endpoint)
         endpointsByUfrag[credentials.ufrag] = endpoint
         if let sctpTag { endpointsBySCTPTag[sctpTag.rawValue] = endpoint }
         log(.info, "endpoint \(request.id) created in \(conference.meetingID)")
         return endpoint
+    }
+
+    /// Installs an endpoint's complete source set: bounded, and no SSRC another endpoint of the
+    /// conference already signalled (jicofo refuses such conflicts too; this is the last line).
+    private func replaceSources(of endpoint: Endpoint, in conference: Conference, with sources: [MediaSourceDescription]) throws(Colibri2Error) {
+        var updated = endpoint.sources
+        do {
+            try updated.replace(with: sources)
+        } catch {
+            throw .badRequest("Too many SSRCs for endpoint \(endpoint.id) (at most \(EndpointSources.maximumSSRCs))")
+        }
+        if let (ssrc, owner) = conference.conflictingOwner(of: updated.kinds.keys, besides: endpoint) {
+            throw .badRequest("SSRC \(ssrc) is already used by endpoint \(owner.id)")
+        }
+        endpoint.sources = updated
+        conference.rebuildSSRCOwners()
     }
 
     /// Remote ufrag/password start ICE, the fingerprint configures DTLS, candidates are merged.
@@ -139,11 +161,18 @@ extension BridgeEngine {
             guard candidate.protocol.lowercased() == "udp", candidate.component == 1,
                 let address = PeerAddress(host: candidate.ip, port: candidate.port)
             else { continue }
+            if let owner = addresses.owner(of: address), owner !== endpoint {
+                // Someone else's verified address: checking it would only aim our STUN at them.
+                log(.warning, "endpoint \(endpoint.id) of \(endpoint.meetingID) signalled the address of endpoint \(owner.id): ignored")
+                drop(.candidateAddressInUse)
+                continue
+            }
+            guard endpoint.signalledAddresses.count < ICEAgent.maximumPairs else { continue }
             let type = ICECandidateType(rawValue: candidate.type) ?? .host
             endpoint.ice.addRemoteCandidate(
                 ICECandidate(foundation: candidate.foundation, priority: candidate.priority, address: address, type: type),
                 now: now)
-            register(address, for: endpoint)
+            addresses.addCandidate(address, for: endpoint)
         }
         if let fingerprint = transport.fingerprints.first,
             let parsed = DTLSFingerprint(hashFunction: fingerprint.hash, value: fingerprint.value)
@@ -173,9 +202,7 @@ extension BridgeEngine {
     func expire(_ endpoint: Endpoint) {
         conferences[endpoint.meetingID]?.remove(endpoint)
         endpointsByUfrag[endpoint.ice.localCredentials.ufrag] = nil
-        for address in endpoint.knownAddresses where endpointsByAddress[address] === endpoint {
-            endpointsByAddress[address] = nil
-        }
+        addresses.release(endpoint)
         if let tag = endpoint.sctpTag {
             endpointsBySCTPTag[tag.rawValue] = nil
             if endpoint.sctpOpened { emit(.sctpAssociationClosed(tag)) }

@@ -7,11 +7,22 @@ extension BridgeEngine {
     /// `active` peers make the bridge the server, `passive` ones the client (docs/colibri2.md §5.7).
     func configureDTLS(_ endpoint: Endpoint, fingerprint: DTLSFingerprint, setup: String?, now: Instant, transmit: TransmitQueue) {
         if let dtls = endpoint.dtls {
+            let keyed = endpoint.inboundSRTP != nil
             dtls.setRemoteFingerprint(fingerprint)
+            if keyed, case .failed = dtls.state {
+                // The certificate that made the keys no longer matches what the focus vouches
+                // for: the keys must go with it, and only a new handshake may bring new ones.
+                log(.warning, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS fingerprint changed after keying; keys dropped")
+                resetDTLS(endpoint, role: dtls.role, fingerprint: fingerprint, now: now, transmit: transmit)
+                return
+            }
             afterDTLSInput(endpoint, now: now, transmit: transmit)
             return
         }
-        let role: DTLSRole = setup == "passive" ? .client : .server
+        createDTLS(endpoint, role: setup == "passive" ? .client : .server, fingerprint: fingerprint, now: now, transmit: transmit)
+    }
+
+    private func createDTLS(_ endpoint: Endpoint, role: DTLSRole, fingerprint: DTLSFingerprint, now: Instant, transmit: TransmitQueue) {
         do {
             endpoint.dtls = try DTLSEndpoint(certificate: certificate, role: role, remoteFingerprint: fingerprint)
         } catch {
@@ -20,6 +31,21 @@ extension BridgeEngine {
             return
         }
         startDTLSIfReady(endpoint, now: now, transmit: transmit)
+    }
+
+    /// Forgets the association, its SRTP keys and the bridge channel riding on it, and waits
+    /// for a new handshake (a DTLS client starts one at once).
+    private func resetDTLS(_ endpoint: Endpoint, role: DTLSRole, fingerprint: DTLSFingerprint, now: Instant, transmit: TransmitQueue) {
+        endpoint.inboundSRTP = nil
+        endpoint.outboundSRTP = nil
+        endpoint.unsignalledRTCPSenders.removeAll()
+        if let tag = endpoint.sctpTag, endpoint.sctpOpened {
+            endpoint.sctpOpened = false
+            emit(.sctpAssociationClosed(tag))
+        }
+        endpoint.dtls = nil
+        endpoint.dtlsFailureCounted = false
+        createDTLS(endpoint, role: role, fingerprint: fingerprint, now: now, transmit: transmit)
     }
 
     /// The DTLS client speaks first, once ICE has selected a pair.

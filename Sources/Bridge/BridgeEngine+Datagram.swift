@@ -38,45 +38,76 @@ extension BridgeEngine {
 
     /// The endpoint `source` belongs to, if an ICE check verified that address.
     @inline(__always) func verifiedEndpoint(for source: PeerAddress) -> Endpoint? {
-        guard let endpoint = endpointsByAddress[source] else { return nil }
+        guard let endpoint = addresses.owner(of: source) else { return nil }
         if endpoint.address == source || endpoint.ice.isVerified(source) { return endpoint }
         return nil
     }
 
     private func handleSTUN(_ bytes: UnsafeRawBufferPointer, from source: PeerAddress, now: Instant, transmit: TransmitQueue) {
-        let endpoint: Endpoint
-        if let known = endpointsByAddress[source] {
-            endpoint = known
+        if STUNPeek.isBindingRequest(bytes) {
+            handleBindingRequest(bytes, from: source, now: now, transmit: transmit)
         } else {
-            // An unknown address must introduce itself with a request naming one of our ufrags.
-            guard STUNPeek.isBindingRequest(bytes), let ufrag = STUNPeek.localUfrag(of: bytes) else {
-                return drop(.unknownUfrag)
-            }
-            guard let named = endpointsByUfrag[ufrag] else { return drop(.unknownUfrag) }
-            endpoint = named
+            handleBindingResponse(bytes, from: source, now: now, transmit: transmit)
         }
+    }
+
+    /// A check from the peer names the endpoint itself: USERNAME starts with a local ufrag, and
+    /// only that endpoint's agent can verify its MESSAGE-INTEGRITY. The address it comes from
+    /// cannot be taken from another endpoint that ICE already verified there.
+    private func handleBindingRequest(_ bytes: UnsafeRawBufferPointer, from source: PeerAddress, now: Instant, transmit: TransmitQueue) {
+        guard let ufrag = STUNPeek.localUfrag(of: bytes), let endpoint = endpointsByUfrag[ufrag] else {
+            return drop(.unknownUfrag)
+        }
+        if let owner = addresses.owner(of: source), owner !== endpoint { return drop(.addressInUse) }
         do {
             try endpoint.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
         } catch {
-            switch error {
-            case .unauthorized, .badFingerprint, .roleConflict: drop(.stunUnauthorized)
-            default: drop(.malformedSTUN)
-            }
-            return
+            return drop(Self.dropReason(for: error))
         }
-        if endpointsByAddress[source] == nil, endpoint.ice.isVerified(source) || STUNPeek.isBindingRequest(bytes) {
-            // A request that authenticated makes the address known (peer-reflexive); media
-            // from it is still refused until a check verifies it.
-            register(source, for: endpoint)
-        }
+        if endpoint.ice.isVerified(source) { addresses.bind(source, to: endpoint) }
         endpoint.lastActivity = now
         drainICEEvents(endpoint, now: now, transmit: transmit)
     }
 
-    /// Makes `address` route to `endpoint`.
-    func register(_ address: PeerAddress, for endpoint: Endpoint) {
-        endpointsByAddress[address] = endpoint
-        endpoint.knownAddresses.insert(address)
+    /// Responses (and indications) carry no ufrag: they belong to the endpoint that owns the
+    /// address, or, before any check verified it, to one that signalled it. Each agent accepts
+    /// only responses to its own transactions, signed with its peer's password.
+    private func handleBindingResponse(_ bytes: UnsafeRawBufferPointer, from source: PeerAddress, now: Instant, transmit: TransmitQueue) {
+        let owner = addresses.owner(of: source)
+        var lastError = ICEError.unexpectedResponse
+        if let owner {
+            do {
+                try owner.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
+                return accepted(owner, source: source, now: now, transmit: transmit)
+            } catch {
+                lastError = error
+            }
+        }
+        if lastError == .unexpectedResponse {
+            for endpoint in addresses.endpointsSignalling(source) where endpoint !== owner {
+                do {
+                    try endpoint.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
+                    return accepted(endpoint, source: source, now: now, transmit: transmit)
+                } catch {
+                    lastError = error
+                    if error != .unexpectedResponse { break }
+                }
+            }
+        }
+        drop(owner == nil && lastError == .unexpectedResponse ? .unverifiedSource : Self.dropReason(for: lastError))
+    }
+
+    private func accepted(_ endpoint: Endpoint, source: PeerAddress, now: Instant, transmit: TransmitQueue) {
+        if endpoint.ice.isVerified(source) { addresses.bind(source, to: endpoint) }
+        endpoint.lastActivity = now
+        drainICEEvents(endpoint, now: now, transmit: transmit)
+    }
+
+    static func dropReason(for error: ICEError) -> DropReason {
+        switch error {
+        case .unauthorized, .badFingerprint, .roleConflict, .unexpectedResponse: .stunUnauthorized
+        default: .malformedSTUN
+        }
     }
 
     /// Applies what the ICE agent decided: a selected address starts DTLS, a lost one stops media.
@@ -84,9 +115,14 @@ extension BridgeEngine {
         while let event = endpoint.ice.pollEvent() {
             switch event {
             case .connected(let address), .selectedAddressChanged(let address):
+                // A nominated pair's response proved the peer is there, so it may displace a
+                // stale binding of another endpoint (one whose peer left the same NAT mapping).
+                if let previous = addresses.owner(of: address), previous !== endpoint {
+                    log(.warning, "address of endpoint \(previous.id) now answers for endpoint \(endpoint.id) of \(endpoint.meetingID)")
+                }
+                addresses.bind(address, to: endpoint, displacing: true)
                 let first = endpoint.address == nil
                 endpoint.address = address
-                register(address, for: endpoint)
                 if first {
                     log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): ICE connected")
                     startDTLSIfReady(endpoint, now: now, transmit: transmit)
@@ -98,6 +134,9 @@ extension BridgeEngine {
                 }
                 log(.warning, "endpoint \(endpoint.id) of \(endpoint.meetingID): ICE \(event == .failed ? "failed" : "consent lost")")
                 endpoint.address = nil
+                // A peer that vanished without a word (its process killed) sends nothing more,
+                // so its packet caches only hold memory until expiry; they refill if it returns.
+                for stream in endpoint.inboundStreams.values { stream.releaseCache() }
             }
         }
     }

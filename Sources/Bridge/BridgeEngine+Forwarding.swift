@@ -7,6 +7,11 @@ extension BridgeEngine {
     /// then for each receiver copy into a send slot and encrypt there with the receiver's keys.
     /// Nothing here allocates once a stream's tables exist, and nothing takes a lock.
     func handleRTP(_ datagram: UnsafeMutableRawBufferPointer, from sender: Endpoint, now: Instant, transmit: TransmitQueue) {
+        // Checked on the clear header before decryption: an SSRC the endpoint did not signal
+        // would impersonate someone else's stream or make libsrtp, the stream table and the
+        // packet cache grow for every new value.
+        guard datagram.count >= 12 else { return drop(.malformedRTP) }
+        guard sender.sources.contains(Self.load32(datagram, at: 8)) else { return drop(.unknownSSRC) }
         guard var packet = unprotect(datagram, from: sender, rtcp: false) else { return }
         var header: RTPHeaderView
         do {
@@ -23,7 +28,6 @@ extension BridgeEngine {
             packet = UnsafeMutableRawBufferPointer(rebasing: packet[0..<restored])
         }
         guard let conference = conferences[sender.meetingID] else { return }
-        conference.learnOwner(header.ssrc, sender)
         let stream = inboundStream(header.ssrc, kind: payload.kind, of: sender)
         stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
 
@@ -33,7 +37,7 @@ extension BridgeEngine {
             return drop(.malformedRTP)
         }
         let forwarded = UnsafeRawBufferPointer(rebasing: packet[0..<length])
-        _ = stream.cache?.insert(forwarded, sequenceNumber: header.sequenceNumber, now: now)
+        stream.remember(forwarded, sequenceNumber: header.sequenceNumber, now: now)
 
         for receiver in conference.endpoints where receiver !== sender && receiver.media.accepts(payload.kind) {
             guard let address = receiver.address, let outbound = receiver.outboundSRTP else { continue }
@@ -104,6 +108,12 @@ extension BridgeEngine {
             drop(Self.dropReason(for: error))
             return nil
         }
+    }
+
+    /// A big-endian 32-bit word of a datagram whose length the caller checked.
+    @inline(__always)
+    static func load32(_ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
     }
 
     static func dropReason(for error: SRTPError) -> DropReason {

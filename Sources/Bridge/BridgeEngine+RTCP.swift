@@ -1,14 +1,30 @@
+import ICE
 import Primitives
 import RTP
 import SRTP
 
 extension BridgeEngine {
+    static let maximumReportBlocks = 31
+    /// Unsignalled RTCP sender SSRCs accepted per endpoint (each costs an SRTCP stream). Clients
+    /// report on receive-only transceivers from SSRCs they never signal: Chrome from a fixed one,
+    /// aiortc from a random one per transceiver, so one per remote source in a big call.
+    static let maximumUnsignalledRTCPSenders = 64
+
     /// RTCP is terminated here, not relayed (docs/colibri2.md §5.3): sender reports are
     /// re-issued to receivers, keyframe requests and NACKs are answered or routed to the media
     /// SSRC's owner, and everything else (receiver reports, REMB, transport-cc, SDES, BYE) is
     /// consumed.
     func handleRTCP(_ datagram: UnsafeMutableRawBufferPointer, from endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard datagram.count >= 8 else { return drop(.malformedRTCP) }
+        let senderSSRC = Self.load32(datagram, at: 4)
+        let signalled = endpoint.sources.contains(senderSSRC)
+        let remembered = signalled || endpoint.unsignalledRTCPSenders.contains(senderSSRC)
+        guard remembered || endpoint.unsignalledRTCPSenders.count < Self.maximumUnsignalledRTCPSenders else {
+            return drop(.unknownSSRC)
+        }
         guard let compound = unprotect(datagram, from: endpoint, rtcp: true) else { return }
+        // Only now, authenticated, may a new sender SSRC take one of the few places.
+        if !remembered { endpoint.unsignalledRTCPSenders.append(senderSSRC) }
         guard let conference = conferences[endpoint.meetingID] else { return }
         endpoint.lastActivity = now
         var packets = RTCPCompoundIterator(UnsafeRawBufferPointer(compound))
@@ -18,6 +34,11 @@ extension BridgeEngine {
             guard let packet = next else { break }
             switch packet {
             case .senderReport(let report):
+                // Receivers sync audio to video by these timestamps: only a stream's owner may set them.
+                guard endpoint.sources.contains(report.senderSSRC) else {
+                    drop(.spoofedSenderReport)
+                    continue
+                }
                 endpoint.inboundStreams[report.senderSSRC]?.statistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
                 reissue(report, from: endpoint, in: conference, transmit: transmit)
             case .pli(let pli):
@@ -28,9 +49,7 @@ extension BridgeEngine {
                 }
             case .nack(let nack):
                 guard let owner = conference.ssrcOwners[nack.mediaSSRC], owner !== endpoint else { continue }
-                for sequenceNumber in nack {
-                    retransmit(sequenceNumber, ssrc: nack.mediaSSRC, from: owner, to: endpoint, now: now, transmit: transmit)
-                }
+                answer(nack, from: owner, to: endpoint, now: now, transmit: transmit)
             default:
                 break
             }
@@ -62,12 +81,39 @@ extension BridgeEngine {
         sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in try request.write(into: buffer) }
     }
 
+    /// Resends what a NACK asks for within the receiver's `RetransmissionLimiter`; every packet
+    /// a limit refuses (the rest of the NACK past `perRequest` included) counts as a drop.
+    private func answer(_ nack: RTCPGenericNACK, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue) {
+        var resent = 0
+        var refused: UInt64 = 0
+        for sequenceNumber in nack {
+            guard resent < RetransmissionLimiter.perRequest else {
+                refused &+= 1
+                continue
+            }
+            switch retransmit(sequenceNumber, ssrc: nack.mediaSSRC, from: owner, to: receiver, now: now, transmit: transmit) {
+            case .allowed: resent += 1
+            case .repeated, .overBudget: refused &+= 1
+            case nil: break
+            }
+        }
+        if refused > 0 { drop(.retransmissionLimited, times: refused) }
+    }
+
     /// Resends one cached packet of `owner` to `receiver`: as RTX (RFC 4588) when the receiver
-    /// negotiated it and the owner signalled an RTX SSRC, else as the original packet.
-    private func retransmit(_ sequenceNumber: UInt16, ssrc: UInt32, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue) {
-        guard let address = receiver.address, let outbound = receiver.outboundSRTP else { return }
+    /// negotiated it and the owner signalled an RTX SSRC, else as the original packet. Returns
+    /// the limiter's verdict, or nil when there was nothing to resend.
+    private func retransmit(
+        _ sequenceNumber: UInt16, ssrc: UInt32, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue
+    ) -> RetransmissionLimiter.Verdict? {
+        guard let address = receiver.address, let outbound = receiver.outboundSRTP else { return nil }
+        var verdict: RetransmissionLimiter.Verdict?
         owner.inboundStreams[ssrc]?.cache?.withPacket(sequenceNumber: sequenceNumber, now: now) { packet in
             guard let header = try? RTPHeaderView(parsing: packet) else { return }
+            verdict = receiver.retransmissions.admit(
+                ssrc: ssrc, sequenceNumber: sequenceNumber, bytes: packet.count, now: now,
+                roundTripNanoseconds: receiver.ice.roundTripTimeNanoseconds)
+            guard verdict == .allowed else { return }
             guard let rtxPayloadType = receiver.media.rtxPayloadType[Int(header.payloadType)],
                 let rtxSSRC = owner.sources.rtxForPrimary[ssrc]
             else {
@@ -86,6 +132,7 @@ extension BridgeEngine {
                 counters.bytesSent &+= UInt64(sent)
             }
         }
+        return verdict
     }
 
     /// Writes the RTX form of `packet` (header, original sequence number, payload; no padding)
@@ -125,9 +172,13 @@ extension BridgeEngine {
             let block = stream.statistics.makeReportBlock(now: now)
             if stream.statistics.clockRate == InboundStream.audioClockRate { audio.append(block) } else { video.append(block) }
         }
-        for (sender, blocks) in [(conference.audioFeedbackSSRC, audio), (conference.videoFeedbackSSRC, video)] where !blocks.isEmpty {
-            sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
-                try RTCPReceiverReport.write(senderSSRC: sender, reportBlocks: blocks.prefix(31), into: buffer)
+        for (sender, blocks) in [(conference.audioFeedbackSSRC, audio), (conference.videoFeedbackSSRC, video)] {
+            // An RR holds at most 31 blocks (a 5-bit count, RFC 3550 §6.4.2): one RR per 31.
+            for start in stride(from: 0, to: blocks.count, by: Self.maximumReportBlocks) {
+                let chunk = blocks[start..<min(start + Self.maximumReportBlocks, blocks.count)]
+                sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
+                    try RTCPReceiverReport.write(senderSSRC: sender, reportBlocks: chunk, into: buffer)
+                }
             }
         }
     }

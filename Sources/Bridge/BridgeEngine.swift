@@ -19,8 +19,8 @@ public final class BridgeEngine {
     var conferences: [String: Conference] = [:]
     /// Local ufrag → endpoint: routes Binding Requests from addresses not yet known.
     var endpointsByUfrag: [String: Endpoint] = [:]
-    /// Remote address → endpoint, for every address an endpoint is known by.
-    var endpointsByAddress: [PeerAddress: Endpoint] = [:]
+    /// Which endpoint each remote address belongs to (ICE-verified) or was signalled for.
+    var addresses = AddressBindings()
     /// SCTP association → endpoint.
     var endpointsBySCTPTag: [UInt32: Endpoint] = [:]
     var nextSCTPTag: UInt32 = 1
@@ -67,13 +67,18 @@ public final class BridgeEngine {
 
     func log(_ level: BridgeLogLevel, _ message: String) { events.append(.log(level, message)) }
 
-    func drop(_ reason: DropReason) { drops.count(reason) }
+    func drop(_ reason: DropReason, times: UInt64 = 1) { drops.count(reason, times: times) }
 
     /// Counters and gauges for /metrics, /colibri/stats and presence.
     public func statistics() -> BridgeStatistics {
         var snapshot = counters
         snapshot.conferences = conferences.count
         snapshot.endpoints = conferences.values.reduce(0) { $0 + $1.endpoints.count }
+        for conference in conferences.values {
+            for endpoint in conference.endpoints {
+                for stream in endpoint.inboundStreams.values { snapshot.packetCacheBytes += stream.cacheBytes }
+            }
+        }
         snapshot.drops = drops.byLabel
         return snapshot
     }

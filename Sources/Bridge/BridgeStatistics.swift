@@ -4,6 +4,8 @@ public struct BridgeStatistics: Sendable {
     public var conferences = 0
     /// Live endpoints.
     public var endpoints = 0
+    /// Bytes held by packet caches (the bulk of per-endpoint memory).
+    public var packetCacheBytes = 0
     /// Conferences created since start.
     public var conferencesCreated: UInt64 = 0
     /// Conferences expired since start.

@@ -12,7 +12,8 @@ final class Conference {
     let videoFeedbackSSRC: UInt32
     /// Endpoints in join order. Forwarding walks this array.
     private(set) var endpoints: [Endpoint] = []
-    /// Media SSRC → the endpoint that sends it; routes keyframe requests and NACKs.
+    /// Signalled SSRC → the endpoint that sends it; routes keyframe requests and NACKs. Only
+    /// signalling fills it: an SSRC seen on the wire proves nothing about who owns it.
     private(set) var ssrcOwners: [UInt32: Endpoint] = [:]
     /// When the conference was created.
     let createdAt: Instant
@@ -38,13 +39,16 @@ final class Conference {
     func rebuildSSRCOwners() {
         var owners: [UInt32: Endpoint] = [:]
         for endpoint in endpoints {
-            for ssrc in endpoint.sources.kinds.keys { owners[ssrc] = endpoint }
+            for ssrc in endpoint.sources.kinds.keys where owners[ssrc] == nil { owners[ssrc] = endpoint }
         }
         ssrcOwners = owners
     }
 
-    /// Learns an SSRC seen on the wire before (or without) being signalled.
-    func learnOwner(_ ssrc: UInt32, _ endpoint: Endpoint) {
-        if ssrcOwners[ssrc] == nil { ssrcOwners[ssrc] = endpoint }
+    /// The endpoint other than `endpoint` that already signalled one of `ssrcs`, with that SSRC.
+    func conflictingOwner(of ssrcs: some Sequence<UInt32>, besides endpoint: Endpoint) -> (UInt32, Endpoint)? {
+        for ssrc in ssrcs {
+            if let owner = ssrcOwners[ssrc], owner !== endpoint { return (ssrc, owner) }
+        }
+        return nil
     }
 }

@@ -35,6 +35,18 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case unknownBridgeChannelTarget
     /// A Colibri2 request body that is not well-formed, safe XML.
     case malformedColibriRequest
+    /// A Binding Request naming one endpoint from an address ICE verified for another.
+    case addressInUse
+    /// A signalled candidate whose address ICE verified for another endpoint: a participant
+    /// naming someone else's address would divert their traffic, so it is ignored.
+    case candidateAddressInUse
+    /// RTP under an SSRC the endpoint never signalled (visitors signal none), or SRTCP from
+    /// more unsignalled sender SSRCs than a receive-only client uses.
+    case unknownSSRC
+    /// A retransmission a NACK asked for, refused by the per-receiver limits.
+    case retransmissionLimited
+    /// A sender report for an SSRC the reporting endpoint does not own.
+    case spoofedSenderReport
 
     /// The label used in metrics.
     public var label: String {
@@ -56,6 +68,11 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .malformedBridgeChannelMessage: "malformed_bridge_channel_message"
         case .unknownBridgeChannelTarget: "unknown_bridge_channel_target"
         case .malformedColibriRequest: "malformed_colibri_request"
+        case .addressInUse: "address_in_use"
+        case .candidateAddressInUse: "candidate_address_in_use"
+        case .unknownSSRC: "unknown_ssrc"
+        case .retransmissionLimited: "retransmission_limited"
+        case .spoofedSenderReport: "spoofed_sender_report"
         }
     }
 }
@@ -64,7 +81,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
 struct DropCounters {
     private var counts = [UInt64](repeating: 0, count: DropReason.allCases.count)
 
-    mutating func count(_ reason: DropReason) { counts[reason.rawValue] &+= 1 }
+    mutating func count(_ reason: DropReason, times: UInt64 = 1) { counts[reason.rawValue] &+= times }
 
     subscript(reason: DropReason) -> UInt64 { counts[reason.rawValue] }
 

@@ -26,8 +26,10 @@ final class Endpoint {
     var outboundSRTP: SRTPSession?
     /// The remote address of the nominated ICE pair; media goes only there.
     var address: PeerAddress?
-    /// Every remote address the endpoint is known by (signalled and learned), for unregistering.
+    /// The addresses ICE verified for this endpoint (its entries in `AddressBindings`).
     var knownAddresses: Set<PeerAddress> = []
+    /// The candidate addresses the focus signalled, kept apart until a check verifies them.
+    var signalledAddresses: Set<PeerAddress> = []
     /// The SCTP association for the bridge channel, when the focus asked for `<sctp/>`.
     let sctpTag: SCTPAssociationTag?
     /// Whether the SCTP thread was told to open the association.
@@ -47,6 +49,11 @@ final class Endpoint {
     var nextReportAt: Instant
     /// Per-SSRC state of what the endpoint sends (statistics, NACK cache).
     var inboundStreams: [UInt32: InboundStream] = [:]
+    /// RTCP sender SSRCs seen that the endpoint never signalled (receive-only transceivers
+    /// report from SSRCs nobody signals); bounded, because each costs an SRTCP stream.
+    var unsignalledRTCPSenders: [UInt32] = []
+    /// What NACKs from this endpoint may make the bridge resend to it.
+    var retransmissions = RetransmissionLimiter()
     /// Sequence numbers of the RTX streams the bridge originates toward this endpoint.
     var rtxSequenceNumbers: [UInt32: UInt16] = [:]
     /// Last keyframe request sent to this endpoint per media SSRC (throttling).

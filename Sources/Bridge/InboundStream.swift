@@ -9,15 +9,32 @@ import RTP
 /// `_modify` accessors whose coroutine frames are heap-allocated (3 mallocs a packet, measured
 /// with the package-benchmark malloc counter); a stored property of a final class is not.
 final class InboundStream {
+    let kind: MediaKind
     /// Statistics for this SSRC's receiver-report block.
     var statistics: ReceiveStatistics
-    /// Recently received packets (video only), allocated once on the stream's first packet.
-    var cache: RTPPacketCache?
+    /// Recently received packets (video only). Allocated on the first packet that needs it and
+    /// released while the sender is unreachable (`releaseCache`), since it is most of an
+    /// endpoint's memory.
+    private(set) var cache: RTPPacketCache?
 
     init(ssrc: UInt32, kind: MediaKind) {
+        self.kind = kind
         statistics = ReceiveStatistics(ssrc: ssrc, clockRate: kind == .audio ? Self.audioClockRate : Self.videoClockRate)
-        cache = kind == .video ? RTPPacketCache() : nil
     }
+
+    /// Keeps a forwarded video packet for retransmission; audio is never retransmitted.
+    @inline(__always)
+    func remember(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) {
+        guard kind == .video else { return }
+        if cache == nil { cache = RTPPacketCache() }
+        cache?.insert(packet, sequenceNumber: sequenceNumber, now: now)
+    }
+
+    /// Frees the packet cache; the next packet allocates a new one.
+    func releaseCache() { cache = nil }
+
+    /// Bytes the packet cache holds allocated.
+    var cacheBytes: Int { cache.map { $0.capacity * $0.slotSize } ?? 0 }
 
     static let audioClockRate: UInt32 = 48_000
     static let videoClockRate: UInt32 = 90_000

@@ -28,6 +28,7 @@ public final class BridgeMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let conferences: Gauge
     private let endpoints: Gauge
+    private let packetCacheBytes: Gauge
     private let healthy: Gauge
     /// Operational gauges: drain, shutdown flags, stress and XMPP connection counts.
     private let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)]
@@ -45,6 +46,7 @@ public final class BridgeMetrics: Sendable {
         }
         conferences = gauge("conferences", "Live conferences")
         endpoints = gauge("endpoints", "Live endpoints")
+        packetCacheBytes = gauge("packet_cache_bytes", "Bytes held by the packet caches that answer NACKs")
         healthy = gauge("healthy", "1 while the media loop is running")
         let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)] = [
             (gauge("drain_mode", "1 in drain mode"), { $0.drain ? 1 : 0 }),
@@ -99,6 +101,7 @@ public final class BridgeMetrics: Sendable {
     ) {
         conferences.set(to: Double(statistics.conferences))
         endpoints.set(to: Double(statistics.endpoints))
+        packetCacheBytes.set(to: Double(statistics.packetCacheBytes))
         healthy.set(to: isHealthy ? 1 : 0)
         for (gauge, read) in operationGauges { gauge.set(to: read(operations)) }
         applied.withLock { applied in

@@ -20,6 +20,19 @@ enum MediaCommand: Sendable {
 }
 
 extension MediaCommand {
+    /// Traffic a participant's data channel produces, as opposed to the focus's and the shells'.
+    var isDataChannelTraffic: Bool {
+        switch self {
+        case .sendSCTPPacket, .bridgeChannelMessage: true
+        case .conferenceModify, .acceptNewConferences, .stop: false
+        }
+    }
+
+    var isStop: Bool {
+        if case .stop = self { return true }
+        return false
+    }
+
     /// Answers a command that will never run (the loop is gone) so its caller does not hang.
     func refuse() {
         if case .conferenceModify(_, let reply) = self { reply(.mediaLoopUnavailable) }

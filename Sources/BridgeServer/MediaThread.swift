@@ -26,6 +26,7 @@ final class MediaThread {
     var truncatedDrops: UInt64 = 0
     var unknownSourceDrops: UInt64 = 0
     var emptyDrops: UInt64 = 0
+    private var heapTrimmer = HeapTrimmer()
 
     init(engine: BridgeEngine, socket: MediaSocket, transmitCapacity: Int, inbox: CommandInbox, status: MediaLoopStatus, logger: Logger) {
         self.engine = engine
@@ -117,9 +118,11 @@ final class MediaThread {
             ("receive_truncated", truncatedDrops), ("receive_unknown_family", unknownSourceDrops),
             ("receive_empty", emptyDrops), ("send_failed", socket.sendFailures),
             ("send_buffer_full", socket.sendBufferFullDrops), ("transmit_queue_full", transmit.overflowDrops),
+            ("command_inbox_full", inbox.refusedWhileFull),
         ]
         for (reason, count) in shellDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
         status.publish(statistics)
+        heapTrimmer.afterPublishing(statistics)
     }
 
     /// Answers whatever is still queued so no HTTP request waits forever, then reports exit.

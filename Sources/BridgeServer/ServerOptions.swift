@@ -51,6 +51,10 @@ public struct ServerOptions: Sendable {
     public var gracefulShutdownMaxDuration: Int?
     /// `--shutting-down-delay`
     public var shuttingDownDelay: Int?
+    /// `--max-conferences`
+    public var maximumConferences: Int?
+    /// `--max-endpoints-per-conference`
+    public var maximumEndpointsPerConference: Int?
 
     /// No flags given.
     public init() {}

@@ -32,6 +32,8 @@ extension ServerSettings: CustomStringConvertible {
             ("stress.packet-rate", "\(Int(stressPacketRate))"),
             ("shutdown.graceful-max-duration", "\(gracefulShutdownMaxDuration)"),
             ("shutdown.shutting-down-delay", "\(shuttingDownDelay)"),
+            ("limits.max-conferences", "\(maximumConferences)"),
+            ("limits.max-endpoints-per-conference", "\(maximumEndpointsPerConference)"),
         ]
         var lines = values.map { key, value in "\(key)=\(value)  # \(sources[key] ?? "default")" }
         lines.append("metrics.prefix=\(BridgeMetrics.prefix)")

@@ -10,7 +10,9 @@ extension ServerSettings {
             hostAddresses: HostAddressDiscovery.hostAddresses(bound: bound, interfaces: interfaces),
             advertisedAddresses: advertisedAddresses.map { $0.port == 0 ? $0.with(port: bound.port) : $0 },
             sctpEnabled: sctpEnabled,
-            advertisePrivateCandidates: advertisePrivateCandidates
+            advertisePrivateCandidates: advertisePrivateCandidates,
+            maximumConferences: maximumConferences,
+            maximumEndpointsPerConference: maximumEndpointsPerConference
         )
     }
 }

@@ -120,5 +120,16 @@ extension ServerSettings {
         guard maxDuration >= 0, delay >= 0 else { throw ConfigurationError("shutdown durations must not be negative") }
         gracefulShutdownMaxDuration = Int64(maxDuration)
         shuttingDownDelay = Int64(delay)
+        maximumConferences = try pick.integer(
+            "limits.max-conferences", flag: options.maximumConferences, "--max-conferences",
+            env: ["JVB_MAX_CONFERENCES"], default: maximumConferences
+        )
+        maximumEndpointsPerConference = try pick.integer(
+            "limits.max-endpoints-per-conference", flag: options.maximumEndpointsPerConference, "--max-endpoints-per-conference",
+            env: ["JVB_MAX_ENDPOINTS_PER_CONFERENCE"], default: maximumEndpointsPerConference
+        )
+        guard maximumConferences > 0, maximumEndpointsPerConference > 0 else {
+            throw ConfigurationError("conference and endpoint limits must be positive")
+        }
     }
 }

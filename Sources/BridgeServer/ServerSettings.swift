@@ -1,4 +1,5 @@
 public import Logging
+import Bridge
 public import Primitives
 
 /// The effective configuration of one bridge process, after flags, environment and defaults.
@@ -40,6 +41,11 @@ public struct ServerSettings: Sendable {
     /// Longest a graceful shutdown waits for conferences to end, in seconds
     /// (`--graceful-shutdown-max-duration`, JVB_GRACEFUL_SHUTDOWN_MAX_DURATION (ours), default 24 h as JVB).
     public var gracefulShutdownMaxDuration: Int64 = 86_400
+    /// Conferences beyond this are refused (`--max-conferences`, JVB_MAX_CONFERENCES (ours)).
+    public var maximumConferences = BridgeConfiguration.defaultMaximumConferences
+    /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,
+    /// JVB_MAX_ENDPOINTS_PER_CONFERENCE (ours)).
+    public var maximumEndpointsPerConference = BridgeConfiguration.defaultMaximumEndpointsPerConference
     /// Seconds between announcing `shutting_down` and exiting while endpoints remain, so jicofo
     /// can move them (`--shutting-down-delay`, JVB_SHUTTING_DOWN_DELAY (ours), default 60 as JVB).
     public var shuttingDownDelay: Int64 = 60

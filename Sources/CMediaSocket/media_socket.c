@@ -3,6 +3,7 @@
 #include "media_socket.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -295,3 +296,5 @@ uint64_t ms_realtime_ms(void) {
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+
+int ms_trim_heap(void) { return malloc_trim(0); }

@@ -50,6 +50,13 @@ extension Colibri2Error {
         condition: .serviceUnavailable, reason: .gracefulShutdown, text: "In graceful shutdown"
     )
 
+    /// A create beyond one of the bridge's limits (conferences, endpoints per conference).
+    /// `service-unavailable` without a reason makes jicofo mark this bridge non-operational for
+    /// a minute and invite the participant elsewhere, which is what a full bridge wants.
+    public static func limitReached(_ what: String, _ limit: Int) -> Colibri2Error {
+        Colibri2Error(condition: .serviceUnavailable, text: "Limit of \(limit) \(what) reached")
+    }
+
     /// An update for an endpoint the conference does not have.
     public static func unknownEndpoint(_ id: String) -> Colibri2Error {
         Colibri2Error(condition: .itemNotFound, reason: .unknownEndpoint, text: "Unknown endpoint \(id)", endpointID: id)

@@ -30,6 +30,9 @@ struct CandidatePair {
     var transactionUsesCandidate = false
     var transactionControlling = false
     var attempts = 0
+    /// When the outstanding transaction was first sent; with `attempts == 1` its response times
+    /// the round trip (Karn: a retransmitted request's response is ambiguous).
+    var sentAt = Instant.zero
     var retransmitTimeout: UInt64 = 0
     var nextRetransmit = Instant.zero
     /// When a success response last came from this address (consent, RFC 7675).

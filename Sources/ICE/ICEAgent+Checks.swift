@@ -96,6 +96,7 @@ extension ICEAgent {
         pairs[index].transactionIsConsent = consent
         pairs[index].transactionUsesCandidate = useCandidate
         pairs[index].transactionControlling = controlling
+        pairs[index].sentAt = now
         if !consent {
             pairs[index].state = .inProgress
             pairs[index].attempts = 1

@@ -40,6 +40,9 @@ extension ICEAgent {
 
     private func checkSucceeded(_ index: Int, isConsent: Bool, usedCandidate: Bool, now: Instant, transmit: TransmitQueue) {
         pairs[index].verified = true
+        if isConsent || pairs[index].attempts == 1 {
+            roundTripTimeNanoseconds = now.nanoseconds(since: pairs[index].sentAt)
+        }
         pairs[index].lastResponse = now
         if !isConsent { pairs[index].state = .succeeded }
         if usedCandidate, role == .controlling {

@@ -30,6 +30,9 @@ public final class ICEAgent {
     public internal(set) var role: ICERole
     /// The connection state.
     public internal(set) var state: ICEState = .new
+    /// The round-trip time of the latest check answered on its first transmission (consent
+    /// checks included), or nil before any: the bridge's RTT to the peer.
+    public internal(set) var roundTripTimeNanoseconds: UInt64?
 
     let stun: STUNContext
     let localUfrag: UnsafeMutableRawBufferPointer

@@ -95,6 +95,12 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between shutting_down and exit while endpoints remain. Env JVB_SHUTTING_DOWN_DELAY, default 60.")
     var shuttingDownDelay: Int?
 
+    @Option(help: "Most conferences at once; more are refused. Env JVB_MAX_CONFERENCES, default 2000.")
+    var maxConferences: Int?
+
+    @Option(help: "Most endpoints in one conference; more are refused. Env JVB_MAX_ENDPOINTS_PER_CONFERENCE, default 500.")
+    var maxEndpointsPerConference: Int?
+
     @Flag(help: "Print the effective configuration (key=value  # source; secrets redacted) and exit.")
     var printConfig = false
 
@@ -123,6 +129,8 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.stressPacketRate = stressPacketRate
         options.gracefulShutdownMaxDuration = gracefulShutdownMaxDuration
         options.shuttingDownDelay = shuttingDownDelay
+        options.maximumConferences = maxConferences
+        options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp
         options.logLevel = logLevel
         let settings: ServerSettings

@@ -17,8 +17,8 @@ final class BridgeSimulation {
     let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     private var conferenceCreated = false
 
-    init() throws {
-        engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress]))
+    init(configuration: BridgeConfiguration = BridgeConfiguration(hostAddresses: [bridgeAddress])) throws {
+        engine = try BridgeEngine(configuration: configuration)
     }
 
     /// Sends one Colibri2 request (XML text) and returns the reply element, or the error element.
@@ -35,12 +35,13 @@ final class BridgeSimulation {
 
     /// Allocates an endpoint for `peer` as jicofo does, answers with the peer's transport
     /// (optionally with a wrong fingerprint) and its sources, and starts the peer's ICE.
-    func join(_ peer: SimulatedPeer, fingerprintOverride: String? = nil) throws {
+    func join(_ peer: SimulatedPeer, fingerprintOverride: String? = nil, visitor: Bool = false) throws {
         let create = conferenceCreated ? "" : #" name="room@conference.example.com" create="true""#
         conferenceCreated = true
+        let role = visitor ? #" muc-role="visitor""# : ""
         let (ok, reply) = try colibri("""
             <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)"\(create)>
-              <endpoint id="\(peer.name)" create="true" stats-id="\(peer.name)-stats">
+              <endpoint id="\(peer.name)" create="true" stats-id="\(peer.name)-stats"\(role)>
                 \(Self.mediaXML)
                 <transport ice-controlling="true"><sctp/></transport>
                 <sources/>
@@ -63,6 +64,29 @@ final class BridgeSimulation {
                 <transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
                   <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(peerFingerprint)</fingerprint>
                 </transport></transport>
+                \(visitor ? "" : Self.sourcesXML(peer))
+              </endpoint>
+            </conference-modify>
+            """)
+        // Trickle: the peer's host candidate, as a separate transport update.
+        try signalCandidate(peer.address, for: peer)
+    }
+
+    /// Sends one trickled host candidate for `peer`'s endpoint (any address: tests of hijacking
+    /// signal someone else's).
+    func signalCandidate(_ address: PeerAddress, for peer: SimulatedPeer) throws {
+        try colibri("""
+            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
+              <endpoint id="\(peer.name)"><transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
+                <candidate component="1" foundation="1" generation="0" id="c1" network="1" priority="2122260223" protocol="udp" type="host" ip="\(address.host)" port="\(address.port)"/>
+              </transport></transport></endpoint>
+            </conference-modify>
+            """)
+    }
+
+    /// A peer's audio source and its video source with an RTX SSRC in a FID group.
+    static func sourcesXML(_ peer: SimulatedPeer) -> String {
+        """
                 <sources>
                   <media-source type="audio" id="\(peer.name)-a0"><source xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" ssrc="\(peer.audioSSRC)" name="\(peer.name)-a0"/></media-source>
                   <media-source type="video" id="\(peer.name)-v0">
@@ -71,17 +95,7 @@ final class BridgeSimulation {
                     <ssrc-group xmlns="urn:xmpp:jingle:apps:rtp:ssma:0" semantics="FID"><source ssrc="\(peer.videoSSRC)"/><source ssrc="\(peer.videoRTXSSRC)"/></ssrc-group>
                   </media-source>
                 </sources>
-              </endpoint>
-            </conference-modify>
-            """)
-        // Trickle: the peer's host candidate, as a separate transport update.
-        try colibri("""
-            <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
-              <endpoint id="\(peer.name)"><transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
-                <candidate component="1" foundation="1" generation="0" id="c1" network="1" priority="2122260223" protocol="udp" type="host" ip="\(peer.address.host)" port="\(peer.address.port)"/>
-              </transport></transport></endpoint>
-            </conference-modify>
-            """)
+        """
     }
 
     /// Delivers every queued datagram and fires every due timer until nothing is left to do

@@ -83,14 +83,23 @@ import Testing
 
     @Test func malformedRTPFromAVerifiedPeerIsDropped() throws {
         let (simulation, peers) = try Self.threePartyCall()
+        let ssrc = peers[0].videoSSRC
+        let ssrcBytes = [UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF)]
         for i in 0..<200 {
-            // Garbage that looks like RTP by its first byte but fails SRTP authentication.
-            simulation.inject([0x80, 111] + (0..<(20 + i % 50)).map { UInt8(truncatingIfNeeded: $0 &* 31) }, from: peers[0].address)
+            // Garbage that looks like RTP by its first byte, under the peer's own SSRC, but fails
+            // SRTP authentication.
+            let filler = (0..<(8 + i % 50)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            simulation.inject([0x80, 111, 0, UInt8(i), 0, 0, 0, 0] + ssrcBytes + filler, from: peers[0].address)
+        }
+        // And 100 more under SSRCs the peer never signalled: refused before any decryption.
+        for i in 0..<100 {
+            simulation.inject([0x80, 111, 0, UInt8(i), 0, 0, 0, 0, 0xDE, 0xAD, 0, UInt8(i)] + Array(repeating: 0x33, count: 40), from: peers[0].address)
         }
         let drops = simulation.engine.statistics().drops
         // Short ones cannot even hold an authentication tag; the rest fail authentication.
         #expect((drops["srtp_auth_failed"] ?? 0) + (drops["srtp_error"] ?? 0) == 200)
         #expect((drops["srtp_auth_failed"] ?? 0) > 0)
+        #expect(drops["unknown_ssrc"] == 100)
         peers[0].sendRTP(ssrc: peers[0].videoSSRC, payloadType: 100)
         simulation.deliver()
         #expect(peers[2].receivedRTP[peers[0].videoSSRC]?.count == 1)

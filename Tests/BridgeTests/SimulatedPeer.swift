@@ -25,6 +25,8 @@ final class SimulatedPeer {
     var receivedPackets: [[UInt8]] = []
     /// Received RTCP compounds (after SRTCP).
     var receivedRTCP: [[UInt8]] = []
+    /// Received STUN messages, as they came.
+    var receivedSTUN: [[UInt8]] = []
     /// The bridge's address, learned from its candidates.
     var bridgeAddress: PeerAddress?
 
@@ -55,6 +57,7 @@ final class SimulatedPeer {
         let kind = bytes.withUnsafeBytes { DatagramKind.classify($0) }
         switch kind {
         case .stun:
+            receivedSTUN.append(bytes)
             _ = try? bytes.withUnsafeBytes { try ice.handleSTUN($0, from: source, now: now, transmit: transmit) }
             afterICE(now: now)
         case .dtls:

@@ -99,4 +99,9 @@ uint64_t ms_realtime_ms(void);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t ms_monotonic_ns(void);
 
+/// Returns free heap memory to the kernel (glibc's malloc_trim on every arena). glibc keeps
+/// freed blocks below its mmap threshold, which it raises to the largest block freed, so the
+/// packet caches of endpoints that left would otherwise stay in RSS. Returns 1 if it released any.
+int ms_trim_heap(void);
+
 #endif
