@@ -83,7 +83,9 @@ extension BridgeEngine {
                 lastError = error
             }
         }
-        if lastError == .unexpectedResponse {
+        // Indications (keepalives) authenticate nothing, so only an owner may receive them.
+        let isIndication = bytes.count >= 2 && bytes[1] & 0x10 != 0 && bytes[0] & 0x01 == 0
+        if lastError == .unexpectedResponse, !isIndication {
             for endpoint in addresses.endpointsSignalling(source) where endpoint !== owner {
                 do {
                     try endpoint.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
