@@ -146,6 +146,10 @@ class Metrics:
     def drops(self) -> float:
         return self.value(METRIC_DROPS)
 
+    def drops_for(self, reason: str) -> float:
+        """The drop counter of one reason (0 while the bridge has not counted any, or lacks the reason)."""
+        return self.value(METRIC_DROPS, reason=reason)
+
     @property
     def dtls_failures(self) -> float:
         dedicated = sum(self.value(n) for n in METRICS_DTLS_FAILURE)
@@ -250,6 +254,15 @@ class BridgeProcess:
         r = requests.get(self.http_base + "/metrics", timeout=5)
         r.raise_for_status()
         return Metrics(parse_prometheus(r.text))
+
+    def rss_bytes(self) -> int:
+        """Resident set size (VmRSS of /proc/<pid>/status), for memory-exhaustion tests."""
+        assert self.proc is not None, "bridge was never started"
+        with open(f"/proc/{self.proc.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise AssertionError(f"no VmRSS in /proc/{self.proc.pid}/status")
 
     def http_post(self, path: str, json: Optional[dict] = None) -> requests.Response:
         return requests.post(self.http_base + path, json=json, timeout=5)

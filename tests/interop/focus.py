@@ -297,9 +297,11 @@ def add_sources(endpoint: ET.Element, sources: Iterable[MediaSource]) -> ET.Elem
 
 
 def allocate_request(meeting_id: str, endpoint_id: str, stats_id: str, *, create_conference: bool,
-                     conference_name: Optional[str] = None, sctp: bool = True) -> ET.Element:
+                     conference_name: Optional[str] = None, sctp: bool = True, visitor: bool = False) -> ET.Element:
+    """`visitor`: jicofo's muc-role="visitor" (colibri2.md §2.1), only ever sent on create."""
     root = conference_modify(meeting_id, create=create_conference, name=conference_name)
-    ep = _el(root, NS_COLIBRI2, "endpoint", id=endpoint_id, create="true", **{"stats-id": stats_id})
+    ep = _el(root, NS_COLIBRI2, "endpoint", id=endpoint_id, create="true",
+             **{"stats-id": stats_id, "muc-role": "visitor" if visitor else None})
     add_media(ep)
     transport = _el(ep, NS_COLIBRI2, "transport", **{"ice-controlling": "true"})
     if sctp:
@@ -474,11 +476,12 @@ class Focus:
 
     # -- jicofo's requests, in order ---------------------------------------------------------
 
-    def allocate(self, endpoint_id: str, stats_id: Optional[str] = None, sctp: bool = True) -> Allocation:
+    def allocate(self, endpoint_id: str, stats_id: Optional[str] = None, sctp: bool = True,
+                 visitor: bool = False) -> Allocation:
         stats_id = stats_id or f"Peer-{endpoint_id[:4]}"
         self.stats_ids[endpoint_id] = stats_id
         request = allocate_request(self.meeting_id, endpoint_id, stats_id, create_conference=not self.created,
-                                   conference_name=self.conference_name, sctp=sctp)
+                                   conference_name=self.conference_name, sctp=sctp, visitor=visitor)
         response = self.send(request, what=f"allocate {endpoint_id}")
         self.created = True
         return parse_allocation(endpoint_id, response.root)
@@ -488,10 +491,11 @@ class Focus:
                                          transport, sources)
         return self.send(request, what=f"session-accept {endpoint_id}")
 
-    def trickle(self, endpoint_id: str, ufrag: str, pwd: str, candidates: list[Candidate]) -> list[ColibriResponse]:
+    def trickle(self, endpoint_id: str, ufrag: str, pwd: str, candidates: list[Candidate],
+                check: bool = True) -> list[ColibriResponse]:
         """One transport update per candidate, as jicofo relays each transport-info."""
         return [self.send(transport_info_request(self.meeting_id, endpoint_id, self.stats_ids.get(endpoint_id, endpoint_id),
-                                                 ufrag, pwd, [c]), what=f"transport-info {endpoint_id}")
+                                                 ufrag, pwd, [c]), what=f"transport-info {endpoint_id}", check=check)
                 for c in candidates]
 
     def update_sources(self, endpoint_id: str, sources: list[MediaSource]) -> ColibriResponse:

@@ -17,9 +17,10 @@ Key = tuple[str, str, str]  # (receiver name, sender name, "audio" | "video")
 
 
 class FrameSampler:
-    def __init__(self, call: Call, interval: float = 0.2):
+    def __init__(self, call: Call, interval: float = 0.2, peers: Optional[list] = None):
         self.call = call
         self.interval = interval
+        self.peers = peers  # None: every peer of the call
         self.samples: list[tuple[float, dict]] = []  # (time.monotonic(), call.frame_matrix())
         self._task: Optional[asyncio.Task] = None
 
@@ -29,7 +30,7 @@ class FrameSampler:
 
     async def _run(self) -> None:
         while True:
-            self.samples.append((time.monotonic(), self.call.frame_matrix()))
+            self.samples.append((time.monotonic(), self.call.frame_matrix(self.peers)))
             await asyncio.sleep(self.interval)
 
     async def stop(self) -> None:
@@ -37,7 +38,7 @@ class FrameSampler:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        self.samples.append((time.monotonic(), self.call.frame_matrix()))
+        self.samples.append((time.monotonic(), self.call.frame_matrix(self.peers)))
 
     def longest_stalls(self, since: float = 0.0, until: float = float("inf")) -> dict[Key, float]:
         """For each (receiver, sender, kind): the longest time in [since, until] during which the

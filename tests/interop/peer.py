@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import secrets
+import socket
 import time
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Optional
@@ -66,10 +67,13 @@ class Peer:
     """One participant. `counts[owner][kind]` = decoded frames received from that endpoint."""
 
     def __init__(self, name: str, *, endpoint_id: Optional[str] = None, hue: int = 0, fps: int = 20,
-                 wrong_fingerprint: bool = False, send_media: bool = True):
+                 wrong_fingerprint: bool = False, send_media: bool = True, visitor: bool = False):
         self.name = name
         self.endpoint_id = endpoint_id or new_endpoint_id()
         self.wrong_fingerprint = wrong_fingerprint
+        # A visitor (colibri2 muc-role="visitor") is allocated with the flag and, as jicofo does, its
+        # sources are never signalled; with send_media it sends anyway (test_attacks.py).
+        self.visitor = visitor
         # No STUN/TURN servers: aiortc's default configuration would ask a public STUN server.
         # max-bundle (as lib-jitsi-meet): with aiortc's default "balanced" policy, a second m-line of
         # a kind in the *initial* offer is attached to that kind's first transport, which the BUNDLE
@@ -106,7 +110,8 @@ class Peer:
     async def prepare(self, focus: Focus, remote_sources: Iterable[MediaSource] = ()) -> AnswerInfo:
         """allocate, then offer/answer. Afterwards `sources` holds this peer's own sources; the bridge
         cannot receive anything from it until accept() (it does not know the ICE credentials yet)."""
-        self.allocation = await asyncio.to_thread(focus.allocate, self.endpoint_id, f"{self.name}-{self.endpoint_id[:3]}")
+        self.allocation = await asyncio.to_thread(focus.allocate, self.endpoint_id, f"{self.name}-{self.endpoint_id[:3]}",
+                                                  visitor=self.visitor)
         self.offers = OfferBuilder(self.allocation)
         for source in remote_sources:
             self._remember(source)
@@ -122,7 +127,7 @@ class Peer:
             self.channel.on("message", self._on_channel_message)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
         self.answer = parse_answer(self.pc.localDescription.sdp, self.endpoint_id)
-        self.sources = self.answer.sources
+        self.sources = [] if self.visitor else self.answer.sources
         return self.answer
 
     async def accept(self, focus: Focus) -> None:
@@ -262,6 +267,22 @@ class Peer:
     async def send_raw(self, datagram: bytes) -> None:
         """Sends bytes on the nominated ICE pair: from the address the bridge has verified."""
         await self.ice_connection().send(datagram)
+
+    async def send_srtp(self, packet: bytes) -> None:
+        """Protects a plain RTP or RTCP packet with this peer's own SRTP keys (aiortc picks SRTCP by
+        the packet type byte) and sends it on the nominated pair: what the bridge accepts as genuine."""
+        await self.pc.sctp.transport._send_rtp(packet)
+
+    def nominated_local_address(self) -> tuple[str, int]:
+        """This peer's side of the nominated pair: its address as the bridge sees it (loopback, no NAT)."""
+        pair = self.ice_connection()._nominated[1]
+        return pair.local_addr
+
+    def enlarge_receive_buffer(self, size: int = 8 << 20) -> None:
+        """Raises the socket's receive buffer past net.core.rmem_max (SO_RCVBUFFORCE, root), so a
+        burst the bridge sends is counted by aiortc rather than lost in the kernel."""
+        sock = self.ice_connection()._nominated[1].protocol.transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33), size)  # 33: Linux's value
 
     # -- state / teardown --------------------------------------------------------------------
 

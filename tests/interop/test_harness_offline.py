@@ -18,12 +18,14 @@ from pathlib import Path
 import pytest
 from aiortc import RTCSessionDescription
 from aiortc.rtcdtlstransport import RtpRouter
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import RtcpPacket, RtcpRrPacket, RtcpRtpfbPacket, RtcpSrPacket, RtpPacket
 
 import focus as F
+import hostile_packets as H
 from bridge_process import BridgeProcess, BridgeStartError, Metrics, parse_prometheus
 from call import run_async
 from jingle_sdp import OfferBuilder, parse_answer
+from packet_tap import PacketTap
 from peer import Peer, random_fingerprint
 
 C2 = "{jitsi:colibri2}"
@@ -95,6 +97,13 @@ def test_allocate_request_has_jicofos_shape():
     assert transport.attrib == {"ice-controlling": "true"} and [c.tag for c in transport] == [C2 + "sctp"]
     assert len(ep.find(C2 + "sources")) == 0
     assert ep.find(C2 + "capability").get("name") == "source-names"
+
+
+def test_visitor_allocation_carries_muc_role():
+    root = ET.fromstring(F.to_xml(F.allocate_request("m-1", "v1", "V-1", create_conference=False, visitor=True)))
+    assert root.find(C2 + "endpoint").get("muc-role") == "visitor"
+    plain = ET.fromstring(F.to_xml(F.allocate_request("m-1", "a1", "A-1", create_conference=False)))
+    assert "muc-role" not in plain.find(C2 + "endpoint").attrib
 
 
 def test_second_allocation_does_not_create_the_conference():
@@ -436,6 +445,7 @@ def test_prometheus_parser():
     assert (m.conferences, m.endpoints, m.drops) == (2, 5, 14)
     assert m.value("jitsi_jvb_drops_total", reason="srtp_auth") == 10
     assert m.value("jitsi_jvb_drops", reason="srtp_auth") == 10  # with or without _total
+    assert m.drops_for("srtp_auth") == 10 and m.drops_for("no_such_reason") == 0
     assert m.value("jitsi_jvb_packets_received_total") == 7
     assert m.by_label("jitsi_jvb_packets_received", "path") == {'a "q" \\ b': 7}
     assert m.dtls_failures == 1
@@ -506,3 +516,66 @@ def test_free_ports_are_loopback_and_free():
     assert bridge.media_address[0] == "127.0.0.1" and bridge.http_base.startswith("http://127.0.0.1:")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(bridge.media_address)  # really free
+
+
+# ------------------------------------------------------------------------------------------------
+# What test_attacks.py forges, read back by aiortc's parsers, and the tap that spots it
+# ------------------------------------------------------------------------------------------------
+
+
+def test_hostile_packets_parse_as_intended():
+    rtp = RtpPacket.parse(H.rtp_packet(ssrc=0xDEADBEEF, sequence_number=70000, timestamp=5, payload_type=100,
+                                       payload=H.vp8_payload(), marker=True))
+    assert (rtp.ssrc, rtp.sequence_number, rtp.payload_type, rtp.marker) == (0xDEADBEEF, 70000 & 0xFFFF, 100, 1)
+    assert rtp.payload.startswith(b"\x10" + H.MARKER)
+
+    rr, nack = RtcpPacket.parse(H.nack_compound(sender_ssrc=7, media_ssrc=9, highest=5, entries=290))
+    assert isinstance(rr, RtcpRrPacket) and rr.ssrc == 7 and rr.reports == []
+    assert isinstance(nack, RtcpRtpfbPacket) and (nack.fmt, nack.ssrc, nack.media_ssrc) == (1, 7, 9)
+    wanted = {(5 - i) & 0xFFFF for i in range(290 * H.NACK_ENTRY_SPAN)}  # wraps below 0
+    # aiortc does not wrap PID + bit past 65535; RFC 3550 arithmetic does.
+    assert {s & 0xFFFF for s in nack.lost} == wanted == H.nacked_sequence_numbers(H.nack_entries(5, 290))
+    assert 1100 < len(H.nack_compound(sender_ssrc=7, media_ssrc=9, highest=5, entries=290)) < 1300
+
+    (sr,) = RtcpPacket.parse(H.sender_report(sender_ssrc=0xA0A0A0A0, rtp_timestamp=123))
+    assert isinstance(sr, RtcpSrPacket) and sr.ssrc == 0xA0A0A0A0 and sr.reports == []
+    assert (sr.sender_info.ntp_timestamp, sr.sender_info.rtp_timestamp) == (H.MARKER_NTP, 123)
+
+
+class FakeDtls:
+    """Stands in for RTCDtlsTransport: the two handlers PacketTap wraps and the received-bytes counter."""
+
+    def __init__(self):
+        self.rtp, self.rtcp = [], []
+        self._RTCDtlsTransport__rx_bytes = 1234
+
+    async def _handle_rtp_data(self, data, arrival_time_ms):
+        self.rtp.append(data)
+
+    async def _handle_rtcp_data(self, data):
+        self.rtcp.append(data)
+
+
+def test_packet_tap_counts_marks_and_passes_on():
+    dtls = FakeDtls()
+    tap = PacketTap(dtls)
+    genuine = H.rtp_packet(ssrc=1, sequence_number=65535, timestamp=0, payload_type=100, payload=b"x" * 20)
+    forged = H.rtp_packet(ssrc=1, sequence_number=2, timestamp=0, payload_type=100, payload=H.vp8_payload())
+    older = H.rtp_packet(ssrc=1, sequence_number=65000, timestamp=0, payload_type=100, payload=b"y")
+    compound = H.receiver_report(5) + H.sender_report(sender_ssrc=1) + H.sender_report(sender_ssrc=2, ntp_timestamp=42)
+
+    async def feed():
+        for packet in (genuine, forged, older):
+            await dtls._handle_rtp_data(packet, 0)
+        await dtls._handle_rtcp_data(compound)
+    run_async(feed(), timeout=5)
+    assert tap.rtp_packets == {1: 3} and tap.marked == {1: 1} and tap.marked_total() == 1
+    assert tap.highest_sequence[1] == 2  # across the wrap; the late 65000 does not count as newer
+    assert dtls.rtp == [genuine, forged, older] and dtls.rtcp == [compound]
+    assert tap.sender_reports_with(H.MARKER_NTP) == {1: 1} and tap.sender_reports[2] == [42]
+    assert tap.transport_bytes_received == 1234
+
+    swallowing = FakeDtls()
+    PacketTap(swallowing, swallow_rtp=True)
+    run_async(swallowing._handle_rtp_data(genuine, 0), timeout=5)
+    assert swallowing.rtp == []
