@@ -8,6 +8,7 @@
 #   make bench-alloc  micro-benchmarks in Benchmarks/, malloc counts checked against Benchmarks/Thresholds/
 #   make check-image  runtime libraries of the container image, in a debootstrapped Debian 12 root
 #   make bench   load benchmark: our bridge vs Janus vs a C floor, table + JSON + SVG in Benchmarks/results/
+#   make soak    1 h leak check: release bridge under a modest churning load, RSS and drops sampled every minute
 #
 # Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
@@ -23,12 +24,13 @@ HTTP_PORT   ?= 8080
 RUN_ARGS    ?=
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
+SOAK_ARGS   ?=
 
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 
 .PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
-	stack-test check-image bench bench-smoke interop-xmpp
+	stack-test check-image bench bench-smoke interop-xmpp soak
 
 # Without an XMPP password there is no focus to talk to: run REST-only rather than refuse to start.
 XMPP_ARGS   := $(if $(JVB_AUTH_PASSWORD)$(JVB_DISABLE_XMPP),,--disable-xmpp)
@@ -92,6 +94,11 @@ check-image: build-release
 # Side-by-side load benchmark: our bridge vs Janus 1.1.2 vs a C floor (Benchmarks/LOAD.md).
 bench:
 	SWIFT=$(SWIFT) scripts/bench.sh $(BENCH_ARGS)
+
+# Leak soak (not part of make test): 20 endpoints with churn for 1 h against the release bridge; fails on an
+# RSS range over ±2 %, any loss or leftover gauges (Benchmarks/LOAD.md "Soak"). E.g. SOAK_ARGS="--duration 300 --interval 30".
+soak:
+	SWIFT=$(SWIFT) scripts/soak.sh $(SOAK_ARGS)
 
 # S1 N=3 for 5 s against the debug bridge; fails unless 0 loss (part of make test).
 bench-smoke:

@@ -27,6 +27,9 @@ struct LoadOptions: Sendable {
     var receivers = 10
     var conferences = 5
     var participants = 4
+    /// Number of the first conference (meeting id / Janus room): concurrent runs against one SFU
+    /// (scripts/soak.py) need disjoint ranges, or they would join each other's conferences.
+    var firstConference = 0
     var durationSeconds = 10.0
     var warmupSeconds = 2.0
     var videoKbps = [150, 500, 1800]
@@ -53,6 +56,7 @@ struct LoadOptions: Sendable {
           --receivers N          S1 receivers (1...2000)                       default 10
           --conferences C        S2 conferences                                default 5
           --participants P       S2 participants per conference / S3 senders   default 4
+          --first-conference K   number conferences (meeting ids, rooms) from K default 0
           --duration S           measured seconds                              default 10
           --warmup S             seconds of media before measuring             default 2
           --video-kbps a,b,c     simulcast layer bitrates, low to high         default 150,500,1800
@@ -105,6 +109,7 @@ struct LoadOptions: Sendable {
             case "--receivers": options.receivers = try integer(flag)
             case "--conferences": options.conferences = try integer(flag)
             case "--participants": options.participants = try integer(flag)
+            case "--first-conference": options.firstConference = try integer(flag)
             case "--duration": options.durationSeconds = try number(flag)
             case "--warmup": options.warmupSeconds = try number(flag)
             case "--video-kbps":
@@ -167,6 +172,7 @@ struct LoadOptions: Sendable {
         guard socketCount <= min(available, 2000) else {
             throw .usage("this run needs \(socketCount) UDP ports (one per peer connection); the limit is 2000 (ephemeral range \(available))")
         }
+        guard (0...1_000_000).contains(firstConference) else { throw .usage("--first-conference must be 0...1000000, got \(firstConference)") }
         guard durationSeconds > 0, durationSeconds <= 3600 else { throw .usage("--duration must be in (0, 3600] seconds") }
         guard warmupSeconds >= 0, warmupSeconds <= 600 else { throw .usage("--warmup must be in [0, 600] seconds") }
         guard audioKbps >= 6, audioKbps <= 510 else { throw .usage("--audio-kbps must be 6...510 (Opus), got \(audioKbps)") }

@@ -86,7 +86,8 @@ final class LoadRun {
             var created = Set<Int>()
             for peer in peers {
                 let endpointID = String(0x1000_0000 + peer.participant, radix: 16)
-                try colibri.join(peer, endpointID: endpointID, conference: peer.conference, create: created.insert(peer.conference).inserted, now: Self.now())
+                let conference = options.firstConference + peer.conference
+                try colibri.join(peer, endpointID: endpointID, conference: conference, create: created.insert(conference).inserted, now: Self.now())
                 pump(timeout: 0)
             }
         case .janus:
@@ -95,7 +96,7 @@ final class LoadRun {
             try janus.createSession()
             janusAdminHandle = try janus.attach()
             for conference in 0..<plan.conferences {
-                let room = Self.janusRoom(conference)
+                let room = Self.janusRoom(options.firstConference + conference)
                 try janus.createRoom(room, publishers: plan.participants.count + 1, handle: janusAdminHandle)
                 var feeds: [(participant: Int, feed: Int64)] = []
                 for (peer, sender) in senders where peer.conference == conference {
@@ -142,10 +143,10 @@ final class LoadRun {
         case .meetpad:
             let colibri = ColibriSignaling(http: HTTPClient(host: PeerAddress(host: options.host, port: 0)?.ipv4 ?? 0x7F00_0001, port: options.httpPort,
                                                             timeoutMilliseconds: 3000))
-            for conference in 0..<plan.conferences { colibri.expire(conference: conference) }
+            for conference in 0..<plan.conferences { colibri.expire(conference: options.firstConference + conference) }
         case .janus:
             guard let janus else { return }
-            for conference in 0..<plan.conferences { janus.destroyRoom(Self.janusRoom(conference), handle: janusAdminHandle) }
+            for conference in 0..<plan.conferences { janus.destroyRoom(Self.janusRoom(options.firstConference + conference), handle: janusAdminHandle) }
             janus.destroySession()
         case .floor:
             break
