@@ -76,6 +76,7 @@ public final class BridgeEngine {
         snapshot.endpoints = conferences.values.reduce(0) { $0 + $1.endpoints.count }
         for conference in conferences.values {
             for endpoint in conference.endpoints {
+                if endpoint.isConnected { snapshot.endpointsConnected += 1 }
                 for stream in endpoint.inboundStreams.values { snapshot.packetCacheBytes += stream.cacheBytes }
             }
         }

@@ -4,6 +4,8 @@ public struct BridgeStatistics: Sendable {
     public var conferences = 0
     /// Live endpoints.
     public var endpoints = 0
+    /// Live endpoints with a selected ICE path and SRTP keys (media can flow now).
+    public var endpointsConnected = 0
     /// Bytes held by packet caches (the bulk of per-endpoint memory).
     public var packetCacheBytes = 0
     /// Conferences created since start.

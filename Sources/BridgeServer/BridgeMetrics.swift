@@ -29,6 +29,7 @@ public final class BridgeMetrics: Sendable {
     private let conferences: Gauge
     private let endpoints: Gauge
     private let packetCacheBytes: Gauge
+    private let endpointsConnected: Gauge
     private let healthy: Gauge
     /// Operational gauges: drain, shutdown flags, stress and XMPP connection counts.
     private let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)]
@@ -46,6 +47,7 @@ public final class BridgeMetrics: Sendable {
         }
         conferences = gauge("conferences", "Live conferences")
         endpoints = gauge("endpoints", "Live endpoints")
+        endpointsConnected = gauge("endpoints_connected", "Live endpoints with a working ICE path and SRTP keys")
         packetCacheBytes = gauge("packet_cache_bytes", "Bytes held by the packet caches that answer NACKs")
         healthy = gauge("healthy", "1 while the media loop is running")
         let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)] = [
@@ -102,6 +104,7 @@ public final class BridgeMetrics: Sendable {
         conferences.set(to: Double(statistics.conferences))
         endpoints.set(to: Double(statistics.endpoints))
         packetCacheBytes.set(to: Double(statistics.packetCacheBytes))
+        endpointsConnected.set(to: Double(statistics.endpointsConnected))
         healthy.set(to: isHealthy ? 1 : 0)
         for (gauge, read) in operationGauges { gauge.set(to: read(operations)) }
         applied.withLock { applied in

@@ -329,9 +329,11 @@ import XMLStream
         #expect(simulation.engine.statistics().packetCacheBytes > 0)
         // A vanishes: it answers nothing from now on.
         simulation.peers.removeAll { $0 === a }
+        #expect(simulation.engine.statistics().endpointsConnected == 3)
         simulation.run(milliseconds: 40_000)
         #expect(simulation.engine.statistics().packetCacheBytes == 0)
         #expect(simulation.engine.statistics().endpoints == 3)
+        #expect(simulation.engine.statistics().endpointsConnected == 2)
         // jicofo expires it once the participant left the MUC.
         try simulation.colibri("""
             <conference-modify xmlns="jitsi:colibri2" meeting-id="\(simulation.meetingID)"><endpoint id="A" expire="true"/></conference-modify>
