@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs tests/stack (compose wiring, gen-passwords, runtime package list, and the bridge's
-# --print-config with the compose environment) in a network namespace without interfaces: nothing
-# here needs the network, and a bridge binary can never bind a host port. Needs root (unshare).
+# Runs tests/stack (compose wiring, gen-passwords, runtime package list, the bridge's
+# --print-config with the compose environment, and the guide's prosody password change against a
+# throwaway prosody) in a network namespace with only its own loopback: nothing here needs the
+# network, and neither a bridge binary nor prosody can bind a host port. Needs root (unshare).
 #
 #   scripts/run-stack-tests.sh [pytest args...]
 #   MEETPAD_BRIDGE_BIN=.build/debug/meetpad-bridge   binary for the --print-config checks
@@ -23,4 +24,5 @@ if ! "$PY" -c 'import yaml, pytest' >/dev/null 2>&1; then
     "$PY" -m pip install -q --disable-pip-version-check -r tests/stack/requirements.txt
 fi
 
-exec unshare --net "$PY" -m pytest -c tests/stack/pytest.ini --rootdir tests/stack tests/stack "$@"
+exec unshare --net sh -c 'ip link set lo up && exec "$@"' run-stack-tests \
+    "$PY" -m pytest -c tests/stack/pytest.ini --rootdir tests/stack tests/stack "$@"

@@ -23,9 +23,9 @@ COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 GEN_PASSWORDS = REPO_ROOT / "scripts" / "gen-passwords"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
-SECRETS = ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD")
+SECRETS = ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "ETHERPAD_DB_PASSWORD")
 # Any variable whose name looks like one of these is treated as a secret by the checks.
-SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$|DSN")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|CREDENTIALS|_KEY$|DSN")
 
 
 class ComposeError(RuntimeError):
@@ -81,17 +81,20 @@ def run_gen_passwords(env_file: Path) -> subprocess.CompletedProcess:
     return r
 
 
-def compose_config_raw(env_file: Path) -> subprocess.CompletedProcess:
-    """`docker-compose config` of the repository's compose file with `env_file`, in a clean
-    environment (only PATH/HOME), so the caller's shell cannot leak values in."""
+def compose_config_raw(env_file: Path, files: Optional[tuple[Path, ...]] = (COMPOSE_FILE,)) -> subprocess.CompletedProcess:
+    """`docker-compose config` of `files` (default: the repository's compose file) with `env_file`,
+    in a clean environment (only PATH/HOME), so the caller's shell cannot leak values in. With
+    files=None no -f is given and compose takes the files from COMPOSE_FILE in `env_file`, as an
+    operator's plain `docker compose` does."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(env_file.parent)}
-    return subprocess.run([docker_compose(), "--project-directory", str(REPO_ROOT), "-f", str(COMPOSE_FILE),
+    file_args = [arg for f in (files or ()) for arg in ("-f", str(f))]
+    return subprocess.run([docker_compose(), "--project-directory", str(REPO_ROOT), *file_args,
                            "--env-file", str(env_file), "config"],
                           capture_output=True, text=True, timeout=60, env=env)
 
 
-def compose_config(env_file: Path) -> dict:
-    r = compose_config_raw(env_file)
+def compose_config(env_file: Path, files: Optional[tuple[Path, ...]] = (COMPOSE_FILE,)) -> dict:
+    r = compose_config_raw(env_file, files)
     if r.returncode != 0:
         raise ComposeError(f"docker-compose config exited {r.returncode}:\n{r.stderr}")
     return yaml.safe_load(r.stdout)

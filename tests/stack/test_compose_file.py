@@ -68,7 +68,7 @@ def test_pads_live_on_a_volume(resolved):
 def test_custom_config_js_is_mounted_and_opens_the_pad(resolved):
     mounts = resolved["services"]["web"]["volumes"]
     source = REPO_ROOT / "config" / "web" / "custom-config.js"
-    assert f"{source}:/config/custom-config.js:ro" in mounts
+    assert f"{source}:/config/custom-config.js:ro,z" in mounts
     js = _code_lines(source.read_text(), "//")
     assert "config.openSharedDocumentOnJoin = true;" in js
     # What the bridge cannot serve yet (docs/colibri2.md §5.5): one line each.
@@ -78,7 +78,7 @@ def test_custom_config_js_is_mounted_and_opens_the_pad(resolved):
 
 def test_jicofo_keeps_room_name_and_offers_vp8_and_opus_only(resolved):
     source = REPO_ROOT / "config" / "jicofo" / "custom-jicofo.conf"
-    assert f"{source}:/config/custom-jicofo.conf:ro" in resolved["services"]["jicofo"]["volumes"]
+    assert f"{source}:/config/custom-jicofo.conf:ro,z" in resolved["services"]["jicofo"]["volumes"]
     conf = _code_lines(source.read_text(), "#")
     assert "shared-document.use-random-name = false" in conf
     enabled = {m.group(1): m.group(2) == "true"
