@@ -108,7 +108,9 @@ let package = Package(
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Primitives"], swiftSettings: strict),
-        .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives"], swiftSettings: strict),
+        // The test binary's own malloc, counting per thread (ICESteadyStateTests).
+        .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives", "CMallocCounter"], swiftSettings: strict),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),

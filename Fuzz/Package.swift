@@ -33,6 +33,7 @@ let package = Package(
         .executableTarget(name: "FuzzSTUN", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzRTP", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzRTCP", dependencies: [protocols], swiftSettings: strict),
+        .executableTarget(name: "FuzzVP8", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzColibriXML", dependencies: [core], swiftSettings: strict),
         .executableTarget(name: "FuzzBridgeChannel", dependencies: [core], swiftSettings: strict),
         .executableTarget(name: "FuzzEngine", dependencies: [core, protocols], swiftSettings: strict),

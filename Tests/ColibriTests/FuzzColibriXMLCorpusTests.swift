@@ -14,11 +14,17 @@ func fuzzInputs(_ kind: String, _ target: String) -> [(name: String, bytes: [UIn
     }
 }
 
+/// Hand-written seeds have a file extension (Fuzz/Corpus/make-seeds.py writes them); inputs kept
+/// from fuzzing are named by their SHA-1, as libFuzzer writes them, and need not be valid.
+func fuzzSeeds(_ target: String) -> [(name: String, bytes: [UInt8])] {
+    fuzzInputs("Corpus", target).filter { $0.name.contains(".") }
+}
+
 /// Replays Fuzz/Corpus/FuzzColibriXML (and any reproducers in Fuzz/Crashes/FuzzColibriXML).
 @Suite struct FuzzColibriXMLCorpusTests {
     /// The §2.6 seeds are IQs as jicofo sends them; their child is a request we accept.
     @Test func seedsAreAcceptedRequests() throws {
-        let seeds = fuzzInputs("Corpus", "FuzzColibriXML")
+        let seeds = fuzzSeeds("FuzzColibriXML")
         try #require(seeds.count >= 2)
         for (name, bytes) in seeds {
             let document = try XMLDocument.parse(bytes)
@@ -39,16 +45,48 @@ func fuzzInputs(_ kind: String, _ target: String) -> [(name: String, bytes: [UIn
         }
     }
 
-    @Test func reproducersNoLongerTrap() {
-        for (_, bytes) in fuzzInputs("Crashes", "FuzzColibriXML") {
-            guard let document = try? XMLDocument.parse(bytes) else { continue }
-            let request = document.name == "iq" ? document.children.first ?? document : document
-            _ = try? XMLDocument.parse(request.xmlString())
-            do {
-                try ConferenceModify(element: request).validate()
-            } catch {
-                _ = error.element().xmlString()
-            }
+    /// Every committed input (seeds, inputs kept from fuzzing, reproducers) goes through what
+    /// FuzzColibriXML does with it: it is rejected by Expat with an `XMLStreamError`, or its
+    /// request serialises and reads back as the same element, and then either is a valid
+    /// `ConferenceModify` or is refused with a `Colibri2Error` whose stanza error reads back with
+    /// its condition. The seeds must be valid requests.
+    @Test func committedInputsKeepTheFuzzTargetsInvariants() throws {
+        let inputs = fuzzInputs("Corpus", "FuzzColibriXML") + fuzzInputs("Crashes", "FuzzColibriXML")
+        try #require(inputs.count >= 3)
+        let seeds = Set(fuzzSeeds("FuzzColibriXML").map(\.name))
+        for (name, bytes) in inputs {
+            let outcome = Self.replay(bytes, name: name)
+            if seeds.contains(name) { #expect(outcome == .accepted, "\(name)") }
+        }
+    }
+
+    enum Outcome: Equatable {
+        case notXML(XMLStreamError)
+        case refused(Colibri2Error)
+        case accepted
+    }
+
+    static func replay(_ bytes: [UInt8], name: String) -> Outcome {
+        let document: XMLElement
+        do {
+            document = try XMLDocument.parse(bytes)
+        } catch {
+            return .notXML(error)
+        }
+        let request = document.name == "iq" ? document.children.first ?? document : document
+        let written = request.xmlString()
+        #expect((try? XMLDocument.parse(written)) == request, "\(name): round trip changed the element: \(written)")
+        do throws(Colibri2Error) {
+            let modify = try ConferenceModify(element: request)
+            _ = modify.isExpireOrForceMuteOnly
+            _ = modify.needsFeedbackSources
+            try modify.validate()
+            return .accepted
+        } catch {
+            let reread = try? XMLDocument.parse(error.element().xmlString())
+            #expect(reread?.name == "error", "\(name): error element does not read back: \(error)")
+            #expect(reread?.children.first?.name == error.condition.rawValue, "\(name): condition lost: \(error)")
+            return .refused(error)
         }
     }
 }

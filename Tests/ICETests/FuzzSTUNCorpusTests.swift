@@ -15,16 +15,21 @@ func fuzzInputs(_ kind: String, _ target: String) -> [(name: String, bytes: [UIn
     }
 }
 
+/// Hand-written seeds have a file extension (Fuzz/Corpus/make-seeds.py writes them); inputs kept
+/// from fuzzing are named by their SHA-1, as libFuzzer writes them, and need not be valid.
+func fuzzSeeds(_ target: String) -> [(name: String, bytes: [UInt8])] {
+    fuzzInputs("Corpus", target).filter { $0.name.contains(".") }
+}
+
 /// Replays Fuzz/Corpus/FuzzSTUN (and any reproducers in Fuzz/Crashes/FuzzSTUN) so that
 /// `swift test` catches a regression on an input the fuzzer once reached.
 @Suite struct FuzzSTUNCorpusTests {
-    @Test func seedsAreWellFramedAndNeverTrap() throws {
-        let seeds = fuzzInputs("Corpus", "FuzzSTUN")
+    @Test func seedsAreWellFramed() throws {
+        let seeds = fuzzSeeds("FuzzSTUN")
         try #require(seeds.count >= 4)
         for (name, bytes) in seeds {
             bytes.withUnsafeBytes { datagram in
                 #expect(STUNPeek.messageType(datagram) != nil, "\(name)")
-                Self.replay(datagram)
             }
         }
     }
@@ -37,20 +42,55 @@ func fuzzInputs(_ kind: String, _ target: String) -> [(name: String, bytes: [UIn
         #expect(agent.isVerified(Self.peer))
     }
 
-    @Test func reproducersNoLongerTrap() {
-        for (_, bytes) in fuzzInputs("Crashes", "FuzzSTUN") { bytes.withUnsafeBytes { Self.replay($0) } }
+    /// Every committed input (seeds, inputs kept from fuzzing, reproducers) goes through what
+    /// FuzzSTUN does with it: the demux peek's ufrag range lies inside a Binding Request, and
+    /// the agent either throws an `ICEError` or, for a Binding Request, answers it and verifies
+    /// the source. The RFC 5769 seed must be accepted.
+    @Test func committedInputsKeepTheFuzzTargetsInvariants() throws {
+        let inputs = fuzzInputs("Corpus", "FuzzSTUN") + fuzzInputs("Crashes", "FuzzSTUN")
+        try #require(inputs.count >= 4)
+        for (name, bytes) in inputs {
+            let verdict = bytes.withUnsafeBytes { Self.replay($0, name: name) }
+            if name == "rfc5769-request.bin" { #expect(verdict == nil, "\(name): \(String(describing: verdict))") }
+        }
     }
 
     static let peer = PeerAddress(ipv4: 0xC633_6407, port: 40000)
 
-    /// What the FuzzSTUN target does, without the sanitizers.
-    static func replay(_ datagram: UnsafeRawBufferPointer) {
-        _ = STUNPeek.localUfrag(of: datagram)
+    /// What the FuzzSTUN target does, without the sanitizers, with its checks as expectations.
+    /// Returns the agent's error, or nil if it accepted the datagram.
+    static func replay(_ datagram: UnsafeRawBufferPointer, name: String) -> ICEError? {
+        let isRequest = STUNPeek.isBindingRequest(datagram)
+        if let range = STUNPeek.localUfragRange(of: datagram) {
+            #expect(isRequest && range.lowerBound >= 20 && range.upperBound <= datagram.count, "\(name): ufrag range \(range)")
+            #expect(STUNPeek.localUfrag(of: datagram) != nil, "\(name)")
+        }
+
+        // A controlling agent with one check outstanding to `peer`, as in the target.
         let agent = ICEAgent(local: ICECredentials(ufrag: "evtj", password: "VOkJxbRl1RmTxUk/WvJxBt"), tieBreaker: 0x5EED)
         agent.setRemoteCredentials(ICECredentials(ufrag: "h6vY", password: "fuzz-remote-password-0123"), now: .zero)
+        agent.addRemoteCandidate(
+            ICECandidate(foundation: "1", component: 1, priority: 2_122_260_223, address: peer, type: .host, relatedAddress: nil),
+            now: .zero)
         let transmit = TransmitQueue(capacity: 64)
         agent.handleTimeout(now: .zero, transmit: transmit)
-        _ = try? agent.handleSTUN(datagram, from: peer, now: Instant(nanoseconds: 5_000_000), transmit: transmit)
-        agent.handleTimeout(now: Instant(nanoseconds: 55_000_000), transmit: transmit)
+        transmit.removeAll()
+
+        let now = Instant(nanoseconds: 5_000_000)
+        var verdict: ICEError?
+        do {
+            try agent.handleSTUN(datagram, from: peer, now: now, transmit: transmit)
+        } catch {
+            verdict = error
+        }
+        if verdict == nil && isRequest {
+            // An accepted check is answered, and its source is then a verified address.
+            #expect(transmit.count >= 1, "\(name): accepted request not answered")
+            #expect(agent.isVerified(peer), "\(name): accepted request did not verify its source")
+        }
+        while agent.pollEvent() != nil {}
+        agent.handleTimeout(now: now.adding(milliseconds: 50), transmit: transmit)
+        _ = agent.nextDeadline()
+        return verdict
     }
 }

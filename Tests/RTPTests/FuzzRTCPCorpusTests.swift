@@ -6,7 +6,7 @@ import Testing
 @Suite struct FuzzRTCPCorpusTests {
     /// Every packet of every seed decodes to its typed view (none falls through to `.other`).
     @Test func seedsAreValidCompounds() throws {
-        let seeds = fuzzInputs("Corpus", "FuzzRTCP")
+        let seeds = fuzzSeeds("FuzzRTCP")
         try #require(seeds.count >= 3)
         for (name, bytes) in seeds {
             try bytes.withUnsafeBytes { datagram in
@@ -23,16 +23,16 @@ import Testing
         }
     }
 
-    @Test func reproducersNoLongerTrap() {
-        for (_, bytes) in fuzzInputs("Crashes", "FuzzRTCP") {
-            bytes.withUnsafeBytes { datagram in
-                var packets = RTCPCompoundIterator(datagram)
-                while let packet = try? packets.next() {
-                    if case .transportCC(let feedback) = packet { _ = Array(feedback) }
-                    if case .nack(let nack) = packet { _ = Array(nack) }
-                    if case .sourceDescription(let description) = packet { _ = Array(description) }
-                }
-            }
+    /// Every committed input (seeds, inputs kept from fuzzing, reproducers) iterates to its end
+    /// or to an `RTCPParseError`, and each packet it yields satisfies FuzzRTCP's checks. The
+    /// seeds iterate to their end.
+    @Test func committedInputsKeepTheFuzzTargetsInvariants() throws {
+        let inputs = fuzzInputs("Corpus", "FuzzRTCP") + fuzzInputs("Crashes", "FuzzRTCP")
+        try #require(inputs.count >= 3)
+        let seeds = Set(fuzzSeeds("FuzzRTCP").map(\.name))
+        for (name, bytes) in inputs {
+            let outcome = FuzzRTCPReplay.replay(bytes, name: name)
+            if seeds.contains(name) { #expect(outcome.error == nil && outcome.packets >= 2, "\(name): \(outcome)") }
         }
     }
 }

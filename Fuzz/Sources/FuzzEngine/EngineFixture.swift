@@ -10,7 +10,8 @@ import XMLStream
 ///
 /// Everything is rebuilt per input so a crash reproduces from its input alone. The engine's
 /// own randomness (certificate, ufrags, report jitter) remains; the fixture reads what it needs
-/// from the Colibri2 replies instead of assuming it.
+/// from the Colibri2 replies instead of assuming it. Only immutable inputs are shared between
+/// runs: the peers' certificate and the parsed Colibri2 requests, which are the same every time.
 final class EngineFixture {
     static let bridgeAddress = PeerAddress(ipv4: 0x7F00_0001, port: 10000)
     static let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -26,9 +27,8 @@ final class EngineFixture {
         for (index, id) in ids.enumerated() {
             let peer = FuzzPeer(
                 endpointID: id, address: PeerAddress(ipv4: 0x7F00_0001, port: 5000 + UInt16(index)),
-                credentials: ICECredentials(ufrag: "peer\(id)", password: "fuzz-password-of-peer-\(id)"),
-                tieBreaker: 0x5EED + UInt64(index))
-            join(peer, first: index == 0, secure: secure)
+                credentials: Self.credentials(of: id), tieBreaker: 0x5EED + UInt64(index))
+            join(peer, requests: Self.requests[index], secure: secure)
             peers.append(peer)
         }
         // Long enough for ICE nomination and a DTLS handshake at simulated speed; bounded so a
@@ -45,20 +45,19 @@ final class EngineFixture {
 
     /// Allocates the endpoint as jicofo does (colibri2.md §2.6 (a)), answers with the peer's
     /// transport and sources ((b)), and starts the peer's ICE (and DTLS) toward the bridge.
-    private func join(_ peer: FuzzPeer, first: Bool, secure: Bool) {
-        let reply = colibri(Self.allocate(peer.endpointID, create: first))
+    private func join(_ peer: FuzzPeer, requests: Requests, secure: Bool) {
+        let reply = colibri(requests.allocate)
         guard let transport = reply?.child("endpoint")?.child("transport")?.child("transport"),
             let ufrag = transport.attribute("ufrag"), let password = transport.attribute("pwd")
         else { preconditionFailure("allocation failed: \(reply?.xmlString() ?? "no reply")") }
         let fingerprint = transport.child("fingerprint")?.text
-        _ = colibri(Self.answer(peer, fingerprint: FuzzPeer.certificate.fingerprint.value))
+        _ = colibri(requests.answer)
         peer.connect(
             to: Self.bridgeAddress, credentials: ICECredentials(ufrag: ufrag, password: password),
             fingerprint: secure ? fingerprint : nil, now: now)
     }
 
-    private func colibri(_ xml: String) -> XMLElement? {
-        let request = try! XMLDocument.parse(xml)
+    private func colibri(_ request: XMLElement) -> XMLElement? {
         let outcome = engine.handleConferenceModify(request, now: now, transmit: transmit)
         drainEvents()
         if case .success(let reply) = outcome { return reply }
@@ -107,6 +106,23 @@ final class EngineFixture {
         while engine.pollEvent() != nil {}
     }
 
+    /// Endpoint `a`'s and `b`'s allocation and answer. Parsing them is a tenth of a secure input's
+    /// setup under ASan, and they never change: ids, credentials and the peers' certificate are fixed.
+    struct Requests {
+        let allocate: XMLElement
+        let answer: XMLElement
+    }
+
+    static let requests: [Requests] = ["a", "b"].enumerated().map { index, id in
+        Requests(
+            allocate: try! XMLDocument.parse(allocate(id, create: index == 0)),
+            answer: try! XMLDocument.parse(answer(id, credentials: credentials(of: id), fingerprint: FuzzPeer.certificate.fingerprint.value)))
+    }
+
+    static func credentials(of id: String) -> ICECredentials {
+        ICECredentials(ufrag: "peer\(id)", password: "fuzz-password-of-peer-\(id)")
+    }
+
     static func allocate(_ id: String, create: Bool) -> String {
         let conference = create ? #" name="fuzz@conference.example.com" create="true""# : ""
         return """
@@ -140,13 +156,12 @@ final class EngineFixture {
 
     /// The session-accept: peer `a` sends audio SSRC 1111 and video 2001 (RTX 2101); `b` the
     /// same plus one, so corpus packets can name a source the bridge knows.
-    static func answer(_ peer: FuzzPeer, fingerprint: String) -> String {
-        let offset: UInt32 = peer.endpointID == "a" ? 0 : 1
-        let id = peer.endpointID
+    static func answer(_ id: String, credentials: ICECredentials, fingerprint: String) -> String {
+        let offset: UInt32 = id == "a" ? 0 : 1
         return """
             <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
               <endpoint id="\(id)" stats-id="\(id)-stats">
-                <transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
+                <transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(credentials.ufrag)" pwd="\(credentials.password)">
                   <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(fingerprint)</fingerprint>
                 </transport></transport>
                 <sources>
