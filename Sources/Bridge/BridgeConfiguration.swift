@@ -15,6 +15,10 @@ public struct BridgeConfiguration: Sendable {
     /// Endpoints per conference beyond this are refused. The forwarding cost of a conference
     /// grows with the square of its size; jitsi-meet's own default room limit is far below.
     public var maximumEndpointsPerConference: Int
+    /// The video height every receiver may get before its first `ReceiverVideoConstraints`
+    /// (JVB's `videobridge.cc.initial-max-height-px`, 0 there: no video until the client says
+    /// what it shows). Load generators without a bridge channel raise it.
+    public var initialMaxHeight: Int
 
     /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough
     /// that signalling alone cannot exhaust memory.
@@ -28,8 +32,10 @@ public struct BridgeConfiguration: Sendable {
         sctpEnabled: Bool = true,
         advertisePrivateCandidates: Bool = true,
         maximumConferences: Int = defaultMaximumConferences,
-        maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference
+        maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference,
+        initialMaxHeight: Int = 0
     ) {
+        self.initialMaxHeight = initialMaxHeight
         self.hostAddresses = hostAddresses
         self.advertisedAddresses = advertisedAddresses
         self.sctpEnabled = sctpEnabled

@@ -20,7 +20,8 @@ extension BridgeEngine {
         switch message {
         case .endpointMessage(let to):
             // Visitors may not message the conference (JVB drops them too).
-            guard !sender.isVisitor, let conference = conferences[sender.meetingID] else { return }
+            guard !sender.isVisitor else { return }
+            let conference = sender.conference
             guard let relayed = try? BridgeChannelMessage.relayingEndpointMessage(json, from: sender.id) else {
                 return drop(.malformedBridgeChannelMessage)
             }
@@ -31,11 +32,38 @@ extension BridgeEngine {
             } else {
                 drop(.unknownBridgeChannelTarget)
             }
+        case .endpointStats:
+            guard let relayed = try? BridgeChannelMessage.relayingEndpointMessage(json, from: sender.id) else {
+                return drop(.malformedBridgeChannelMessage)
+            }
+            for receiver in sender.conference.endpoints where receiver !== sender { sendBridgeChannel(relayed, to: receiver) }
         case .clientHello:
             sendBridgeChannel(BridgeChannelMessage.serverHello(version: nil), to: sender)
-        default:
+        case .receiverVideoConstraints(let constraints):
+            sender.receiver.constraints.merge(constraints)
+            sender.conference.allocationDue = true
+        case .lastNChanged(let lastN):
+            var constraints = ReceiverVideoConstraints()
+            constraints.lastN = lastN
+            sender.receiver.constraints.merge(constraints)
+            sender.conference.allocationDue = true
+        case .sourceVideoType(let sourceName, let videoType):
+            // Only the owner may change its source's type.
+            guard let source = sender.sources.videoSource(named: sourceName), let type = VideoType(signalled: videoType) else { return }
+            source.videoType = type
+            sender.conference.allocationDue = true
+        case .other:
             break
         }
+    }
+
+    /// The endpoint's data channel opened (first time or after a reconnect): greet it with the
+    /// state it must know.
+    public func handleBridgeChannelOpened(association: SCTPAssociationTag, now: Instant) {
+        lastNow = now
+        guard let endpoint = endpointsBySCTPTag[association.rawValue] else { return }
+        endpoint.isBridgeChannelOpen = true
+        greet(endpoint)
     }
 
     /// Queues one JSON text for an endpoint's data channel, if it has one.

@@ -126,8 +126,12 @@ extension BridgeEngine {
         // Random, as RFC 8445 §16.1 asks: a fixed one is known to every peer, and two agents that
         // both claim it could never settle a role conflict.
         let agent = ICEAgent(local: credentials, tieBreaker: UInt64.random(in: 0 ... .max, using: &random))
-        let endpoint = Endpoint(id: request.id, meetingID: conference.meetingID, ice: agent, sctpTag: sctpTag, now: now)
+        let endpoint = Endpoint(
+            id: request.id, conference: conference, rewritesSSRCs: request.capabilities.contains(Self.ssrcRewritingCapability),
+            initialMaxHeight: configuration.initialMaxHeight, ice: agent, sctpTag: sctpTag, now: now)
         conference.add(endpoint)
+        endpoint.speakerHandle = conference.speech.register(endpointID: endpoint.id)
+        conference.allocationDue = true
         endpointsByUfrag[credentials.ufrag] = endpoint
         if let sctpTag { endpointsBySCTPTag[sctpTag.rawValue] = endpoint }
         log(.info, "endpoint \(request.id) created in \(conference.meetingID)")
@@ -147,8 +151,21 @@ extension BridgeEngine {
             throw .badRequest("SSRC \(ssrc) is already used by endpoint \(owner.id)")
         }
         endpoint.sources = updated
+        endpoint.sources.buildSources(owner: endpoint, nextKey: &nextSourceKey)
+        for (ssrc, stream) in endpoint.inboundStreams { linkSources(stream, ssrc: ssrc, of: endpoint) }
         conference.rebuildSSRCOwners()
+        conference.allocationDue = true
     }
+
+    /// Points a stream at the named source and encoding its SSRC belongs to now.
+    func linkSources(_ stream: InboundStream, ssrc: UInt32, of endpoint: Endpoint) {
+        stream.videoSource = endpoint.sources.videoSourcesBySSRC[ssrc]
+        stream.encoding = endpoint.sources.encodingsBySSRC[ssrc]
+        stream.audioSource = endpoint.sources.audioSourcesBySSRC[ssrc]
+    }
+
+    /// The capability jicofo puts on endpoints whose client rewrites SSRCs (docs/colibri2.md §5.5).
+    static let ssrcRewritingCapability = "ssrc-rewriting"
 
     /// Remote ufrag/password start ICE, the fingerprint configures DTLS, candidates are merged.
     private func applyRemoteTransport(
@@ -200,7 +217,12 @@ extension BridgeEngine {
 
     /// Removes an endpoint from every table and closes its bridge channel.
     func expire(_ endpoint: Endpoint) {
-        conferences[endpoint.meetingID]?.remove(endpoint)
+        let conference = endpoint.conference
+        conference.remove(endpoint)
+        conference.allocationDue = true
+        if let handle = endpoint.speakerHandle, let change = conference.speech.endpointRemoved(handle) {
+            announce(change, in: conference)
+        }
         endpointsByUfrag[endpoint.ice.localCredentials.ufrag] = nil
         addresses.release(endpoint)
         if let tag = endpoint.sctpTag {

@@ -41,6 +41,7 @@ extension BridgeEngine {
         endpoint.unsignalledRTCPSenders.removeAll()
         if let tag = endpoint.sctpTag, endpoint.sctpOpened {
             endpoint.sctpOpened = false
+            endpoint.isBridgeChannelOpen = false
             emit(.sctpAssociationClosed(tag))
         }
         endpoint.dtls = nil

@@ -21,15 +21,23 @@ extension BridgeEngine {
         }
         guard let payload = sender.media.payload(header.payloadType) else { return drop(.unknownPayloadType) }
         sender.lastActivity = now
+        // Every packet counts for the sender's congestion control, probes and retransmissions too.
+        if let id = sender.media.transportCCExtensionID, let element = header.extensionElement(id: id, in: UnsafeRawBufferPointer(packet)),
+            element.length >= 2
+        {
+            let sequence = UInt16(packet[element.offset]) << 8 | UInt16(packet[element.offset + 1])
+            sender.transportFeedback.record(transportSequenceNumber: sequence, arrival: now)
+        }
         guard !sender.isForceMuted(payload.kind) else { return drop(.forceMuted) }
         if let originalPayloadType = payload.associatedPayloadType {
             // RTX is hop-by-hop: restore the original packet so it is cached and forwarded as such.
             guard let restored = unwrapRTX(&header, in: packet, sender: sender, originalPayloadType: originalPayloadType) else { return }
             packet = UnsafeMutableRawBufferPointer(rebasing: packet[0..<restored])
         }
-        guard let conference = conferences[sender.meetingID] else { return }
+        let conference = sender.conference
         let stream = inboundStream(header.ssrc, kind: payload.kind, of: sender)
         stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
+        noteMediaFlowing(sender, in: conference, now: now)
 
         // Header extensions are per hop (docs/colibri2.md §5.2): only level, orientation and the
         // AV1 dependency descriptor travel on; the sender's MID in particular must not.
@@ -38,11 +46,84 @@ extension BridgeEngine {
         }
         let forwarded = UnsafeRawBufferPointer(rebasing: packet[0..<length])
         stream.remember(forwarded, sequenceNumber: header.sequenceNumber, now: now)
-
-        for receiver in conference.endpoints where receiver !== sender && receiver.media.accepts(payload.kind) {
-            guard let address = receiver.address, let outbound = receiver.outboundSRTP else { continue }
-            sendRTP(forwarded, to: address, protectedBy: outbound, transmit: transmit)
+        var incoming = IncomingPacket(
+            bytes: forwarded, header: header, vp8: nil, encodingIndex: 0, isKeyframeStart: true,
+            clockRate: InboundStream.audioClockRate, now: now)
+        if payload.kind == .audio {
+            forwardAudio(&incoming, stream: stream, from: sender, in: conference, transmit: transmit)
+        } else {
+            incoming.clockRate = InboundStream.videoClockRate
+            forwardVideo(&incoming, stream: stream, codec: payload.codec, from: sender, in: conference, transmit: transmit)
         }
+    }
+
+    /// Audio: silence dropping and speech activity from the level extension, then every other
+    /// endpoint: unchanged for receivers that do not rewrite, under an audio slot for those that do.
+    private func forwardAudio(
+        _ packet: inout IncomingPacket, stream: InboundStream, from sender: Endpoint, in conference: Conference, transmit: TransmitQueue
+    ) {
+        guard let source = stream.audioSource else { return }
+        if let id = sender.media.audioLevelExtensionID,
+            let element = packet.header.extensionElement(id: id, in: packet.bytes), element.length >= 1
+        {
+            let level = packet.bytes[element.offset] & 0x7F
+            if source.silence.shouldDrop(level: level) { return drop(.silence) }
+            if let handle = sender.speakerHandle { conference.speech.levelReceived(handle, level: level, now: packet.now) }
+        }
+        for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsAudio {
+            guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
+            guard endpoint.receiver.rewritesSSRCs else {
+                sendRTP(packet.bytes, to: address, protectedBy: outbound, transmit: transmit)
+                continue
+            }
+            var isNewMapping = false
+            let sent = endpoint.receiver.forwardAudio(
+                packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
+                isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
+            if isNewMapping { sendAudioMap(of: source, to: endpoint) }
+            countSent(sent)
+        }
+    }
+
+    /// Video: the sender side learns layers and sizes from the packet, then each receiver's
+    /// projection selects and rewrites.
+    private func forwardVideo(
+        _ packet: inout IncomingPacket, stream: InboundStream, codec: VideoCodec, from sender: Endpoint, in conference: Conference,
+        transmit: TransmitQueue
+    ) {
+        guard let source = stream.videoSource, let encoding = stream.encoding, source.isEnabled else { return }
+        source.codec = codec
+        packet.encodingIndex = encoding.index
+        var temporalLayer = 0
+        if codec == .vp8 {
+            let header = packet.header
+            let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+            guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
+            packet.vp8 = descriptor
+            packet.isKeyframeStart = descriptor.isKeyframeStart
+            temporalLayer = Int(descriptor.temporalLayerID ?? 0)
+            if descriptor.isKeyframeStart {
+                encoding.lastKeyframeAt = packet.now
+                let frame = UnsafeRawBufferPointer(rebasing: payload[descriptor.length...])
+                if let size = try? VP8KeyframeHeader(parsing: frame) { encoding.observedHeight = Int(size.height) }
+            }
+        }
+        let isFirstPacket = encoding.lastPacketAt == nil
+        encoding.record(bytes: packet.header.payloadLength, timestamp: packet.header.timestamp, temporalLayer: temporalLayer, now: packet.now)
+        // A layer just appeared: allocate now (once per encoding), so this packet, typically
+        // the key frame that starts it, is not lost to a receiver that wants the layer.
+        if isFirstPacket { allocate(conference, now: packet.now, transmit: transmit) }
+        for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsVideo {
+            guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
+            countSent(endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit))
+        }
+    }
+
+    @inline(__always)
+    func countSent(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        counters.packetsSent &+= 1
+        counters.bytesSent &+= UInt64(bytes)
     }
 
     /// Copies a plain RTP packet into a send slot, encrypts it there, and commits it.
@@ -58,10 +139,7 @@ extension BridgeEngine {
             sentBytes = protected
             return protected
         }
-        if sentBytes > 0 {
-            counters.packetsSent &+= 1
-            counters.bytesSent &+= UInt64(sentBytes)
-        }
+        countSent(sentBytes)
     }
 
     /// Turns an RTX packet (RFC 4588: original sequence number first in the payload) back into

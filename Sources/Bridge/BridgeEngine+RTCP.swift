@@ -42,14 +42,15 @@ extension BridgeEngine {
                 endpoint.inboundStreams[report.senderSSRC]?.statistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
                 reissue(report, from: endpoint, in: conference, transmit: transmit)
             case .pli(let pli):
-                requestKeyframe(ssrc: pli.mediaSSRC, in: conference, now: now, transmit: transmit)
+                requestKeyframe(ssrc: incomingSSRC(for: pli.mediaSSRC, receiver: endpoint), in: conference, now: now, transmit: transmit)
             case .fir(let fir):
                 for index in 0..<fir.entryCount {
-                    if let entry = fir.entry(index) { requestKeyframe(ssrc: entry.ssrc, in: conference, now: now, transmit: transmit) }
+                    guard let entry = fir.entry(index) else { continue }
+                    requestKeyframe(ssrc: incomingSSRC(for: entry.ssrc, receiver: endpoint), in: conference, now: now, transmit: transmit)
                 }
             case .nack(let nack):
-                guard let owner = conference.ssrcOwners[nack.mediaSSRC], owner !== endpoint else { continue }
-                answer(nack, from: owner, to: endpoint, now: now, transmit: transmit)
+                guard let projection = endpoint.receiver.videoProjectionsByOutgoingSSRC[nack.mediaSSRC] else { continue }
+                answer(nack, for: projection, to: endpoint, now: now, transmit: transmit)
             default:
                 break
             }
@@ -57,33 +58,71 @@ extension BridgeEngine {
     }
 
     /// Gives every receiver of a stream the sender's NTP↔RTP mapping, so it can synchronise
-    /// that stream's audio and video. SSRCs and timestamps are forwarded unchanged today, so the
-    /// mapping is valid as it stands; SSRC rewriting will translate it here.
+    /// that stream's audio and video, translated into the receiver's outgoing stream: its SSRC
+    /// (a slot, or the source's first SIM SSRC) and timestamps. A video encoding's report goes
+    /// only to receivers currently forwarded that encoding.
     private func reissue(_ report: RTCPSenderReport, from sender: Endpoint, in conference: Conference, transmit: TransmitQueue) {
-        let kind = sender.sources.kinds[report.senderSSRC] ?? .video
-        for receiver in conference.endpoints where receiver !== sender && receiver.media.accepts(kind) {
+        let video = sender.sources.videoSourcesBySSRC[report.senderSSRC]
+        let audio = sender.sources.audioSourcesBySSRC[report.senderSSRC]
+        for receiver in conference.endpoints where receiver !== sender {
+            var ssrc = report.senderSSRC
+            var timestamp = report.rtpTimestamp
+            if let video {
+                guard receiver.media.acceptsVideo, let projection = receiver.receiver.projection(for: video),
+                    projection.currentEncoding >= 0, projection.currentIncomingSSRC == report.senderSSRC
+                else { continue }
+                ssrc = projection.outgoingSSRC
+                timestamp = projection.stream.outgoingTimestamp(timestamp)
+            } else if let audio {
+                guard receiver.media.acceptsAudio else { continue }
+                if receiver.receiver.rewritesSSRCs {
+                    guard let projection = receiver.receiver.audioProjections[audio.key] else { continue }
+                    ssrc = projection.outgoingSSRC
+                    timestamp = projection.stream.outgoingTimestamp(timestamp)
+                }
+            } else {
+                continue
+            }
             sendRTCP(to: receiver, transmit: transmit) { buffer throws(RTPBuildError) in
                 try RTCPSenderReport.write(
-                    senderSSRC: report.senderSSRC, ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,
+                    senderSSRC: ssrc, ntpTimestamp: report.ntpTimestamp, rtpTimestamp: timestamp,
                     packetCount: report.packetCount, octetCount: report.octetCount,
                     reportBlocks: EmptyCollection<RTCPReportBlock>(), into: buffer)
             }
         }
     }
 
+    /// The sender's SSRC behind an SSRC a receiver's feedback names (a slot or projected SSRC).
+    private func incomingSSRC(for ssrc: UInt32, receiver: Endpoint) -> UInt32 {
+        receiver.receiver.videoProjectionsByOutgoingSSRC[ssrc]?.currentIncomingSSRC ?? ssrc
+    }
+
     /// Asks the owner of `ssrc` for a keyframe with a PLI from the conference's video feedback
     /// SSRC, at most once per 200 ms per stream: a dozen receivers joining at once need one keyframe.
-    private func requestKeyframe(ssrc: UInt32, in conference: Conference, now: Instant, transmit: TransmitQueue) {
+    func requestKeyframe(ssrc: UInt32, in conference: Conference, now: Instant, transmit: TransmitQueue) {
         guard let owner = conference.ssrcOwners[ssrc] else { return }
         if let last = owner.lastKeyframeRequest[ssrc], now.milliseconds(since: last) < 200 { return }
         owner.lastKeyframeRequest[ssrc] = now
-        let request = RTCPPictureLossIndication(senderSSRC: conference.videoFeedbackSSRC, mediaSSRC: ssrc)
-        sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in try request.write(into: buffer) }
+        counters.keyframeRequestsSent &+= 1
+        if owner.media.usesPLI {
+            let request = RTCPPictureLossIndication(senderSSRC: conference.videoFeedbackSSRC, mediaSSRC: ssrc)
+            sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in try request.write(into: buffer) }
+        } else {
+            owner.firSequenceNumber &+= 1
+            let sequence = owner.firSequenceNumber
+            let sender = conference.videoFeedbackSSRC
+            sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in
+                try RTCPFullIntraRequest.write(
+                    senderSSRC: sender, entries: CollectionOfOne(RTCPFullIntraRequest.Entry(ssrc: ssrc, sequenceNumber: sequence)), into: buffer)
+            }
+        }
     }
 
-    /// Resends what a NACK asks for within the receiver's `RetransmissionLimiter`; every packet
-    /// a limit refuses (the rest of the NACK past `perRequest` included) counts as a drop.
-    private func answer(_ nack: RTCPGenericNACK, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue) {
+    /// Resends what a NACK on a receiver's outgoing stream asks for within the receiver's
+    /// `RetransmissionLimiter`; every packet a limit refuses (the rest of the NACK past
+    /// `perRequest` included) counts as a drop.
+    private func answer(_ nack: RTCPGenericNACK, for projection: VideoSourceProjection, to endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
+        guard let address = endpoint.address, let outbound = endpoint.outboundSRTP, let owner = projection.source.owner else { return }
         var resent = 0
         var refused: UInt64 = 0
         for sequenceNumber in nack {
@@ -91,75 +130,28 @@ extension BridgeEngine {
                 refused &+= 1
                 continue
             }
-            switch retransmit(sequenceNumber, ssrc: nack.mediaSSRC, from: owner, to: receiver, now: now, transmit: transmit) {
-            case .allowed: resent += 1
-            case .repeated, .overBudget: refused &+= 1
-            case nil: break
+            var admitted = false
+            var judged = false
+            let sent = endpoint.receiver.retransmit(
+                sequenceNumber, of: projection, cache: { owner.inboundStreams[$0]?.cache },
+                rtxPayloadType: { endpoint.media.rtxPayloadType[Int($0)] }, to: address, protectedBy: outbound,
+                transmit: transmit, now: now,
+                admit: { bytes in
+                    judged = true
+                    admitted = endpoint.retransmissions.admit(
+                        ssrc: nack.mediaSSRC, sequenceNumber: sequenceNumber, bytes: bytes, now: now,
+                        roundTripNanoseconds: endpoint.ice.roundTripTimeNanoseconds) == .allowed
+                    return admitted
+                }, random: &random)
+            guard judged else { continue }
+            if admitted {
+                resent += 1
+                countSent(sent ?? 0)
+            } else {
+                refused &+= 1
             }
         }
         if refused > 0 { drop(.retransmissionLimited, times: refused) }
-    }
-
-    /// Resends one cached packet of `owner` to `receiver`: as RTX (RFC 4588) when the receiver
-    /// negotiated it and the owner signalled an RTX SSRC, else as the original packet. Returns
-    /// the limiter's verdict, or nil when there was nothing to resend.
-    private func retransmit(
-        _ sequenceNumber: UInt16, ssrc: UInt32, from owner: Endpoint, to receiver: Endpoint, now: Instant, transmit: TransmitQueue
-    ) -> RetransmissionLimiter.Verdict? {
-        guard let address = receiver.address, let outbound = receiver.outboundSRTP else { return nil }
-        var verdict: RetransmissionLimiter.Verdict?
-        owner.inboundStreams[ssrc]?.cache?.withPacket(sequenceNumber: sequenceNumber, now: now) { packet in
-            guard let header = try? RTPHeaderView(parsing: packet) else { return }
-            verdict = receiver.retransmissions.admit(
-                ssrc: ssrc, sequenceNumber: sequenceNumber, bytes: packet.count, now: now,
-                roundTripNanoseconds: receiver.ice.roundTripTimeNanoseconds)
-            guard verdict == .allowed else { return }
-            guard let rtxPayloadType = receiver.media.rtxPayloadType[Int(header.payloadType)],
-                let rtxSSRC = owner.sources.rtxForPrimary[ssrc]
-            else {
-                return sendRTP(packet, to: address, protectedBy: outbound, transmit: transmit)
-            }
-            let rtxSequence = receiver.rtxSequenceNumbers[rtxSSRC, default: UInt16.random(in: 0...0x7FFF, using: &random)]
-            receiver.rtxSequenceNumbers[rtxSSRC] = rtxSequence &+ 1
-            var sent = 0
-            transmit.append(to: address) { slot in
-                sent = Self.writeRTX(from: packet, header: header, payloadType: rtxPayloadType, ssrc: rtxSSRC,
-                                     sequenceNumber: rtxSequence, into: slot, protectedBy: outbound)
-                return sent
-            }
-            if sent > 0 {
-                counters.packetsSent &+= 1
-                counters.bytesSent &+= UInt64(sent)
-            }
-        }
-        return verdict
-    }
-
-    /// Writes the RTX form of `packet` (header, original sequence number, payload; no padding)
-    /// into `slot` and protects it. Returns the protected length, or 0 if it does not fit.
-    private static func writeRTX(
-        from packet: UnsafeRawBufferPointer, header: RTPHeaderView, payloadType: UInt8, ssrc: UInt32,
-        sequenceNumber: UInt16, into slot: UnsafeMutableRawBufferPointer, protectedBy srtp: SRTPSession
-    ) -> Int {
-        let length = header.headerLength + 2 + header.payloadLength
-        guard let destination = slot.baseAddress, let source = packet.baseAddress,
-            length + SRTPSession.maximumTrailerLength <= slot.count
-        else { return 0 }
-        destination.copyMemory(from: source, byteCount: header.headerLength)
-        slot[0] &= ~0x20  // the original's padding is not carried over
-        slot[header.headerLength] = UInt8(header.sequenceNumber >> 8)
-        slot[header.headerLength + 1] = UInt8(truncatingIfNeeded: header.sequenceNumber)
-        (destination + header.headerLength + 2).copyMemory(from: source + header.payloadOffset, byteCount: header.payloadLength)
-        let rtx = UnsafeMutableRawBufferPointer(rebasing: slot[0..<length])
-        do {
-            var view = try RTPHeaderView(parsing: UnsafeRawBufferPointer(rtx))
-            try view.setPayloadType(payloadType, in: rtx)
-            try view.setSSRC(ssrc, in: rtx)
-            try view.setSequenceNumber(sequenceNumber, in: rtx)
-            return try srtp.protectRTP(destination, length: length, capacity: slot.count)
-        } catch {
-            return 0
-        }
     }
 
     /// Receiver reports for everything the endpoint sends, from the feedback SSRC of each
@@ -183,6 +175,28 @@ extension BridgeEngine {
         }
     }
 
+    /// Transport-cc feedback for what the endpoint sent (about every 100 ms, as libwebrtc expects):
+    /// without it a browser's send-side estimate never leaves its start value and the upper
+    /// simulcast layers never start.
+    func sendTransportFeedback(_ endpoint: Endpoint, conference: Conference, now: Instant, transmit: TransmitQueue) {
+        guard endpoint.media.usesTransportCC, let due = endpoint.transportFeedback.nextFeedbackAt, due <= now else { return }
+        let mediaSSRC = endpoint.sources.video.first?.encodings.first?.ssrc ?? endpoint.sources.audio.first?.ssrc ?? 0
+        let sender = conference.videoFeedbackSSRC
+        // A bounded loop: each round reports at least one waiting packet.
+        for _ in 0..<16 {
+            var wrote = false
+            sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
+                guard let length = try endpoint.transportFeedback.makeFeedback(
+                    now: now, senderSSRC: sender, mediaSSRC: mediaSSRC, into: buffer)
+                else { return 0 }
+                wrote = true
+                return length
+            }
+            guard wrote else { break }
+            counters.transportFeedbackSent &+= 1
+        }
+    }
+
     /// Builds one RTCP packet straight into a send slot, protects it there and commits it.
     func sendRTCP(
         to endpoint: Endpoint, transmit: TransmitQueue,
@@ -192,7 +206,7 @@ extension BridgeEngine {
         var sent = 0
         transmit.append(to: address) { slot in
             let room = UnsafeMutableRawBufferPointer(rebasing: slot[0..<(slot.count - SRTPSession.maximumTrailerLength - 4)])
-            guard let length = try? build(room), let base = slot.baseAddress else { return 0 }
+            guard let length = try? build(room), length > 0, let base = slot.baseAddress else { return 0 }
             sent = (try? outbound.protectRTCP(base, length: length, capacity: slot.count)) ?? 0
             return sent
         }
@@ -207,6 +221,7 @@ extension BridgeEngine {
     func inboundStream(_ ssrc: UInt32, kind: MediaKind, of sender: Endpoint) -> InboundStream {
         if let stream = sender.inboundStreams[ssrc] { return stream }
         let stream = InboundStream(ssrc: ssrc, kind: kind)
+        linkSources(stream, ssrc: ssrc, of: sender)
         sender.inboundStreams[ssrc] = stream
         return stream
     }

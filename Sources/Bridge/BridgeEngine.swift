@@ -1,6 +1,7 @@
 import DTLS
 import ICE
 public import Primitives
+import RTP
 import SRTP
 import XMLStream
 
@@ -24,6 +25,8 @@ public final class BridgeEngine {
     /// SCTP association → endpoint.
     var endpointsBySCTPTag: [UInt32: Endpoint] = [:]
     var nextSCTPTag: UInt32 = 1
+    /// Numbers every named source the engine ever builds (receivers key their state by it).
+    var nextSourceKey = 1
 
     var events: [BridgeEvent] = []
     var eventsHead = 0
@@ -88,12 +91,15 @@ public final class BridgeEngine {
     public func nextDeadline() -> Instant? {
         var deadline: Instant?
         for conference in conferences.values {
+            deadline = deadline.earliest(conference.allocationDue ? lastNow : conference.nextAllocationAt)
+            deadline = deadline.earliest(conference.speech.nextDecisionAt)
             for endpoint in conference.endpoints {
                 deadline = deadline.earliest(endpoint.ice.nextDeadline())
                 if let dtls = endpoint.dtls, dtls.state == .handshaking || dtls.state == .new {
                     deadline = deadline.earliest(dtls.nextTimeout(now: lastNow))
                 }
                 deadline = deadline.earliest(endpoint.nextReportAt)
+                if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback.nextFeedbackAt) }
                 deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
             }
         }
@@ -102,9 +108,13 @@ public final class BridgeEngine {
 
     /// Runs every timer that is due at `now` (ICE checks and consent, DTLS retransmits, RTCP reports, expiry).
     public func handleTimeout(now: Instant, transmit: TransmitQueue) {
+        lastNow = max(lastNow, now)
         var idle: [Endpoint] = []
         for conference in conferences.values {
+            if let change = conference.speech.decide(now: now) { announce(change, in: conference) }
             for endpoint in conference.endpoints {
+                sendTransportFeedback(endpoint, conference: conference, now: now, transmit: transmit)
+                checkMediaFlowing(endpoint, in: conference, now: now)
                 endpoint.ice.handleTimeout(now: now, transmit: transmit)
                 drainICEEvents(endpoint, now: now, transmit: transmit)
                 if let dtls = endpoint.dtls {
@@ -119,6 +129,9 @@ public final class BridgeEngine {
                     idle.append(endpoint)
                 }
             }
+        }
+        for conference in conferences.values where conference.allocationDue || conference.nextAllocationAt <= now {
+            allocate(conference, now: now, transmit: transmit)
         }
         for endpoint in idle {
             log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID) expired after inactivity")

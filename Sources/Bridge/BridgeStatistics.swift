@@ -28,6 +28,12 @@ public struct BridgeStatistics: Sendable {
     public var dataChannelMessagesReceived: UInt64 = 0
     /// Bridge-channel messages sent.
     public var dataChannelMessagesSent: UInt64 = 0
+    /// Key-frame requests (PLI or FIR) sent to senders.
+    public var keyframeRequestsSent: UInt64 = 0
+    /// Transport-cc feedback packets sent to senders.
+    public var transportFeedbackSent: UInt64 = 0
+    /// Dominant-speaker changes announced.
+    public var dominantSpeakerChanges: UInt64 = 0
     /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).
     public var drops: [String: UInt64] = [:]
 

@@ -17,6 +17,12 @@ final class Conference {
     private(set) var ssrcOwners: [UInt32: Endpoint] = [:]
     /// When the conference was created.
     let createdAt: Instant
+    /// Dominant speaker and speech order, from the audio levels endpoints send.
+    let speech = DominantSpeakerIdentifier()
+    /// Something allocation depends on changed (sources, constraints, speakers, a layer started).
+    var allocationDue = true
+    /// When allocation runs next even if nothing signalled a change: layer bitrates drift.
+    var nextAllocationAt: Instant
 
     init(meetingID: String, name: String?, audioFeedbackSSRC: UInt32, videoFeedbackSSRC: UInt32, now: Instant) {
         self.meetingID = meetingID
@@ -24,6 +30,19 @@ final class Conference {
         self.audioFeedbackSSRC = audioFeedbackSSRC
         self.videoFeedbackSSRC = videoFeedbackSSRC
         createdAt = now
+        nextAllocationAt = now
+    }
+
+    /// Endpoints in speech order: recent dominant speakers first, then the others in join order.
+    var endpointsInSpeechOrder: [Endpoint] {
+        var ordered: [Endpoint] = []
+        var seen = Set<ObjectIdentifier>()
+        for id in speech.speechOrder {
+            guard let endpoint = endpoint(id), seen.insert(ObjectIdentifier(endpoint)).inserted else { continue }
+            ordered.append(endpoint)
+        }
+        for endpoint in endpoints where seen.insert(ObjectIdentifier(endpoint)).inserted { ordered.append(endpoint) }
+        return ordered
     }
 
     func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
@@ -42,6 +61,12 @@ final class Conference {
             for ssrc in endpoint.sources.kinds.keys where owners[ssrc] == nil { owners[ssrc] = endpoint }
         }
         ssrcOwners = owners
+    }
+
+    /// Whether `ssrc` is one a sender or the bridge already uses in this conference (slot SSRCs
+    /// must differ from both, or receivers could not tell the streams apart).
+    func isSSRCInUse(_ ssrc: UInt32) -> Bool {
+        ssrcOwners[ssrc] != nil || ssrc == audioFeedbackSSRC || ssrc == videoFeedbackSSRC
     }
 
     /// The endpoint other than `endpoint` that already signalled one of `ssrcs`, with that SSRC.

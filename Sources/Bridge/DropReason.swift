@@ -47,6 +47,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case retransmissionLimited
     /// A sender report for an SSRC the reporting endpoint does not own.
     case spoofedSenderReport
+    /// Audio marked silent (RFC 6464 level 127) after three such packets in a row, as JVB drops it.
+    case silence
 
     /// The label used in metrics.
     public var label: String {
@@ -73,6 +75,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .unknownSSRC: "unknown_ssrc"
         case .retransmissionLimited: "retransmission_limited"
         case .spoofedSenderReport: "spoofed_sender_report"
+        case .silence: "silence"
         }
     }
 }

@@ -14,6 +14,19 @@ final class Endpoint {
     let id: String
     /// The conference's meeting id.
     let meetingID: String
+    /// The conference; an endpoint never outlives it (expiring a conference expires its endpoints first).
+    unowned let conference: Conference
+    /// What the bridge keeps to serve this endpoint as a receiver.
+    let receiver: Receiver
+    /// This endpoint's place in the conference's dominant-speaker identification.
+    var speakerHandle: SpeakerHandle?
+    /// Arrival times of what the endpoint sends, for transport-cc feedback to it.
+    var transportFeedback = TransportFeedbackRecorder()
+    /// When the endpoint last sent RTP, and whether the others were told its media flows.
+    var lastMediaAt: Instant?
+    var isMediaFlowing = false
+    /// Whether the endpoint's bridge channel is open (messages sent before are lost).
+    var isBridgeChannelOpen = false
     /// Display/stats alias, when the focus sent one.
     var statsID: String?
     /// The ICE agent; its local ufrag is unique across the engine.
@@ -54,8 +67,6 @@ final class Endpoint {
     var unsignalledRTCPSenders: [UInt32] = []
     /// What NACKs from this endpoint may make the bridge resend to it.
     var retransmissions = RetransmissionLimiter()
-    /// Sequence numbers of the RTX streams the bridge originates toward this endpoint.
-    var rtxSequenceNumbers: [UInt32: UInt16] = [:]
     /// Last keyframe request sent to this endpoint per media SSRC (throttling).
     var lastKeyframeRequest: [UInt32: Instant] = [:]
     /// FIR command sequence number toward this endpoint.
@@ -65,9 +76,14 @@ final class Endpoint {
     /// Whether the DTLS failure of this endpoint was already counted.
     var dtlsFailureCounted = false
 
-    init(id: String, meetingID: String, ice: ICEAgent, sctpTag: SCTPAssociationTag?, now: Instant) {
+    init(
+        id: String, conference: Conference, rewritesSSRCs: Bool, initialMaxHeight: Int = 0, ice: ICEAgent,
+        sctpTag: SCTPAssociationTag?, now: Instant
+    ) {
         self.id = id
-        self.meetingID = meetingID
+        self.meetingID = conference.meetingID
+        self.conference = conference
+        receiver = Receiver(rewritesSSRCs: rewritesSSRCs, initialMaxHeight: initialMaxHeight)
         self.ice = ice
         self.sctpTag = sctpTag
         lastActivity = now

@@ -10,6 +10,8 @@ struct EndpointMedia {
         var kind: MediaKind
         /// For an RTX payload type, the payload type it repairs (`apt`).
         var associatedPayloadType: UInt8?
+        /// For video, the codec (layer selection reads VP8's payload descriptor).
+        var codec: VideoCodec = .unknown
     }
 
     /// Payload type → what it carries; a flat table so the lookup per packet is an index.
@@ -18,6 +20,14 @@ struct EndpointMedia {
     private(set) var rtxPayloadType = [UInt8?](repeating: nil, count: 128)
     /// Header-extension ids the bridge forwards unchanged (hop-by-hop rules, docs/colibri2.md §5.2).
     private(set) var forwardedExtensionIDs = RTPExtensionIDSet()
+    /// The audio-level extension's id (RFC 6464: speech activity, silence dropping), if negotiated.
+    private(set) var audioLevelExtensionID: UInt8?
+    /// The transport-wide sequence number extension's id, if negotiated (transport-cc feedback).
+    private(set) var transportCCExtensionID: UInt8?
+    /// Whether the endpoint negotiated transport-cc feedback (`<rtcp-fb type="transport-cc">`).
+    private(set) var usesTransportCC = false
+    /// Whether a video payload type negotiated PLI; keyframe requests are FIRs otherwise (RFC 5104).
+    private(set) var usesPLI = false
     /// Whether any audio payload type was signalled.
     private(set) var acceptsAudio = false
     /// Whether any video payload type was signalled.
@@ -36,6 +46,9 @@ struct EndpointMedia {
         let kind: MediaKind = description.type == .audio ? .audio : .video
         for payloadType in description.payloadTypes where payloadType.id < 128 {
             var info = PayloadInfo(kind: kind, associatedPayloadType: nil)
+            if kind == .video { info.codec = VideoCodec(name: payloadType.name) }
+            if payloadType.rtcpFeedback.contains(where: { $0.type == "transport-cc" }) { usesTransportCC = true }
+            if kind == .video, payloadType.rtcpFeedback.contains(where: { $0.type == "nack" && $0.subtype == "pli" }) { usesPLI = true }
             if payloadType.name.lowercased() == "rtx",
                 let apt = payloadType.parameters.first(where: { $0.name == "apt" }).flatMap({ UInt8($0.value) }),
                 apt < 128
@@ -46,8 +59,10 @@ struct EndpointMedia {
             payloads[Int(payloadType.id)] = info
             if kind == .audio { acceptsAudio = true } else { acceptsVideo = true }
         }
-        for ext in description.headerExtensions where Self.forwardedURIs.contains(ext.uri) {
-            forwardedExtensionIDs.insert(ext.id)
+        for ext in description.headerExtensions {
+            if Self.forwardedURIs.contains(ext.uri) { forwardedExtensionIDs.insert(ext.id) }
+            if ext.uri == RTPHeaderExtensionURI.audioLevel { audioLevelExtensionID = ext.id }
+            if ext.uri == RTPHeaderExtensionURI.transportCC { transportCCExtensionID = ext.id }
         }
     }
 

@@ -16,6 +16,11 @@ final class InboundStream {
     /// released while the sender is unreachable (`releaseCache`), since it is most of an
     /// endpoint's memory.
     private(set) var cache: RTPPacketCache?
+    /// The video source and encoding this SSRC belongs to (nil for audio or unsignalled).
+    var videoSource: VideoSource?
+    var encoding: VideoEncoding?
+    /// The audio source this SSRC belongs to.
+    var audioSource: AudioSource?
 
     init(ssrc: UInt32, kind: MediaKind) {
         self.kind = kind

@@ -74,6 +74,9 @@ public final class BridgeMetrics: Sendable {
             ("endpoints_dtls_failed", { $0.endpointsDTLSFailed }, "Endpoints whose DTLS failed"),
             ("data_channel_messages_received", { $0.dataChannelMessagesReceived }, "Bridge-channel messages received"),
             ("data_channel_messages_sent", { $0.dataChannelMessagesSent }, "Bridge-channel messages sent"),
+            ("keyframe_requests_sent", { $0.keyframeRequestsSent }, "Key-frame requests (PLI/FIR) sent to senders"),
+            ("transport_cc_feedback_sent", { $0.transportFeedbackSent }, "Transport-cc feedback packets sent to senders"),
+            ("dominant_speaker_changes", { $0.dominantSpeakerChanges }, "Dominant-speaker changes announced"),
         ]
         totals = names.map { name, read, help in
             Total(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))

@@ -15,6 +15,8 @@ enum MediaCommand: Sendable {
     case sendSCTPPacket([UInt8], SCTPAssociationTag)
     /// A bridge-channel (PPID 51) message received on an association's data channel.
     case bridgeChannelMessage([UInt8], SCTPAssociationTag)
+    /// An endpoint's bridge channel opened (or reopened).
+    case bridgeChannelOpened(SCTPAssociationTag)
     /// Leave the loop.
     case stop
 }
@@ -23,7 +25,7 @@ extension MediaCommand {
     /// Traffic a participant's data channel produces, as opposed to the focus's and the shells'.
     var isDataChannelTraffic: Bool {
         switch self {
-        case .sendSCTPPacket, .bridgeChannelMessage: true
+        case .sendSCTPPacket, .bridgeChannelMessage, .bridgeChannelOpened: true
         case .conferenceModify, .acceptNewConferences, .stop: false
         }
     }

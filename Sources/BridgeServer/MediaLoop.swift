@@ -106,6 +106,11 @@ public final class MediaLoop: Sendable {
         _ = inbox.post(.bridgeChannelMessage(message, association))
     }
 
+    /// Tells the media thread an endpoint's bridge channel opened, so it greets it.
+    public func deliverBridgeChannelOpened(association: SCTPAssociationTag) {
+        _ = inbox.post(.bridgeChannelOpened(association))
+    }
+
     /// The last statistics the media thread published (at most about a second old).
     public var statistics: BridgeStatistics { status.statistics }
 

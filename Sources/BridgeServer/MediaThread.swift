@@ -92,6 +92,8 @@ final class MediaThread {
                 engine.sendSCTPPacket(packet, association: association, now: now, transmit: transmit)
             case .bridgeChannelMessage(let message, let association):
                 engine.handleBridgeChannelMessage(message, association: association, now: now)
+            case .bridgeChannelOpened(let association):
+                engine.handleBridgeChannelOpened(association: association, now: now)
             case .stop:
                 running = false
             }

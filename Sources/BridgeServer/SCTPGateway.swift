@@ -61,6 +61,7 @@ public final class SCTPGateway: Sendable {
                 "association": "\(id.rawValue)", "stream": "\(stream)", "ppid": "\(ppid)",
             ])
         case .channelOpened(let id, let stream, let label, _):
+            loop.deliverBridgeChannelOpened(association: SCTPAssociationTag(rawValue: id.rawValue))
             logger.info("data channel opened", metadata: [
                 "association": "\(id.rawValue)", "stream": "\(stream)", "label": "\(label)",
             ])

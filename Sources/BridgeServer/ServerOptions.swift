@@ -53,6 +53,8 @@ public struct ServerOptions: Sendable {
     public var shuttingDownDelay: Int?
     /// `--max-conferences`
     public var maximumConferences: Int?
+    /// `--initial-max-height-px`
+    public var initialMaxHeight: Int?
     /// `--max-endpoints-per-conference`
     public var maximumEndpointsPerConference: Int?
 

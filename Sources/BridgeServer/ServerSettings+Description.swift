@@ -33,6 +33,7 @@ extension ServerSettings: CustomStringConvertible {
             ("shutdown.graceful-max-duration", "\(gracefulShutdownMaxDuration)"),
             ("shutdown.shutting-down-delay", "\(shuttingDownDelay)"),
             ("limits.max-conferences", "\(maximumConferences)"),
+            ("videobridge.cc.initial-max-height-px", "\(initialMaxHeight)"),
             ("limits.max-endpoints-per-conference", "\(maximumEndpointsPerConference)"),
         ]
         var lines = values.map { key, value in "\(key)=\(value)  # \(sources[key] ?? "default")" }

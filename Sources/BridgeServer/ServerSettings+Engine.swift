@@ -12,7 +12,8 @@ extension ServerSettings {
             sctpEnabled: sctpEnabled,
             advertisePrivateCandidates: advertisePrivateCandidates,
             maximumConferences: maximumConferences,
-            maximumEndpointsPerConference: maximumEndpointsPerConference
+            maximumEndpointsPerConference: maximumEndpointsPerConference,
+            initialMaxHeight: initialMaxHeight
         )
     }
 }

@@ -124,6 +124,10 @@ extension ServerSettings {
             "limits.max-conferences", flag: options.maximumConferences, "--max-conferences",
             env: ["JVB_MAX_CONFERENCES"], default: maximumConferences
         )
+        initialMaxHeight = try pick.integer(
+            "videobridge.cc.initial-max-height-px", flag: options.initialMaxHeight, "--initial-max-height-px",
+            default: initialMaxHeight
+        )
         maximumEndpointsPerConference = try pick.integer(
             "limits.max-endpoints-per-conference", flag: options.maximumEndpointsPerConference, "--max-endpoints-per-conference",
             env: ["JVB_MAX_ENDPOINTS_PER_CONFERENCE"], default: maximumEndpointsPerConference

@@ -43,6 +43,9 @@ public struct ServerSettings: Sendable {
     public var gracefulShutdownMaxDuration: Int64 = 86_400
     /// Conferences beyond this are refused (`--max-conferences`, JVB_MAX_CONFERENCES (ours)).
     public var maximumConferences = BridgeConfiguration.defaultMaximumConferences
+    /// Video height before a receiver's first constraints (`--initial-max-height-px`,
+    /// `videobridge.cc.initial-max-height-px`).
+    public var initialMaxHeight = 0
     /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,
     /// JVB_MAX_ENDPOINTS_PER_CONFERENCE (ours)).
     public var maximumEndpointsPerConference = BridgeConfiguration.defaultMaximumEndpointsPerConference

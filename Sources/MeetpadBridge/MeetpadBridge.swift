@@ -98,6 +98,10 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "Most conferences at once; more are refused. Env JVB_MAX_CONFERENCES, default 2000.")
     var maxConferences: Int?
 
+    @Option(name: .customLong("initial-max-height-px"),
+            help: "Video height a receiver gets before its first ReceiverVideoConstraints (JVB's videobridge.cc.initial-max-height-px), default 0.")
+    var initialMaxHeight: Int?
+
     @Option(help: "Most endpoints in one conference; more are refused. Env JVB_MAX_ENDPOINTS_PER_CONFERENCE, default 500.")
     var maxEndpointsPerConference: Int?
 
@@ -130,6 +134,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.gracefulShutdownMaxDuration = gracefulShutdownMaxDuration
         options.shuttingDownDelay = shuttingDownDelay
         options.maximumConferences = maxConferences
+        options.initialMaxHeight = initialMaxHeight
         options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp
         options.logLevel = logLevel

@@ -70,6 +70,16 @@ final class BridgeSimulation {
             """)
         // Trickle: the peer's host candidate, as a separate transport update.
         try signalCandidate(peer.address, for: peer)
+        // As jitsi-meet does when its bridge channel opens: receive everyone's video up to 720p.
+        sendBridgeChannel(#"{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"defaultConstraints":{"maxHeight":720}}"#, from: peer)
+    }
+
+    /// Delivers one bridge-channel message as if `peer` sent it on its data channel (peers'
+    /// associations are numbered in join order from 1).
+    func sendBridgeChannel(_ json: String, from peer: SimulatedPeer) {
+        guard let index = peers.firstIndex(where: { $0 === peer }) else { return }
+        engine.handleBridgeChannelMessage(Array(json.utf8), association: SCTPAssociationTag(rawValue: UInt32(index + 1)), now: now)
+        drainEngine()
     }
 
     /// Sends one trickled host candidate for `peer`'s endpoint (any address: tests of hijacking

@@ -162,7 +162,7 @@ import XMLStream
         let (simulation, victims, attacker) = try Self.callWithAttacker()
         let a = victims[0]
         for seq in UInt16(1000)..<1400 {
-            a.sendRTP(ssrc: a.videoSSRC, payloadType: 100, sequenceNumber: seq, payload: Array(repeating: 0x5A, count: 1000))
+            a.sendRTP(ssrc: a.videoSSRC, payloadType: 100, sequenceNumber: seq, payload: Self.videoPayload1000)
             if seq % 100 == 99 { simulation.deliver() }  // a peer queues at most 256 datagrams
         }
         attacker.receivedPackets.removeAll()
@@ -180,7 +180,7 @@ import XMLStream
         Self.expectFlowing(simulation, victims, "during the NACK flood")
         // A second later the budget has refilled: new packets are resent again, once each.
         simulation.run(milliseconds: 1000)
-        for seq in UInt16(2000)..<2100 { a.sendRTP(ssrc: a.videoSSRC, payloadType: 100, sequenceNumber: seq, payload: Array(repeating: 0x5A, count: 1000)) }
+        for seq in UInt16(2000)..<2100 { a.sendRTP(ssrc: a.videoSSRC, payloadType: 100, sequenceNumber: seq, payload: Self.videoPayload1000) }
         simulation.deliver()
         attacker.receivedPackets.removeAll()
         let fresh = try Self.nack(sender: attacker.videoSSRC, media: a.videoSSRC, lost: Array(UInt16(2000)..<2100))
@@ -203,6 +203,9 @@ import XMLStream
         #expect(attacker.receivedPackets.count == 1)
         #expect(Self.drops(simulation, "retransmission_limited") == 1)
     }
+
+    /// A 1000-byte VP8 key-frame packet payload (the bridge starts a receiver's stream only at one).
+    static let videoPayload1000 = SimulatedPeer.vp8KeyframePayload + Array(repeating: 0x5A, count: 1000 - SimulatedPeer.vp8KeyframePayload.count)
 
     static func nack(sender: UInt32, media: UInt32, lost: [UInt16]) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 1400)

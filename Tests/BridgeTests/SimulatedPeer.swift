@@ -116,13 +116,19 @@ final class SimulatedPeer {
     var isMediaReady: Bool { outbound != nil }
 
     /// Sends one RTP packet with a MID (id 10) and an audio-level (id 1) extension.
-    func sendRTP(ssrc: UInt32, payloadType: UInt8, sequenceNumber: UInt16? = nil, payload: [UInt8] = Array(repeating: 0xAB, count: 160)) {
+    /// A VP8 payload (RFC 7741 descriptor with S set, no extension) starting a 1280×720 key frame,
+    /// so every simulated video packet may start a receiver's stream.
+    static let vp8KeyframePayload: [UInt8] = [0x10, 0x50, 0x2A, 0x00, 0x9D, 0x01, 0x2A, 0x00, 0x05, 0xD0, 0x02]
+        + Array(repeating: 0xAB, count: 149)
+
+    func sendRTP(ssrc: UInt32, payloadType: UInt8, sequenceNumber: UInt16? = nil, payload: [UInt8]? = nil) {
+        let payload = payload ?? (payloadType == 100 ? Self.vp8KeyframePayload : Array(repeating: 0xAB, count: 160))
         guard let outbound, let destination = bridgeAddress else { return }
         let seq = sequenceNumber ?? { sequence &+= 1; return sequence }()
         var packet: [UInt8] = [0x90, payloadType, UInt8(seq >> 8), UInt8(seq & 0xFF), 0, 0, 0x10, 0]
         packet += [UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF)]
         // One-byte extension block: MID "a0" (id 10, 2 bytes) and audio level (id 1, 1 byte), padded.
-        packet += [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x7F, 0x00, 0x00, 0x00]
+        packet += [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x00, 0x00, 0x00]
         packet += payload
         sendProtected(packet, rtcp: false, to: destination, session: outbound)
     }

@@ -1,0 +1,12 @@
+/// What allocation may spend on one receiver. Until the bridge estimates each receiver's
+/// downlink (transport-cc feedback from receivers), this is JVB's initial estimate for everyone;
+/// the estimator replaces this one place.
+enum BandwidthBudget {
+    /// JVB's GoogleCc2 starting estimate.
+    static let initialEstimateBps = 2_500_000
+
+    static func estimateBps(for endpoint: Endpoint) -> Int {
+        if let assumed = endpoint.receiver.constraints.assumedBandwidthBps, assumed >= 0 { return assumed }
+        return initialEstimateBps
+    }
+}

@@ -1,0 +1,23 @@
+/// One way a video source can be forwarded: an encoding (a simulcast stream, or an SVC spatial
+/// layer) up to a temporal layer, with what it costs and gives.
+struct VideoLayer: Sendable, Equatable {
+    /// The encoding index, 0 = lowest resolution.
+    var encoding: Int
+    /// The highest temporal layer included, 0 = base.
+    var temporal: Int
+    /// The frame height in pixels (the smaller dimension for portrait is not special-cased: jitsi-meet's
+    /// `maxHeight` is compared with this).
+    var height: Int
+    /// Frames per second when forwarded up to `temporal`.
+    var frameRate: Double
+    /// Measured bits per second of this encoding up to `temporal`; 0 when the sender is not sending it.
+    var bitrateBps: Int
+
+    init(encoding: Int, temporal: Int, height: Int, frameRate: Double, bitrateBps: Int) {
+        self.encoding = encoding
+        self.temporal = temporal
+        self.height = height
+        self.frameRate = frameRate
+        self.bitrateBps = bitrateBps
+    }
+}

@@ -1,0 +1,111 @@
+import Primitives
+import RTP
+import SRTP
+
+/// The per-packet half of a receiver: decide, rewrite, encrypt, queue.
+extension Receiver {
+    /// Forwards one video packet of `source` if this receiver's projection wants it. Returns the
+    /// bytes queued (0 if nothing was sent).
+    @inline(__always)
+    func forwardVideo(
+        _ packet: IncomingPacket, of source: VideoSource, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        transmit: TransmitQueue
+    ) -> Int {
+        guard let projection = videoProjections[source.key] else { return 0 }
+        let header = packet.header
+        switch projection.select(
+            encodingIndex: packet.encodingIndex, timestamp: header.timestamp, vp8: packet.vp8,
+            isKeyframeStart: packet.isKeyframeStart)
+        {
+        case .ignore:
+            return 0
+        case .dropIntentionally:
+            projection.stream.drop(sequence: header.sequenceNumber)
+            if let vp8 = packet.vp8 { projection.pictures.handleDropped(VP8IncomingIDs(vp8)) }
+            return 0
+        case .forward(let switched):
+            if switched {
+                projection.stream.begin(
+                    sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now, clockRate: packet.clockRate)
+            }
+            let (sequence, timestamp) = projection.stream.forward(
+                sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
+            var pictureIDs: VP8OutgoingIDs?
+            if let vp8 = packet.vp8, vp8.pictureID != nil {
+                pictureIDs = try? projection.pictures.handleForwarded(VP8IncomingIDs(vp8), switched: switched)
+            }
+            projection.history.record(ForwardedPacketHistory.Entry(
+                outgoingSequence: sequence, incomingSSRC: header.ssrc, incomingSequence: header.sequenceNumber,
+                outgoingTimestamp: timestamp, pictureID: pictureIDs?.pictureID ?? 0, tl0PicIdx: pictureIDs?.tl0PicIdx ?? 0,
+                hasPictureIDs: pictureIDs != nil, hasTL0PicIdx: pictureIDs?.tl0PicIdx != nil))
+            let rewrite = OutgoingRewrite(
+                ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp, pictureIDs: pictureIDs)
+            return Self.queue(packet.bytes, header: header, vp8: packet.vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+        }
+    }
+
+    /// Forwards one audio packet of `source` under this receiver's slot for it (rewriting
+    /// receivers only). `isNewMapping` tells the caller to send the `AudioSourcesMap`.
+    @inline(__always)
+    func forwardAudio(
+        _ packet: IncomingPacket, of source: AudioSource, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        transmit: TransmitQueue, random: inout some RandomNumberGenerator, isSSRCInUse: (UInt32) -> Bool,
+        isNewMapping: inout Bool
+    ) -> Int {
+        let (projection, isNew) = audioProjection(for: source, random: &random, isSSRCInUse: isSSRCInUse)
+        isNewMapping = isNew
+        let header = packet.header
+        if projection.needsBegin {
+            projection.stream.begin(
+                sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now, clockRate: packet.clockRate)
+            projection.needsBegin = false
+        }
+        let (sequence, timestamp) = projection.stream.forward(
+            sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
+        let rewrite = OutgoingRewrite(ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp)
+        return Self.queue(packet.bytes, header: header, vp8: nil, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+    }
+
+    /// Resends what the receiver lost of `projection`'s outgoing stream: the packet sent under
+    /// `sequenceNumber`, from the sender's cache, rewritten exactly as it was, as RTX when the
+    /// receiver negotiated it. `rtxPayloadType(pt)` gives the receiver's RTX payload type.
+    func retransmit(
+        _ sequenceNumber: UInt16, of projection: VideoSourceProjection, cache: (UInt32) -> RTPPacketCache?,
+        rtxPayloadType: (UInt8) -> UInt8?, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        transmit: TransmitQueue, now: Instant, admit: (Int) -> Bool, random: inout some RandomNumberGenerator
+    ) -> Int? {
+        guard let entry = projection.history.lookup(sequenceNumber), let packets = cache(entry.incomingSSRC) else { return nil }
+        var sent: Int?
+        packets.withPacket(sequenceNumber: entry.incomingSequence, now: now) { bytes in
+            guard let header = try? RTPHeaderView(parsing: bytes), admit(bytes.count) else { return }
+            var vp8: VP8PayloadDescriptor?
+            if entry.hasPictureIDs {
+                vp8 = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)]))
+            }
+            var rewrite = OutgoingRewrite(
+                ssrc: projection.outgoingSSRC, sequenceNumber: sequenceNumber, timestamp: entry.outgoingTimestamp,
+                pictureIDs: entry.hasPictureIDs
+                    ? VP8OutgoingIDs(pictureID: entry.pictureID, tl0PicIdx: entry.hasTL0PicIdx ? entry.tl0PicIdx : nil) : nil)
+            if let rtxSSRC = projection.outgoingRTXSSRC, let payloadType = rtxPayloadType(header.payloadType) {
+                let rtxSequence = rtxSequenceNumbers[rtxSSRC, default: UInt16.random(in: 0...0x7FFF, using: &random)]
+                rtxSequenceNumbers[rtxSSRC] = rtxSequence &+ 1
+                rewrite.retransmission = .init(payloadType: payloadType, ssrc: rtxSSRC, sequenceNumber: rtxSequence)
+            }
+            sent = Self.queue(bytes, header: header, vp8: vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+        }
+        return sent
+    }
+
+    @inline(__always)
+    static func queue(
+        _ bytes: UnsafeRawBufferPointer, header: RTPHeaderView, vp8: VP8PayloadDescriptor?, rewrite: OutgoingRewrite,
+        to address: PeerAddress, srtp: SRTPSession, transmit: TransmitQueue
+    ) -> Int {
+        var sent = 0
+        transmit.append(to: address) { slot in
+            sent = ForwardedPacketWriter.write(bytes, header: header, vp8: vp8, rewrite: rewrite, into: slot, protectedBy: srtp)
+            return sent
+        }
+        return sent
+    }
+}

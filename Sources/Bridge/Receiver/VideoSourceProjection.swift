@@ -1,0 +1,115 @@
+import Primitives
+import RTP
+
+/// One receiver's view of one video source: which encoding and temporal layer it gets, and how
+/// what it gets is rewritten onto one continuous outgoing stream (a slot's SSRCs for receivers
+/// that rewrite, else the source's first SIM SSRC and its RTX).
+///
+/// Touched only by the code serving its receiver. Per packet `select` decides; the caller then
+/// rewrites with `stream` (sequence numbers, timestamps), `pictures` (VP8 PictureID/TL0PICIDX) and
+/// records the result in `history` for NACKs.
+final class VideoSourceProjection {
+    /// What to do with one packet of the source.
+    enum Verdict: Equatable {
+        /// Forward; `switched` on the first packet of a newly selected encoding (a key frame).
+        case forward(switched: Bool)
+        /// A packet of the forwarded encoding in a temporal layer above the target: dropped on
+        /// purpose, so the outgoing numbering hides it.
+        case dropIntentionally
+        /// Not this receiver's encoding (or nothing is forwarded): not seen at all.
+        case ignore
+    }
+
+    let source: VideoSource
+    var outgoingSSRC: UInt32
+    var outgoingRTXSSRC: UInt32?
+    /// The allocation's target encoding index, or -1 when the source is not forwarded.
+    private(set) var targetEncoding = -1
+    private(set) var targetTemporal = 0
+    /// The encoding being forwarded, -1 before the first key frame of a target.
+    private(set) var currentEncoding = -1
+    private var currentTemporal = 0
+    private var frameTimestamp: UInt32 = 0
+    private var frameForwarded = false
+    private var hasFrame = false
+
+    var stream = RTPStreamProjection()
+    var pictures = VP8PictureContinuity()
+    var history = ForwardedPacketHistory()
+    /// Whether the receiver has been sent the map of this projection's slot (rewriting receivers).
+    var isMapped = false
+
+    init(source: VideoSource, outgoingSSRC: UInt32, outgoingRTXSSRC: UInt32?) {
+        self.source = source
+        self.outgoingSSRC = outgoingSSRC
+        self.outgoingRTXSSRC = outgoingRTXSSRC
+    }
+
+    /// Whether the source is forwarded to this receiver at all.
+    var isForwarded: Bool { targetEncoding >= 0 }
+
+    /// Whether the target encoding's key frame is awaited (so one should be requested).
+    var awaitsKeyframe: Bool { targetEncoding >= 0 && targetEncoding != currentEncoding }
+
+    /// The SSRC of the encoding currently forwarded (where receivers' feedback is mapped back to).
+    var currentIncomingSSRC: UInt32? {
+        let index = currentEncoding >= 0 ? currentEncoding : targetEncoding
+        return index >= 0 && index < source.encodings.count ? source.encodings[index].ssrc : nil
+    }
+
+    /// The SSRC of the encoding a key frame is needed from, when one is awaited.
+    var awaitedKeyframeSSRC: UInt32? {
+        awaitsKeyframe && targetEncoding < source.encodings.count ? source.encodings[targetEncoding].ssrc : nil
+    }
+
+    /// Sets the allocation's choice: `layer` nil stops forwarding.
+    func setTarget(_ layer: VideoLayer?) {
+        guard let layer else {
+            targetEncoding = -1
+            currentEncoding = -1
+            return
+        }
+        targetEncoding = layer.encoding
+        targetTemporal = layer.temporal
+    }
+
+    /// Hands the outgoing stream of `previous` (a slot reused for this source) over, so the
+    /// receiver's stream on that SSRC stays continuous.
+    func continueOutgoingStream(of previous: VideoSourceProjection) {
+        stream = previous.stream
+        pictures = previous.pictures
+        currentEncoding = -1
+    }
+
+    /// Decides for one packet of encoding `encodingIndex`. Frames are decided on their first
+    /// packet seen; later packets of the frame follow.
+    @inline(__always)
+    func select(encodingIndex: Int, timestamp: UInt32, vp8: VP8PayloadDescriptor?, isKeyframeStart: Bool) -> Verdict {
+        guard targetEncoding >= 0 else { return .ignore }
+        if encodingIndex != currentEncoding {
+            // A switch (or the start) happens only at a key frame of the target, which decodes
+            // without anything sent before.
+            guard encodingIndex == targetEncoding, isKeyframeStart else { return .ignore }
+            currentEncoding = encodingIndex
+            currentTemporal = targetTemporal
+            frameTimestamp = timestamp
+            frameForwarded = true
+            hasFrame = true
+            return .forward(switched: true)
+        }
+        if !hasFrame || timestamp != frameTimestamp {
+            let temporal = vp8?.temporalLayerID.map(Int.init) ?? 0
+            if targetTemporal < currentTemporal {
+                currentTemporal = targetTemporal
+            } else if targetTemporal > currentTemporal, temporal == 0 || (vp8?.isLayerSync == true && temporal <= targetTemporal) {
+                // Going up is safe only where the higher layer does not depend on frames the
+                // receiver never got: a base-layer frame or a layer-sync frame.
+                currentTemporal = targetTemporal
+            }
+            frameTimestamp = timestamp
+            frameForwarded = temporal <= currentTemporal
+            hasFrame = true
+        }
+        return frameForwarded ? .forward(switched: false) : .dropIntentionally
+    }
+}

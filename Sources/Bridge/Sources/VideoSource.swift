@@ -1,0 +1,78 @@
+import Primitives
+
+/// A named video source of an endpoint (`<endpoint>-v0` camera, `-v1` screen share) with its
+/// encodings, as jicofo signals it: a SIM group lists the encodings low → high, FID groups pair
+/// each with its RTX SSRC.
+///
+/// AV1 and VP9 senders signal a SIM group too but send every layer on its first SSRC; until the
+/// bridge reads SVC layers such a source is forwarded whole, as its one active encoding.
+final class VideoSource {
+    /// Unique within the engine, never reused: keys receivers' per-source state.
+    let key: Int
+    let name: String
+    /// The sending endpoint; weak because receivers' projections may outlive it briefly.
+    weak var owner: Endpoint?
+    /// The sending endpoint's id (what maps name as `owner`).
+    let ownerID: String
+    var videoType: VideoType
+    let encodings: [VideoEncoding]
+    /// The codec seen on the wire; layer selection needs VP8's payload descriptor.
+    var codec: VideoCodec = .unknown
+    /// The highest `SenderSourceConstraints` height told to the owner, to send only changes.
+    var announcedMaxHeight: Int?
+
+    init(key: Int, name: String, owner: Endpoint, videoType: VideoType, encodings: [VideoEncoding]) {
+        self.key = key
+        self.name = name
+        self.owner = owner
+        ownerID = owner.id
+        self.videoType = videoType
+        self.encodings = encodings
+    }
+
+    /// Whether media may be mapped and forwarded at all (a source of type none is muted).
+    var isEnabled: Bool { videoType != .none }
+
+    /// The height an encoding is assumed to have: measured from key frames where the codec
+    /// tells (VP8), else the simulcast ladder jitsi-meet configures (scale-down 4, 2, 1 of 720p),
+    /// else 0 ("unknown", fits every positive constraint).
+    func height(of encoding: VideoEncoding) -> Int {
+        if encoding.observedHeight > 0 { return encoding.observedHeight }
+        guard encodings.count > 1 else { return 0 }
+        return Self.ladderHeight(index: encoding.index, count: encodings.count)
+    }
+
+    /// The layers a receiver can be given now: every encoding that is being received, at each
+    /// temporal layer seen on it, with measured bitrate and frame rate. An encoding that started
+    /// less than a measurement window ago counts 1 bit/s rather than 0 ("not being sent"), so
+    /// its first key frame can be forwarded at once.
+    func layers(now: Instant) -> [VideoLayer] {
+        var layers: [VideoLayer] = []
+        for encoding in encodings {
+            let isActive = encoding.lastPacketAt.map { now.milliseconds(since: $0) < Self.activityTimeoutMilliseconds } ?? false
+            let temporalCount = encoding.meter.highestTemporalLayer + 1
+            for temporal in 0..<temporalCount {
+                let measured = encoding.meter.bitrateBps(upTo: temporal, now: now)
+                layers.append(VideoLayer(
+                    encoding: encoding.index, temporal: temporal, height: height(of: encoding),
+                    frameRate: encoding.meter.frameRate(upTo: temporal, now: now),
+                    bitrateBps: isActive ? max(measured, 1) : measured))
+            }
+        }
+        return layers
+    }
+
+    /// An encoding without packets for this long counts as stopped (JVB uses the same order).
+    static let activityTimeoutMilliseconds: Int64 = 1000
+
+    /// The encoding with a primary or RTX SSRC of `ssrc`.
+    func encoding(ssrc: UInt32) -> VideoEncoding? { encodings.first { $0.ssrc == ssrc || $0.rtxSSRC == ssrc } }
+
+    static let ladderBaseHeight = 720
+
+    /// 720p at the top, halved per step down (jitsi-meet's VP8 simulcast: 180, 360, 720).
+    static func ladderHeight(index: Int, count: Int) -> Int {
+        let stepsDown = max(count - 1 - index, 0)
+        return ladderBaseHeight >> stepsDown
+    }
+}
