@@ -46,8 +46,11 @@ extension BridgeEngine {
     /// receiver's throttle.
     func requestAwaitedKeyframes(of endpoint: Endpoint, in conference: Conference, now: Instant, transmit: TransmitQueue) {
         for projection in endpoint.receiver.videoProjections.values {
-            guard let ssrc = projection.awaitedKeyframeSSRC, endpoint.receiver.keyframes.admit(now: now) else { continue }
-            requestKeyframe(ssrc: ssrc, in: conference, now: now, transmit: transmit)
+            // A key frame arriving right now (an encoding's first packet) needs no request.
+            guard let encoding = projection.awaitedKeyframeEncoding, encoding.lastKeyframeAt != now,
+                endpoint.receiver.keyframes.admit(now: now)
+            else { continue }
+            requestKeyframe(ssrc: encoding.ssrc, in: conference, now: now, transmit: transmit)
         }
     }
 
@@ -122,6 +125,8 @@ extension BridgeEngine {
             if !audio.isEmpty { send(.audioSourcesMap(audio), to: endpoint) }
         }
         receiver.forgetAnnouncements()
+        // What it was told as a sender is lost with the old channel too.
+        for source in endpoint.sources.video { source.announcedMaxHeight = nil }
         endpoint.conference.allocationDue = true
         if let change = endpoint.conference.speech.announcement {
             send(.dominantSpeakerChanged(

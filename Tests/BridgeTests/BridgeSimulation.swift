@@ -35,7 +35,10 @@ final class BridgeSimulation {
 
     /// Allocates an endpoint for `peer` as jicofo does, answers with the peer's transport
     /// (optionally with a wrong fingerprint) and its sources, and starts the peer's ICE.
-    func join(_ peer: SimulatedPeer, fingerprintOverride: String? = nil, visitor: Bool = false) throws {
+    func join(
+        _ peer: SimulatedPeer, fingerprintOverride: String? = nil, visitor: Bool = false, capabilities: [String] = [],
+        sourcesXML: String? = nil
+    ) throws {
         let create = conferenceCreated ? "" : #" name="room@conference.example.com" create="true""#
         conferenceCreated = true
         let role = visitor ? #" muc-role="visitor""# : ""
@@ -46,6 +49,7 @@ final class BridgeSimulation {
                 <transport ice-controlling="true"><sctp/></transport>
                 <sources/>
                 <capability name="source-names"/>
+                \(capabilities.map { #"<capability name="\#($0)"/>"# }.joined())
               </endpoint>
             </conference-modify>
             """)
@@ -64,7 +68,7 @@ final class BridgeSimulation {
                 <transport><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\(peer.ice.localCredentials.ufrag)" pwd="\(peer.ice.localCredentials.password)">
                   <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(peerFingerprint)</fingerprint>
                 </transport></transport>
-                \(visitor ? "" : Self.sourcesXML(peer))
+                \(visitor ? "" : sourcesXML ?? Self.sourcesXML(peer))
               </endpoint>
             </conference-modify>
             """)
@@ -72,6 +76,14 @@ final class BridgeSimulation {
         try signalCandidate(peer.address, for: peer)
         // As jitsi-meet does when its bridge channel opens: receive everyone's video up to 720p.
         sendBridgeChannel(#"{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"defaultConstraints":{"maxHeight":720}}"#, from: peer)
+    }
+
+    /// Tells the engine every peer's data channel opened (the SCTP thread's event), once DTLS is up.
+    func openBridgeChannels() {
+        for index in peers.indices {
+            engine.handleBridgeChannelOpened(association: SCTPAssociationTag(rawValue: UInt32(index + 1)), now: now)
+        }
+        drainEngine()
     }
 
     /// Delivers one bridge-channel message as if `peer` sent it on its data channel (peers'

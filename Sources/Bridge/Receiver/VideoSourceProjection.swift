@@ -57,9 +57,9 @@ final class VideoSourceProjection {
         return index >= 0 && index < source.encodings.count ? source.encodings[index].ssrc : nil
     }
 
-    /// The SSRC of the encoding a key frame is needed from, when one is awaited.
-    var awaitedKeyframeSSRC: UInt32? {
-        awaitsKeyframe && targetEncoding < source.encodings.count ? source.encodings[targetEncoding].ssrc : nil
+    /// The encoding a key frame is needed from, when one is awaited.
+    var awaitedKeyframeEncoding: VideoEncoding? {
+        awaitsKeyframe && targetEncoding < source.encodings.count ? source.encodings[targetEncoding] : nil
     }
 
     /// Sets the allocation's choice: `layer` nil stops forwarding.

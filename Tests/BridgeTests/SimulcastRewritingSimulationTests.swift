@@ -1,0 +1,184 @@
+import Bridge
+import Foundation
+import Primitives
+import RTP
+import Testing
+
+/// A VP8 simulcast sender and receivers with and without SSRC rewriting, through the engine on a
+/// simulated clock: maps before media, one encoding per receiver chosen by its constraints,
+/// continuity across a switch, NACKs on the slot's RTX SSRC, sender reports in slot terms.
+@Suite struct SimulcastRewritingSimulationTests {
+    /// SSRCs of the sender's three encodings and their RTX partners.
+    static let encodings: [UInt32] = [5001, 5002, 5003]
+    static let rtx: [UInt32] = [5011, 5012, 5013]
+    static let audio: UInt32 = 5000
+
+    static func simulcastSources(_ name: String) -> String {
+        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
+        let video = (encodings + rtx).map { #"<source xmlns="\#(ssma)" ssrc="\#($0)" name="\#(name)-v0" videoType="camera"/>"# }.joined()
+        let fid = zip(encodings, rtx).map { #"<ssrc-group xmlns="\#(ssma)" semantics="FID"><source ssrc="\#($0.0)"/><source ssrc="\#($0.1)"/></ssrc-group>"# }.joined()
+        return """
+            <sources>
+              <media-source type="audio" id="\(name)-a0"><source xmlns="\(ssma)" ssrc="\(audio)" name="\(name)-a0"/></media-source>
+              <media-source type="video" id="\(name)-v0">\(video)
+                <ssrc-group xmlns="\(ssma)" semantics="SIM">\(encodings.map { #"<source ssrc="\#($0)"/>"# }.joined())</ssrc-group>\(fid)
+              </media-source>
+            </sources>
+            """
+    }
+
+    /// A VP8 packet payload: descriptor with X, I (15-bit PictureID), L (TL0PICIDX), T (TID, Y),
+    /// then, for a key frame start, the VP8 key-frame header of `height`p (16:9).
+    static func vp8Payload(pictureID: UInt16, tl0: UInt8, tid: UInt8, keyframe: Bool, height: Int) -> [UInt8] {
+        var bytes: [UInt8] = [0x90 | (keyframe ? 0x00 : 0x00), 0xE0, 0x80 | UInt8(pictureID >> 8 & 0x7F), UInt8(pictureID & 0xFF), tl0, tid << 6 | 0x20]
+        bytes[0] = 0x90  // X, S, PID 0
+        if keyframe {
+            let width = height * 16 / 9
+            bytes += [0x50, 0x2A, 0x00, 0x9D, 0x01, 0x2A, UInt8(width & 0xFF), UInt8(width >> 8), UInt8(height & 0xFF), UInt8(height >> 8)]
+        } else {
+            bytes += [0x51, 0x2A, 0x00]
+        }
+        return bytes + Array(repeating: 0x77, count: 200)
+    }
+
+    /// S sends simulcast; R1 rewrites SSRCs, R2 does not.
+    static func call() throws -> (BridgeSimulation, sender: SimulatedPeer, rewriting: SimulatedPeer, plain: SimulatedPeer) {
+        let simulation = try BridgeSimulation()
+        let sender = try SimulatedPeer(name: "S", address: ForwardingSimulationTests.address(2), ssrcBase: 5000)
+        let rewriting = try SimulatedPeer(name: "R1", address: ForwardingSimulationTests.address(3), ssrcBase: 6000)
+        let plain = try SimulatedPeer(name: "R2", address: ForwardingSimulationTests.address(4), ssrcBase: 7000)
+        try simulation.join(sender, sourcesXML: simulcastSources("S"))
+        try simulation.join(rewriting, capabilities: ["ssrc-rewriting"])
+        try simulation.join(plain)
+        simulation.run(milliseconds: 3000)
+        simulation.openBridgeChannels()
+        return (simulation, sender, rewriting, plain)
+    }
+
+    /// Sends one frame on every encoding (key frames if `keyframe`), `frames` times, 33 ms apart.
+    static func sendFrames(_ simulation: BridgeSimulation, _ sender: SimulatedPeer, frames: Int, keyframe: Bool, start: Int) {
+        for frame in start..<(start + frames) {
+            for (index, ssrc) in encodings.enumerated() {
+                let payload = vp8Payload(
+                    pictureID: UInt16(frame), tl0: UInt8(truncatingIfNeeded: frame), tid: 0, keyframe: keyframe && frame == start,
+                    height: 180 << index)
+                sender.sendRTP(ssrc: ssrc, payloadType: 100, sequenceNumber: UInt16(1000 + frame), payload: payload, timestamp: UInt32(frame) * 3000)
+            }
+            sender.sendRTP(ssrc: audio, payloadType: 111, sequenceNumber: UInt16(frame))
+            simulation.deliver()
+            simulation.run(milliseconds: 33)
+        }
+    }
+
+    static func messages(_ simulation: BridgeSimulation, to tag: UInt32, class colibriClass: String) -> [[String: Any]] {
+        simulation.events.compactMap { event -> [String: Any]? in
+            guard case .sendBridgeChannelMessage(let association, let text) = event, association.rawValue == tag,
+                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                object["colibriClass"] as? String == colibriClass
+            else { return nil }
+            return object
+        }
+    }
+
+    @Test func rewritingReceiverGetsMapsThenOneEncodingUnderItsSlot() throws {
+        let (simulation, sender, rewriting, plain) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
+        let videoMaps = Self.messages(simulation, to: 2, class: "VideoSourcesMap")
+        let mapped = try #require(videoMaps.first?["mappedSources"] as? [[String: Any]])
+        let slot = try #require(mapped.first)
+        #expect(slot["source"] as? String == "S-v0")
+        #expect(slot["owner"] as? String == "S")
+        #expect(slot["videoType"] as? String == "CAMERA")
+        let slotSSRC = try #require((slot["ssrc"] as? NSNumber)?.uint32Value)
+        let slotRTX = try #require((slot["rtx"] as? NSNumber)?.uint32Value)
+        #expect(!Self.encodings.contains(slotSSRC) && slotSSRC != slotRTX)
+        // Only the slot SSRC carries video to the rewriting receiver, gapless.
+        let video = try #require(rewriting.receivedRTP[slotSSRC])
+        #expect(video.count >= 9)
+        #expect(zip(video, video.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        for ssrc in Self.encodings { #expect(rewriting.receivedRTP[ssrc] == nil) }
+        // Audio under its own slot, announced by AudioSourcesMap.
+        let audioMaps = Self.messages(simulation, to: 2, class: "AudioSourcesMap")
+        let audioSlot = try #require((audioMaps.first?["mappedSources"] as? [[String: Any]])?.first)
+        #expect(audioSlot["source"] as? String == "S-a0")
+        let audioSSRC = try #require((audioSlot["ssrc"] as? NSNumber)?.uint32Value)
+        #expect(rewriting.receivedRTP[audioSSRC]?.count == 10)
+        // The plain receiver gets one encoding projected onto the first SIM SSRC.
+        #expect((plain.receivedRTP[Self.encodings[0]]?.count ?? 0) >= 9)
+        #expect(plain.receivedRTP[Self.encodings[1]] == nil && plain.receivedRTP[Self.encodings[2]] == nil)
+        #expect(plain.receivedRTP[Self.audio]?.count == 10)
+        #expect(Self.messages(simulation, to: 3, class: "VideoSourcesMap").isEmpty)
+        #expect(!Self.messages(simulation, to: 2, class: "ForwardedSources").isEmpty)
+    }
+
+    @Test func constraintsSwitchEncodingAtAKeyframeWithoutAGap() throws {
+        let (simulation, sender, rewriting, plain) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 40, keyframe: true, start: 0)
+        let slotSSRC = try #require(
+            ((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first?["ssrc"] as? NSNumber)?.uint32Value)
+        let before = try #require(rewriting.receivedPackets.last { Self.ssrc($0) == slotSSRC })
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+            from: rewriting)
+        simulation.run(milliseconds: 10)
+        // A PLI asks the sender for the 180p encoding's key frame.
+        #expect(sender.receivedRTCP.contains { Self.isPLI($0, for: Self.encodings[0]) })
+        let countBefore = rewriting.receivedRTP[slotSSRC]?.count ?? 0
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: false, start: 40)
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: true, start: 45)
+        let after = rewriting.receivedPackets.filter { Self.ssrc($0) == slotSSRC }
+        #expect(after.count == countBefore + 10)
+        let sequences = after.map { Self.sequence($0) }
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "no gap across the switch")
+        let last = try #require(after.last)
+        #expect(Self.timestamp(last) > Self.timestamp(before))
+        // The switched stream's PictureIDs continue from the old one's.
+        let pictureIDs = after.suffix(11).map { Self.pictureID($0) }
+        #expect(zip(pictureIDs, pictureIDs.dropFirst()).allSatisfy { $1 == ($0 &+ 1) & 0x7FFF })
+        // S is told the highest height anyone wants of its source: 720 while R2 wants it, then 180.
+        #expect(Self.messages(simulation, to: 1, class: "SenderSourceConstraints").last?["maxHeight"] as? Int == 720)
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+            from: plain)
+        simulation.run(milliseconds: 10)
+        let told = try #require(Self.messages(simulation, to: 1, class: "SenderSourceConstraints").last)
+        #expect(told["sourceName"] as? String == "S-v0")
+        #expect(told["maxHeight"] as? Int == 180)
+    }
+
+    @Test func nackOnTheSlotIsAnsweredOnTheSlotRTX() throws {
+        let (simulation, sender, rewriting, _) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
+        let slot = try #require((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first)
+        let slotSSRC = try #require((slot["ssrc"] as? NSNumber)?.uint32Value)
+        let slotRTX = try #require((slot["rtx"] as? NSNumber)?.uint32Value)
+        let lost = try #require(rewriting.receivedRTP[slotSSRC]?[4])
+        rewriting.receivedPackets.removeAll()
+        rewriting.sendRTCP(try SecuritySimulationTests.nack(sender: rewriting.videoSSRC, media: slotSSRC, lost: [lost]))
+        simulation.deliver()
+        let resent = try #require(rewriting.receivedPackets.first { Self.ssrc($0) == slotRTX })
+        // RTX payload starts with the slot's (rewritten) sequence number.
+        let offset = try resent.withUnsafeBytes { try RTPHeaderView(parsing: $0).payloadOffset }
+        #expect(UInt16(resent[offset]) << 8 | UInt16(resent[offset + 1]) == lost)
+    }
+
+    static func ssrc(_ packet: [UInt8]) -> UInt32 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).ssrc) ?? 0 } }
+    static func sequence(_ packet: [UInt8]) -> UInt16 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).sequenceNumber) ?? 0 } }
+    static func timestamp(_ packet: [UInt8]) -> UInt32 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).timestamp) ?? 0 } }
+    static func pictureID(_ packet: [UInt8]) -> UInt16 {
+        packet.withUnsafeBytes { bytes in
+            guard let header = try? RTPHeaderView(parsing: bytes) else { return 0 }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+            return (try? VP8PayloadDescriptor(parsing: payload).pictureID) ?? nil ?? 0
+        }
+    }
+    static func isPLI(_ compound: [UInt8], for ssrc: UInt32) -> Bool {
+        compound.withUnsafeBytes { bytes in
+            var packets = RTCPCompoundIterator(bytes)
+            while let packet = try? packets.next() {
+                if case .pli(let pli) = packet, pli.mediaSSRC == ssrc { return true }
+            }
+            return false
+        }
+    }
+}
