@@ -10,8 +10,10 @@ cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
 # prosody for the XMPP tests; docker-compose (Debian's, no engine needed) for `docker-compose config`;
-# libopus for the load harness (built with the tests, smoke-run by make test).
-extra=(prosody openssl docker-compose libopus-dev)
+# libopus for the load harness (built with the tests, smoke-run by make test); chromium + chromium-driver
+# for the default-client tests (tests/interop/chromium_client.py drives Debian's Chromium through its
+# chromedriver with selenium, so selenium-manager never downloads a browser or driver).
+extra=(prosody openssl docker-compose libopus-dev chromium chromium-driver)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     extra+=(python3-venv)
 fi
@@ -24,7 +26,7 @@ STAMP="$VENV/.requirements.sha256"
 want="$(cat "$REQ" "$STACK_REQ" | sha256sum | cut -d' ' -f1)"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ] \
-   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests, slixmpp, yaml' >/dev/null 2>&1; then
+   && "$VENV/bin/python" -c 'import aiortc, aioice, av, pytest, requests, selenium, slixmpp, yaml' >/dev/null 2>&1; then
     echo "install-test-deps: $VENV up to date"
     exit 0
 fi
@@ -33,4 +35,4 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ" -r "$STACK_REQ"
 echo "$want" > "$STAMP"
-"$VENV/bin/python" -c 'import aiortc, aioice, slixmpp; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__, "slixmpp", slixmpp.__version__)'
+"$VENV/bin/python" -c 'import aiortc, aioice, selenium, slixmpp; print("install-test-deps: aiortc", aiortc.__version__, "aioice", aioice.__version__, "slixmpp", slixmpp.__version__, "selenium", selenium.__version__)'

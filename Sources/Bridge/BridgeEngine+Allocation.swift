@@ -48,7 +48,7 @@ extension BridgeEngine {
         for projection in endpoint.receiver.videoProjections.values {
             // A key frame arriving right now (an encoding's first packet) needs no request.
             guard let encoding = projection.awaitedKeyframeEncoding, encoding.lastKeyframeAt != now,
-                endpoint.receiver.keyframes.admit(now: now)
+                projection.keyframes.admit(now: now)
             else { continue }
             requestKeyframe(ssrc: encoding.ssrc, in: conference, now: now, transmit: transmit)
         }

@@ -94,6 +94,14 @@ extension BridgeEngine {
         guard let source = stream.videoSource, let encoding = stream.encoding, source.isEnabled else { return }
         source.codec = codec
         packet.encodingIndex = encoding.index
+        guard packet.header.payloadLength > 0 else {
+            // Padding only (a sender probing its bandwidth): nothing to forward, but receivers'
+            // sequence numbers must close over it, or they wait for a packet that never comes.
+            for endpoint in conference.endpoints where endpoint !== sender {
+                endpoint.receiver.hidePadding(packet.header.sequenceNumber, of: source, encodingIndex: encoding.index)
+            }
+            return
+        }
         var temporalLayer = 0
         if codec == .vp8 {
             let header = packet.header
@@ -108,11 +116,14 @@ extension BridgeEngine {
                 if let size = try? VP8KeyframeHeader(parsing: frame) { encoding.observedHeight = Int(size.height) }
             }
         }
-        let isFirstPacket = encoding.lastPacketAt == nil
+        let isStarting = encoding.lastPacketAt.map {
+            packet.now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds
+        } ?? true
         encoding.record(bytes: packet.header.payloadLength, timestamp: packet.header.timestamp, temporalLayer: temporalLayer, now: packet.now)
-        // A layer just appeared: allocate now (once per encoding), so this packet, typically
-        // the key frame that starts it, is not lost to a receiver that wants the layer.
-        if isFirstPacket { allocate(conference, now: packet.now, transmit: transmit) }
+        // A layer just (re)appeared: allocate now, so this packet, typically the key frame that
+        // starts it, is not lost to a receiver that wants the layer (senders resume a layer
+        // paused by SenderSourceConstraints with a key frame).
+        if isStarting { allocate(conference, now: packet.now, transmit: transmit) }
         for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsVideo {
             guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
             countSent(endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit))

@@ -146,6 +146,24 @@ import Testing
         #expect(told["maxHeight"] as? Int == 180)
     }
 
+    @Test func paddingOnTheForwardedEncodingLeavesNoGap() throws {
+        let (simulation, sender, _, plain) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: true, start: 0)
+        // A bandwidth probe: padding only, on the forwarded (720p) encoding, between frames.
+        sender.sendRTP(ssrc: Self.encodings[2], payloadType: 100, sequenceNumber: 1005, payload: [], timestamp: 4 * 3000)
+        simulation.deliver()
+        for frame in 5..<10 {
+            for (index, ssrc) in Self.encodings.enumerated() {
+                let payload = Self.vp8Payload(pictureID: UInt16(frame), tl0: UInt8(frame), tid: 0, keyframe: false, height: 180 << index)
+                sender.sendRTP(ssrc: ssrc, payloadType: 100, sequenceNumber: UInt16(1001 + frame), payload: payload, timestamp: UInt32(frame) * 3000)
+            }
+            simulation.deliver()
+        }
+        let sequences = try #require(plain.receivedRTP[Self.encodings[0]])
+        #expect(sequences.count >= 9)
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "\(sequences)")
+    }
+
     @Test func nackOnTheSlotIsAnsweredOnTheSlotRTX() throws {
         let (simulation, sender, rewriting, _) = try Self.call()
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)

@@ -296,9 +296,15 @@ def add_sources(endpoint: ET.Element, sources: Iterable[MediaSource]) -> ET.Elem
     return el
 
 
+CAPABILITY_SOURCE_NAMES = "source-names"
+CAPABILITY_SSRC_REWRITING = "ssrc-rewriting"  # jicofo adds it for clients advertising ssrc-rewriting-1 (the default)
+
+
 def allocate_request(meeting_id: str, endpoint_id: str, stats_id: str, *, create_conference: bool,
-                     conference_name: Optional[str] = None, sctp: bool = True, visitor: bool = False) -> ET.Element:
-    """`visitor`: jicofo's muc-role="visitor" (colibri2.md §2.1), only ever sent on create."""
+                     conference_name: Optional[str] = None, sctp: bool = True, visitor: bool = False,
+                     capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,)) -> ET.Element:
+    """`visitor`: jicofo's muc-role="visitor" (colibri2.md §2.1), only ever sent on create.
+    `capabilities`: one <capability name=…/> each, in order (jicofo: source-names, then ssrc-rewriting)."""
     root = conference_modify(meeting_id, create=create_conference, name=conference_name)
     ep = _el(root, NS_COLIBRI2, "endpoint", id=endpoint_id, create="true",
              **{"stats-id": stats_id, "muc-role": "visitor" if visitor else None})
@@ -307,7 +313,8 @@ def allocate_request(meeting_id: str, endpoint_id: str, stats_id: str, *, create
     if sctp:
         _el(transport, NS_COLIBRI2, "sctp")
     _el(ep, NS_COLIBRI2, "sources")
-    _el(ep, NS_COLIBRI2, "capability", name="source-names")
+    for capability in capabilities:
+        _el(ep, NS_COLIBRI2, "capability", name=capability)
     return root
 
 
@@ -477,11 +484,12 @@ class Focus:
     # -- jicofo's requests, in order ---------------------------------------------------------
 
     def allocate(self, endpoint_id: str, stats_id: Optional[str] = None, sctp: bool = True,
-                 visitor: bool = False) -> Allocation:
+                 visitor: bool = False, capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,)) -> Allocation:
         stats_id = stats_id or f"Peer-{endpoint_id[:4]}"
         self.stats_ids[endpoint_id] = stats_id
         request = allocate_request(self.meeting_id, endpoint_id, stats_id, create_conference=not self.created,
-                                   conference_name=self.conference_name, sctp=sctp, visitor=visitor)
+                                   conference_name=self.conference_name, sctp=sctp, visitor=visitor,
+                                   capabilities=capabilities)
         response = self.send(request, what=f"allocate {endpoint_id}")
         self.created = True
         return parse_allocation(endpoint_id, response.root)

@@ -1,8 +1,9 @@
 import Primitives
 
-/// How often one receiver's needs may make the bridge ask senders for key frames: at most one
-/// request per 200 ms and three per 10 s, as JVB's `KeyframeRequester` does, so a receiver
-/// that keeps switching cannot make a sender emit key frames (large, bursty) all the time.
+/// How often one receiver's switches of one source may make the bridge ask its sender for key
+/// frames: at most one request per 200 ms and three per 10 s (JVB's figures), so a receiver that
+/// keeps switching cannot make a sender emit key frames (large, bursty) all the time. Per source,
+/// not per receiver: a receiver joining a call needs one key frame from every sender at once.
 struct KeyframeRequestThrottle: Sendable {
     static let minimumIntervalMilliseconds: Int64 = 200
     static let windowMilliseconds: Int64 = 10_000

@@ -44,6 +44,12 @@ extension Receiver {
         }
     }
 
+    /// A padding-only packet of the encoding this receiver is forwarded: hidden from its numbering.
+    func hidePadding(_ sequenceNumber: UInt16, of source: VideoSource, encodingIndex: Int) {
+        guard let projection = videoProjections[source.key], projection.currentEncoding == encodingIndex else { return }
+        projection.stream.drop(sequence: sequenceNumber)
+    }
+
     /// Forwards one audio packet of `source` under this receiver's slot for it (rewriting
     /// receivers only). `isNewMapping` tells the caller to send the `AudioSourcesMap`.
     @inline(__always)

@@ -25,7 +25,6 @@ final class Receiver {
     private(set) var audioProjections: [Int: AudioSourceProjection] = [:]
     private(set) var videoSlots = SSRCSlotTable(capacity: Receiver.slotLimit, withRTX: true)
     private(set) var audioSlots = SSRCSlotTable(capacity: Receiver.slotLimit, withRTX: false)
-    var keyframes = KeyframeRequestThrottle()
     /// The `ForwardedSources` list last sent, to send only changes.
     private(set) var announcedForwardedSources: [String]?
     /// Sequence numbers of the RTX streams the bridge originates toward this receiver.

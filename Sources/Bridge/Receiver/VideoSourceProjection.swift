@@ -36,8 +36,8 @@ final class VideoSourceProjection {
     var stream = RTPStreamProjection()
     var pictures = VP8PictureContinuity()
     var history = ForwardedPacketHistory()
-    /// Whether the receiver has been sent the map of this projection's slot (rewriting receivers).
-    var isMapped = false
+    /// Limits the key frames this receiver's switches of this source may ask for.
+    var keyframes = KeyframeRequestThrottle()
 
     init(source: VideoSource, outgoingSSRC: UInt32, outgoingRTXSSRC: UInt32?) {
         self.source = source
