@@ -4,11 +4,6 @@
 // Etherpad at the centre: every room opens the pad of the same name when you join.
 config.openSharedDocumentOnJoin = true;
 
-// Offer only what meetpad-bridge forwards correctly today (docs/deployment.md, "What clients are
-// offered"). Until the bridge rewrites SSRCs and selects simulcast layers:
-// - no SSRC rewriting: jicofo then signals every sender's real SSRCs to the receivers;
-config.flags = config.flags || {};
-config.flags.ssrcRewritingEnabled = false;
-// - no simulcast: each camera is sent as one VP8 stream, which every receiver can decode.
-config.disableSimulcast = true;
-// Codecs are restricted on the jicofo side (config/jicofo/custom-jicofo.conf): VP8 and Opus only.
+// Clients keep jitsi-meet's defaults: SSRC rewriting and VP8 simulcast (meetpad-bridge maps sources
+// and picks one layer per receiver, as jitsi-videobridge does). Codecs are restricted on the jicofo
+// side (config/jicofo/custom-jicofo.conf) to VP8 and Opus until the bridge selects AV1/VP9 SVC layers.

@@ -71,9 +71,8 @@ def test_custom_config_js_is_mounted_and_opens_the_pad(resolved):
     assert f"{source}:/config/custom-config.js:ro,z" in mounts
     js = _code_lines(source.read_text(), "//")
     assert "config.openSharedDocumentOnJoin = true;" in js
-    # What the bridge cannot serve yet (docs/colibri2.md §5.5): one line each.
-    assert "config.flags.ssrcRewritingEnabled = false;" in js
-    assert "config.disableSimulcast = true;" in js
+    # The bridge rewrites SSRCs and selects simulcast layers: clients keep their defaults.
+    assert not any("ssrcRewritingEnabled" in line or "disableSimulcast" in line for line in js)
 
 
 def test_jicofo_keeps_room_name_and_offers_vp8_and_opus_only(resolved):
