@@ -172,7 +172,9 @@ class Soak:
     def start_bridge(self):
         cmd = [self.args.bridge_bin, "--media-host", "127.0.0.1", "--port", str(self.media_port),
                "--http-host", "127.0.0.1", "--http-port", str(self.http_port), "--advertise-ips", "127.0.0.1",
-               "--colibri-rest", "--disable-xmpp"]
+               "--colibri-rest", "--disable-xmpp",
+               # The load generator has no bridge channel to send constraints on (Benchmarks/LOAD.md).
+               "--initial-max-height-px", "720"]
         self.bridge = self.spawn(cmd, "bridge.log", env=dict(os.environ, JVB_DISABLE_XMPP="1"))
         deadline = time.monotonic() + 20
         while True:

@@ -99,9 +99,13 @@ class Harness:
 
     def start_meetpad(self, tag):
         env = dict(os.environ, JVB_DISABLE_XMPP="1")
+        # meetpad-load signals no <sctp/>, so its receivers have no bridge channel and never send
+        # ReceiverVideoConstraints; with JVB's default of 0 they would get no video at all. 720
+        # is what a jitsi-meet client asks for first (LOAD.md, "Our bridge's video selection").
         p = self.spawn([self.args.bridge_bin, "--media-host", "127.0.0.1", "--port", str(BRIDGE_MEDIA_PORT),
                         "--http-host", "127.0.0.1", "--http-port", str(BRIDGE_HTTP_PORT),
-                        "--advertise-ips", "127.0.0.1", "--colibri-rest"], f"meetpad-{tag}.log", env=env, cpu=self.sfu_cpu)
+                        "--advertise-ips", "127.0.0.1", "--colibri-rest", "--initial-max-height-px", "720"],
+                       f"meetpad-{tag}.log", env=env, cpu=self.sfu_cpu)
         self.wait_http(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/about/health", 20, p)
         return p, ["--http-port", str(BRIDGE_HTTP_PORT)]
 
@@ -251,6 +255,7 @@ def summarize(results: list[dict]) -> dict:
             if any((x.get("steal_percent") or 0) > 2 for x in runs):
                 notes.append("steal " + "/".join(f'{x.get("steal_percent", 0):.1f}' for x in runs) + " %")
             row[sfu]["notes"] = notes
+            row[sfu]["video"] = video_layers(runs)
         if "meetpad" in by_sfu and "janus" in by_sfu:
             # Pairs in run order (A B A B): one ratio per repetition, then the median.
             pairs = [m["pps_per_cpu_s"] / j["pps_per_cpu_s"] for m in by_sfu["meetpad"] for j in by_sfu["janus"]
@@ -275,6 +280,19 @@ def summarize(results: list[dict]) -> dict:
     return {"points": summary, "rss_kb_per_endpoint": slopes}
 
 
+def video_layers(runs) -> str:
+    """Which simulcast layer the SFU forwarded each receiver of each remote sender (its first
+    run): e.g. "720p ×25", with pairs that switched layers or got no video in the window."""
+    r = runs[0]
+    heights, pairs = r.get("video_layer_heights") or [], r.get("video_layer_pairs") or []
+    parts = [f"{h}p ×{n}" for h, n in zip(heights, pairs) if n]
+    if r.get("video_switched_pairs"):
+        parts.append(f"switched ×{r['video_switched_pairs']}")
+    if r.get("video_missing_pairs"):
+        parts.append(f"none ×{r['video_missing_pairs']}")
+    return ", ".join(parts) if parts else "-"
+
+
 def fmt(v, digits=0):
     if v is None:
         return "-"
@@ -282,8 +300,8 @@ def fmt(v, digits=0):
 
 
 def table(summary: dict) -> str:
-    lines = ["| scenario | SFU | fwd pkts/CPU-s | CPU µs/pkt | × floor | fwd pps | lost | p50 µs | p99 µs | max µs | RSS MB | SFU CPU % | gen CPU % | SRTP | run notes |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = ["| scenario | SFU | fwd pkts/CPU-s | CPU µs/pkt | × floor | fwd pps | lost | p50 µs | p99 µs | max µs | RSS MB | SFU CPU % | gen CPU % | SRTP | video fwd (receiver × sender) | run notes |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for row in summary["points"]:
         for sfu in SFUS:
             if sfu not in row:
@@ -294,7 +312,7 @@ def table(summary: dict) -> str:
             lines.append(f"| {row['scenario'].upper()} {row['point']} | {name} | {fmt(s['pps_per_cpu_s'])} | {fmt(s['cpu_us_per_packet'], 2)} | "
                          f"{fmt(s.get('x_floor'), 2)} | {fmt(s['forwarded_pps'])} | {fmt(s['lost_packets'])} | {fmt(s['latency_p50_us'])} | "
                          f"{fmt(s['latency_p99_us'])} | {fmt(s['latency_max_us'])} | {fmt((s['rss_kb'] or 0) / 1024, 1)} | "
-                         f"{fmt(s['sfu_cpu_percent'], 1)} | {gen} | {','.join(s['srtp'])} | {'; '.join(s['notes'])} |")
+                         f"{fmt(s['sfu_cpu_percent'], 1)} | {gen} | {','.join(s['srtp'])} | {s['video']} | {'; '.join(s['notes'])} |")
     lines.append("")
     lines.append("| scenario | meetpad ÷ Janus, fwd pkts per CPU-s (each A/B pair) | median |")
     lines.append("|---|---|---:|")
@@ -376,14 +394,15 @@ def main() -> int:
     ap.add_argument("--sfus", default="meetpad,janus,floor")
     ap.add_argument("--reps", type=int, default=2, help="A B A B repetitions")
     ap.add_argument("--duration", type=float, default=5, help="measured seconds per run")
-    ap.add_argument("--warmup", type=float, default=1, help="seconds before measuring")
+    ap.add_argument("--warmup", type=float, default=2,
+                    help="seconds before measuring (our bridge's first measured allocation comes 1 s after a layer starts)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results"))
     ap.add_argument("--bridge-bin", default=os.path.join(ROOT, ".build/release/meetpad-bridge"))
     ap.add_argument("--load-bin", default=os.path.join(ROOT, ".build/release/meetpad-load"))
     ap.add_argument("--floor-bin", default=os.path.join(ROOT, ".build/release/meetpad-floor"))
     args = ap.parse_args()
     if args.smoke:
-        args.s1, args.s2, args.s3, args.sfus, args.reps, args.duration, args.warmup = "3", "", "", "meetpad", 1, 5, 1
+        args.s1, args.s2, args.s3, args.sfus, args.reps, args.duration, args.warmup = "3", "", "", "meetpad", 1, 5, 2
     sfus = [s for s in args.sfus.split(",") if s]
     for s in sfus:
         if s not in SFUS:
@@ -455,10 +474,11 @@ def main() -> int:
     if args.smoke:
         lost = sum(r["lost_packets"] for r in results)
         received = sum(r["received_expected_packets"] for r in results)
-        if lost != 0 or received == 0:
-            print(f"smoke run failed: lost {lost}, received {received}", file=sys.stderr)
+        video = sum(sum(r.get("video_layer_pairs") or []) for r in results)
+        if lost != 0 or received == 0 or video == 0:
+            print(f"smoke run failed: lost {lost}, received {received}, receivers with video {video}", file=sys.stderr)
             return 1
-        print("smoke run passed: 0 loss")
+        print(f"smoke run passed: 0 loss, video forwarded as {video_layers(results)}")
     return 0
 
 

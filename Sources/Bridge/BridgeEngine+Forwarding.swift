@@ -36,6 +36,11 @@ extension BridgeEngine {
         }
         let conference = sender.conference
         let stream = inboundStream(header.ssrc, kind: payload.kind, of: sender)
+        // libwebrtc probes bandwidth by resending recent packets on RTX: a copy of a packet that
+        // arrived is no repair. Forwarded, it would replay old frames into receivers' streams.
+        if payload.associatedPayloadType != nil, stream.cache?.contains(sequenceNumber: header.sequenceNumber, now: now) == true {
+            return drop(.duplicateRetransmission)
+        }
         stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
         noteMediaFlowing(sender, in: conference, now: now)
 

@@ -49,6 +49,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case spoofedSenderReport
     /// Audio marked silent (RFC 6464 level 127) after three such packets in a row, as JVB drops it.
     case silence
+    /// An RTX copy of a packet that already arrived (libwebrtc's bandwidth probes): nothing to repair.
+    case duplicateRetransmission
 
     /// The label used in metrics.
     public var label: String {
@@ -76,6 +78,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .retransmissionLimited: "retransmission_limited"
         case .spoofedSenderReport: "spoofed_sender_report"
         case .silence: "silence"
+        case .duplicateRetransmission: "duplicate_retransmission"
         }
     }
 }

@@ -164,6 +164,19 @@ import Testing
         #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "\(sequences)")
     }
 
+    @Test func rtxCopiesOfReceivedPacketsAreProbesNotMedia() throws {
+        let (simulation, sender, _, plain) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: true, start: 0)
+        let before = plain.receivedPackets.count
+        // libwebrtc probes by resending a recent packet on RTX: original sequence number first.
+        let original = Self.vp8Payload(pictureID: 3, tl0: 3, tid: 0, keyframe: false, height: 720)
+        sender.sendRTP(ssrc: Self.rtx[2], payloadType: 96, sequenceNumber: 77, payload: [0x03, 0xEB] + original, timestamp: 3 * 3000)
+        simulation.deliver()
+        #expect(plain.receivedPackets.count == before)
+        let drops = simulation.engine.statistics().drops["duplicate_retransmission"] ?? 0
+        #expect(drops == 1)
+    }
+
     @Test func nackOnTheSlotIsAnsweredOnTheSlotRTX() throws {
         let (simulation, sender, rewriting, _) = try Self.call()
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)

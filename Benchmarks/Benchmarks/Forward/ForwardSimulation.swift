@@ -20,20 +20,40 @@ final class ForwardSimulation {
         engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress]))
     }
 
-    /// One sender and `receivers` receivers, all connected (ICE, DTLS, SRTP keys) when it returns.
-    static func connected(receivers: Int) throws -> ForwardSimulation {
+    /// One sender (with `videoEncodings` simulcast encodings) and `receivers` receivers, all
+    /// connected (ICE, DTLS, SRTP keys) and each having asked, as jitsi-meet does when its bridge
+    /// channel opens, for every video up to 720p: without that the bridge forwards no video
+    /// (JVB's `initial-max-height-px` 0). Receivers at odd positions advertise `ssrc-rewriting`
+    /// when `rewritingReceivers` is set.
+    static func connected(receivers: Int, videoEncodings: Int = 1, rewritingReceivers: Bool = false) throws -> ForwardSimulation {
         let simulation = try ForwardSimulation()
         for index in 0...receivers {
             // Distinct loopback addresses, one per peer: 127.0.x.y.
             let host = 0x7F00_0000 | UInt32(index &+ 2)
-            let peer = try SimulatedPeer(name: "p\(index)", address: PeerAddress(ipv4: host, port: 40000), ssrcBase: UInt32(index &+ 1) &* 1000)
+            let peer = try SimulatedPeer(
+                name: "p\(index)", address: PeerAddress(ipv4: host, port: 40000), ssrcBase: UInt32(index &+ 1) &* 1000,
+                videoEncodings: index == 0 ? videoEncodings : 1, rewritesSSRCs: rewritingReceivers && index % 2 == 1)
             try simulation.join(peer)
         }
         simulation.run(milliseconds: 5000)
         for peer in simulation.peers where !peer.isMediaReady {
             throw SetupError.notConnected(peer.name)
         }
+        for index in simulation.peers.indices {
+            simulation.sendBridgeChannel(Self.receiveEverythingUpTo720p, fromPeerAt: index)
+        }
+        simulation.run(milliseconds: 10)
         return simulation
+    }
+
+    static let receiveEverythingUpTo720p =
+        #"{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"defaultConstraints":{"maxHeight":720}}"#
+
+    /// Delivers one bridge-channel message as if the peer at `index` sent it on its data channel:
+    /// the engine numbers SCTP associations 1, 2, … in endpoint-create order, which is join order.
+    func sendBridgeChannel(_ json: String, fromPeerAt index: Int) {
+        engine.handleBridgeChannelMessage(Array(json.utf8), association: SCTPAssociationTag(rawValue: UInt32(index + 1)), now: now)
+        drainEvents()
     }
 
     enum SetupError: Error { case notConnected(String), colibri(String) }
@@ -60,7 +80,7 @@ final class ForwardSimulation {
                 \(Self.mediaXML)
                 <transport ice-controlling="true"><sctp/></transport>
                 <sources/>
-                <capability name="source-names"/>
+                <capability name="source-names"/>\(peer.rewritesSSRCs ? #"<capability name="ssrc-rewriting"/>"# : "")
               </endpoint>
             </conference-modify>
             """)
@@ -76,21 +96,13 @@ final class ForwardSimulation {
             bridgeFingerprint: fingerprint, now: now)
         peers.append(peer)
         let transport = #"<transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="\#(peer.ice.localCredentials.ufrag)" pwd="\#(peer.ice.localCredentials.password)">"#
-        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
         try colibri("""
             <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)">
               <endpoint id="\(peer.name)" stats-id="\(peer.name)-stats">
                 <transport>\(transport)
                   <fingerprint xmlns="urn:xmpp:jingle:apps:dtls:0" hash="sha-256" setup="active">\(peer.certificate.fingerprint.value)</fingerprint>
                 </transport></transport>
-                <sources>
-                  <media-source type="audio" id="\(peer.name)-a0"><source xmlns="\(ssma)" ssrc="\(peer.audioSSRC)" name="\(peer.name)-a0"/></media-source>
-                  <media-source type="video" id="\(peer.name)-v0">
-                    <source xmlns="\(ssma)" ssrc="\(peer.videoSSRC)" name="\(peer.name)-v0"/>
-                    <source xmlns="\(ssma)" ssrc="\(peer.videoRTXSSRC)" name="\(peer.name)-v0"/>
-                    <ssrc-group xmlns="\(ssma)" semantics="FID"><source ssrc="\(peer.videoSSRC)"/><source ssrc="\(peer.videoRTXSSRC)"/></ssrc-group>
-                  </media-source>
-                </sources>
+                \(Self.sourcesXML(peer))
               </endpoint>
             </conference-modify>
             """)
@@ -101,6 +113,25 @@ final class ForwardSimulation {
               </transport></transport></endpoint>
             </conference-modify>
             """)
+    }
+
+    /// A peer's audio source and its video source: every encoding with its RTX partner in a FID
+    /// group, and the encodings in a SIM group when there are several.
+    static func sourcesXML(_ peer: SimulatedPeer) -> String {
+        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
+        let video = peer.videoSSRCs + peer.videoRTXSSRCs
+        let simulcast = peer.videoSSRCs.count > 1
+            ? #"<ssrc-group xmlns="\#(ssma)" semantics="SIM">"# + peer.videoSSRCs.map { #"<source ssrc="\#($0)"/>"# }.joined() + "</ssrc-group>"
+            : ""
+        let fid = zip(peer.videoSSRCs, peer.videoRTXSSRCs).map { primary, rtx in
+            #"<ssrc-group xmlns="\#(ssma)" semantics="FID"><source ssrc="\#(primary)"/><source ssrc="\#(rtx)"/></ssrc-group>"#
+        }.joined()
+        return """
+            <sources>
+              <media-source type="audio" id="\(peer.name)-a0"><source xmlns="\(ssma)" ssrc="\(peer.audioSSRC)" name="\(peer.name)-a0"/></media-source>
+              <media-source type="video" id="\(peer.name)-v0">\(video.map { #"<source xmlns="\#(ssma)" ssrc="\#($0)" name="\#(peer.name)-v0" videoType="camera"/>"# }.joined())\(simulcast)\(fid)</media-source>
+            </sources>
+            """
     }
 
     /// Delivers datagrams and fires due timers until `milliseconds` of simulated time have passed.

@@ -16,18 +16,25 @@ final class SimulatedPeer {
     var outbound: SRTPSession?
     let transmit = TransmitQueue(capacity: 256)
     let audioSSRC: UInt32
-    let videoSSRC: UInt32
-    let videoRTXSSRC: UInt32
+    /// One SSRC per video encoding, lowest first: one for a plain camera, three for simulcast
+    /// (announced in a SIM group).
+    let videoSSRCs: [UInt32]
+    /// Each encoding's RTX SSRC (FID group), same order.
+    let videoRTXSSRCs: [UInt32]
+    /// Whether the peer advertises `ssrc-rewriting`, so the bridge sends it everything under SSRCs
+    /// of its own.
+    let rewritesSSRCs: Bool
     var bridgeAddress: PeerAddress?
 
-    init(name: String, address: PeerAddress, ssrcBase: UInt32) throws {
+    init(name: String, address: PeerAddress, ssrcBase: UInt32, videoEncodings: Int = 1, rewritesSSRCs: Bool = false) throws {
         self.name = name
         self.address = address
         ice = ICEAgent(local: ICECredentials.random(), tieBreaker: UInt64(ssrcBase), role: .controlled)
         certificate = try DTLSCertificate.generate()
         audioSSRC = ssrcBase + 1
-        videoSSRC = ssrcBase + 2
-        videoRTXSSRC = ssrcBase + 3
+        videoSSRCs = (0..<videoEncodings).map { ssrcBase + 10 + UInt32($0) }
+        videoRTXSSRCs = (0..<videoEncodings).map { ssrcBase + 20 + UInt32($0) }
+        self.rewritesSSRCs = rewritesSSRCs
     }
 
     /// Starts ICE toward the bridge once its transport is known.

@@ -99,14 +99,14 @@ final class LoadPeer {
             }
             received.packets += 1
             received.bytes += datagram.count
-            guard let stamp = BenchStamp.read(base, length: length), stamp.stream < received.measured.count else {
+            guard let stamp = BenchStamp.read(base, length: length),
+                BenchStamp.substream(stamp.stream, temporal: stamp.temporal) < received.measured.count
+            else {
                 received.unstamped += 1
                 return
             }
+            received.record(stream: stamp.stream, temporal: stamp.temporal, counter: stamp.counter, measured: stamp.measured, bytes: datagram.count)
             if stamp.measured {
-                received.measured[stamp.stream] += 1
-                received.measuredPackets += 1
-                received.measuredBytes += datagram.count
                 histogram.record(nanoseconds: (receiveNanoseconds > 0 ? receiveNanoseconds : load_realtime_ns()) - stamp.sendNanoseconds)
             }
         case .rtcp:

@@ -36,18 +36,7 @@ struct LoadPlan {
         participants = list
     }
 
-    /// Stream indices in use (`MediaSender.streamsPerSender` per participant).
+    /// Stream indices in use (`MediaSender.streamsPerSender` per participant). What each
+    /// receiver is owed of them is `LossAccount`'s business.
     var streamCount: Int { participants.count * MediaSender.streamsPerSender }
-
-    /// Whether a receiver of `conference`/`participant` should get stream `stream` through
-    /// `sfu`: everything from the other participants of its conference; Janus forwards one
-    /// simulcast layer (the top one, its default), our bridge and the floor every layer.
-    func expects(conference: Int, participant: Int, stream: Int, sfu: SFUKind, layers: Int) -> Bool {
-        let owner = stream / MediaSender.streamsPerSender
-        guard owner != participant, owner < participants.count, participants[owner].conference == conference else { return false }
-        let kind = stream % MediaSender.streamsPerSender
-        if kind == 0 { return true }
-        guard participants[owner].sendsVideo, kind <= layers else { return false }
-        return sfu != .janus || kind == layers
-    }
 }

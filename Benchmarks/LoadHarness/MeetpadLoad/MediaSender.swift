@@ -7,6 +7,11 @@ import SRTP
 /// FID groups) with payload descriptors carrying picture ids, TL0PICIDX, temporal ids (pattern
 /// 0,2,1,2) and a keyframe every `keyframeSeconds` or on request (PLI/FIR). Every packet ends
 /// with a `BenchStamp`.
+///
+/// A selective forwarder (our bridge, like JVB) starts a receiver's stream of an encoding only at
+/// a key frame start and reads the encoding's height from that key frame's VP8 header, so the
+/// first frame of every layer is a key frame and each key frame carries its layer's real size
+/// (the jitsi-meet ladder: 1280×720 at the top, halved per layer down).
 final class MediaSender {
     /// Payload types as signalled to the SFU.
     struct PayloadTypes {
@@ -30,7 +35,10 @@ final class MediaSender {
     private let bursty: Bool
 
     private var sequence: [UInt16]
+    /// Per sub-stream (stream × TID, see `BenchStamp.substream`), indexed from `streamBase`.
     private var counters: [UInt32]
+    /// Each layer's key-frame size, low to high.
+    private let layerSizes: [(width: UInt16, height: UInt16)]
     private var audioFrame = 0
     private var videoFrame = 0
     private var pictureID: [UInt16]
@@ -41,13 +49,18 @@ final class MediaSender {
     private var lastKeyframeRequest: UInt64 = 0
     private var burstUntil: UInt64 = 0
     private var talking = true
+    /// Level-127 (silent) audio packets in a row, this one included.
+    private var silentRun = 0
     private var random: UInt64
-    /// Packets sent while measuring, per stream (indexed from `streamBase`).
+    /// Packets sent while measuring, per sub-stream (stream × TID, indexed from `streamBase`).
     private(set) var sentMeasured: [Int]
     private(set) var sentTotal = 0
     private(set) var bytesSent = 0
 
     static let streamsPerSender = 4
+    /// A silent run's packets a JVB-style silence filter forwards before it drops the rest (JVB's
+    /// `forwarded-silence-packets-limit` 3 lets four through; our bridge does the same).
+    static let forwardedSilentPackets = 4
     static let maximumPayload = 1100
 
     init(participant: Int, ssrcBase: UInt32, options: LoadOptions, clip: OpusClip, payloadTypes: PayloadTypes, sendsVideo: Bool, bursty: Bool) {
@@ -65,10 +78,11 @@ final class MediaSender {
         keyframeInterval = max(1, Int(options.keyframeSeconds * Double(options.frameRate)))
         self.bursty = bursty
         sequence = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase), count: 1 + layers)
-        counters = Array(repeating: 0, count: 1 + layers)
+        counters = Array(repeating: 0, count: Self.streamsPerSender * BenchStamp.temporalLayers)
+        layerSizes = (0..<layers).map { Self.frameSize(layer: $0, of: layers) }
         pictureID = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase) & 0x7FFF, count: layers)
         tl0 = Array(repeating: 0, count: layers)
-        sentMeasured = Array(repeating: 0, count: Self.streamsPerSender)
+        sentMeasured = Array(repeating: 0, count: Self.streamsPerSender * BenchStamp.temporalLayers)
         random = UInt64(ssrcBase) &* 0x9E37_79B9_7F4A_7C15 | 1
         // Spread senders over the frame interval so they do not all burst at once.
         nextAudio = 0
@@ -77,6 +91,13 @@ final class MediaSender {
 
     /// The stream index of video layer `layer` (0 = lowest).
     func videoStream(_ layer: Int) -> Int { streamBase + 1 + layer }
+
+    /// The size of layer `layer` of `count`: jitsi-meet's simulcast ladder (scale-down 4, 2, 1 of
+    /// 1280×720), so the bridge measures 180/360/720 from the key frames as from a browser.
+    static func frameSize(layer: Int, of count: Int) -> (width: UInt16, height: UInt16) {
+        let stepsDown = max(0, count - 1 - layer)
+        return (UInt16(1280 >> stepsDown), UInt16(720 >> stepsDown))
+    }
 
     /// The next time this sender has media due.
     var nextDue: UInt64 { sendsVideo ? min(nextAudio, nextVideo) : nextAudio }
@@ -125,11 +146,13 @@ final class MediaSender {
             }
         }
         let frame = talking ? clip.speech[audioFrame % clip.speech.count] : clip.silence
+        silentRun = frame.level == 127 ? silentRun + 1 : 0
         audioFrame &+= 1
         let timestamp = UInt32(truncatingIfNeeded: audioFrame &* 960)
         let voiceActivity: UInt8 = frame.level < 127 ? 0x80 : 0
+        let temporal = silentRun > Self.forwardedSilentPackets ? BenchStamp.droppableSilence : 0
         frame.bytes.withUnsafeBytes { opus in
-            send(stream: 0, ssrc: audioSSRC, payloadType: payloadTypes.audio, marker: false, timestamp: timestamp, measured: measured,
+            send(stream: 0, temporal: temporal, ssrc: audioSSRC, payloadType: payloadTypes.audio, marker: false, timestamp: timestamp, measured: measured,
                  session: session, destination: destination, transmit: transmit) { packet in
                 // One-byte header extension (RFC 8285): id 1 = ssrc-audio-level (RFC 6464).
                 packet.storeBytes(of: UInt32(0xBEDE_0001).bigEndian, toByteOffset: 12, as: UInt32.self)
@@ -150,6 +173,7 @@ final class MediaSender {
             if temporal == 0 { tl0[layer] &+= 1 }
             pictureID[layer] = (pictureID[layer] &+ 1) & 0x7FFF
             let frameBytes = keyframe ? layerFrameBytes[layer] * 4 : layerFrameBytes[layer]
+            let size = layerSizes[layer]
             var remaining = frameBytes
             var first = true
             while remaining > 0 {
@@ -159,7 +183,7 @@ final class MediaSender {
                 let tl0Index = tl0[layer]
                 let isFirst = first
                 first = false
-                send(stream: 1 + layer, ssrc: videoSSRCs[layer], payloadType: payloadTypes.video, marker: remaining == 0, timestamp: timestamp,
+                send(stream: 1 + layer, temporal: Int(temporal), ssrc: videoSSRCs[layer], payloadType: payloadTypes.video, marker: remaining == 0, timestamp: timestamp,
                      measured: measured, session: session, destination: destination, transmit: transmit) { packet in
                     // VP8 payload descriptor (RFC 7741 §4.2): X, S, then I/L/T, 15-bit picture id,
                     // TL0PICIDX, TID/Y/KEYIDX.
@@ -171,19 +195,22 @@ final class MediaSender {
                     d.storeBytes(of: temporal << 6 | (temporal == 0 ? 0x20 : 0), toByteOffset: 5, as: UInt8.self)
                     var length = 18
                     if isFirst {
-                        // VP8 payload header (RFC 7741 §4.3): P = 0 on keyframes, show_frame = 1;
-                        // keyframes add the start code and a 1280x720 size.
+                        // VP8 frame tag (RFC 6386 §9.1, little-endian bit fields): bit 0 clear on
+                        // keyframes, version 0, show_frame = 1, then the first partition's size;
+                        // keyframes add the start code and the layer's width and height.
+                        let tag = UInt32(min(frameBytes / 4, 0x7FFFF)) << 5 | 0x10 | (keyframe ? 0 : 1)
                         let h = packet + length
-                        h.storeBytes(of: keyframe ? 0x10 : 0x11, as: UInt8.self)
-                        h.storeBytes(of: 0, toByteOffset: 1, as: UInt16.self)
+                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag), as: UInt8.self)
+                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 8), toByteOffset: 1, as: UInt8.self)
+                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 16), toByteOffset: 2, as: UInt8.self)
                         length += 3
                         if keyframe {
                             let k = packet + length
                             k.storeBytes(of: 0x9D, as: UInt8.self)
                             k.storeBytes(of: 0x01, toByteOffset: 1, as: UInt8.self)
                             k.storeBytes(of: 0x2A, toByteOffset: 2, as: UInt8.self)
-                            k.storeBytes(of: UInt16(1280).littleEndian, toByteOffset: 3, as: UInt16.self)
-                            k.storeBytes(of: UInt16(720).littleEndian, toByteOffset: 5, as: UInt16.self)
+                            k.storeBytes(of: size.width.littleEndian, toByteOffset: 3, as: UInt16.self)
+                            k.storeBytes(of: size.height.littleEndian, toByteOffset: 5, as: UInt16.self)
                             length += 7
                         }
                     }
@@ -201,15 +228,16 @@ final class MediaSender {
     /// follows, then SRTP protects in place.
     @inline(__always)
     private func send(
-        stream: Int, ssrc: UInt32, payloadType: UInt8, marker: Bool, timestamp: UInt32, measured: Bool,
+        stream: Int, temporal: Int, ssrc: UInt32, payloadType: UInt8, marker: Bool, timestamp: UInt32, measured: Bool,
         session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue,
         body: (UnsafeMutableRawPointer) -> (Int, Bool)
     ) {
         let slotIndex = stream == 0 ? 0 : stream
         let seq = sequence[slotIndex] &+ 1
         sequence[slotIndex] = seq
-        let counter = counters[slotIndex] &+ 1
-        counters[slotIndex] = counter
+        let substream = BenchStamp.substream(stream, temporal: temporal)
+        let counter = counters[substream] &+ 1
+        counters[substream] = counter
         let globalStream = streamBase + stream
         var written = 0
         transmit.append(to: destination) { slot in
@@ -220,7 +248,7 @@ final class MediaSender {
             packet.storeBytes(of: seq.bigEndian, toByteOffset: 2, as: UInt16.self)
             packet.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
             packet.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
-            BenchStamp.write(into: packet, at: length, stream: globalStream, measured: measured, counter: counter,
+            BenchStamp.write(into: packet, at: length, stream: globalStream, temporal: temporal, measured: measured, counter: counter,
                              sendNanoseconds: load_realtime_ns())
             let plain = length + BenchStamp.length
             written = (try? session.protectRTP(packet, length: plain, capacity: slot.count)) ?? 0
@@ -229,6 +257,6 @@ final class MediaSender {
         guard written > 0 else { return }
         sentTotal += 1
         bytesSent += written
-        if measured { sentMeasured[stream] += 1 }
+        if measured { sentMeasured[substream] += 1 }
     }
 }

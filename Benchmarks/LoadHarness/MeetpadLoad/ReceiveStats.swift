@@ -1,7 +1,16 @@
-/// What one receiving peer connection got, per stream index (see `BenchStamp`).
+/// What one receiving peer connection got, per sub-stream: a stream index (see `BenchStamp`)
+/// and a VP8 temporal layer, `BenchStamp.substream(stream, temporal:)`.
 final class ReceiveStats {
-    /// Measured-window packets per stream index.
+    /// Measured-window packets per sub-stream.
     var measured: [Int]
+    /// The stamp counters of the first and last measured-window packet of each sub-stream
+    /// (meaningful where `measured` is not 0): a forwarder that switched layers in the window
+    /// owes only the packets between them.
+    var firstCounter: [UInt32]
+    var lastCounter: [UInt32]
+    /// Measured-window packets of each sub-stream skipped while the forwarder sent another
+    /// layer of the same sender (it switched away and back): not owed.
+    var switchGaps: [Int]
     var packets = 0
     var bytes = 0
     var measuredPackets = 0
@@ -9,9 +18,47 @@ final class ReceiveStats {
     var unstamped = 0
     var rtcp = 0
     var decryptFailures = 0
+    /// Per sending participant: the video layer of its newest packet here, and how often that
+    /// changed (a selective forwarder switched this receiver's encoding of it).
+    private var currentLayer: [Int]
+    private var layerChanges: [Int]
+    /// Per sub-stream: `layerChanges` of its sender when its newest packet came.
+    private var layerChangesAtLast: [Int]
 
     init(streams: Int) {
-        measured = Array(repeating: 0, count: streams)
+        let substreams = streams * BenchStamp.temporalLayers
+        measured = Array(repeating: 0, count: substreams)
+        firstCounter = Array(repeating: 0, count: substreams)
+        lastCounter = Array(repeating: 0, count: substreams)
+        switchGaps = Array(repeating: 0, count: substreams)
+        layerChangesAtLast = Array(repeating: 0, count: substreams)
+        let senders = (streams + MediaSender.streamsPerSender - 1) / MediaSender.streamsPerSender
+        currentLayer = Array(repeating: -1, count: senders)
+        layerChanges = Array(repeating: 0, count: senders)
+    }
+
+    /// Counts one stamped packet of `stream`/`temporal` with stamp counter `counter`.
+    @inline(__always)
+    func record(stream: Int, temporal: Int, counter: UInt32, measured isMeasured: Bool, bytes count: Int) {
+        let substream = BenchStamp.substream(stream, temporal: temporal)
+        let owner = stream / MediaSender.streamsPerSender
+        let layer = stream % MediaSender.streamsPerSender - 1
+        if layer >= 0, currentLayer[owner] != layer {
+            currentLayer[owner] = layer
+            layerChanges[owner] += 1
+        }
+        defer { layerChangesAtLast[substream] = layerChanges[owner] }
+        guard isMeasured else { return }
+        if measured[substream] == 0 {
+            firstCounter[substream] = counter
+        } else if layer >= 0, layerChangesAtLast[substream] != layerChanges[owner] {
+            let skipped = Int(counter &- lastCounter[substream]) - 1
+            if skipped > 0 { switchGaps[substream] += skipped }
+        }
+        lastCounter[substream] = counter
+        measured[substream] += 1
+        measuredPackets += 1
+        measuredBytes += count
     }
 }
 

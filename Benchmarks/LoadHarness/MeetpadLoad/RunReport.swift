@@ -5,11 +5,12 @@ enum RunReport {
     static func make(_ run: LoadRun, _ outcome: LoadRun.Outcome) -> [String: Any] {
         let options = run.options
         let layers = options.layerKbps.count
-        var sentMeasured = [Int](repeating: 0, count: run.plan.streamCount)
+        var sentMeasured = [Int](repeating: 0, count: run.plan.streamCount * BenchStamp.temporalLayers)
         for (_, sender) in run.senders {
-            for (offset, count) in sender.sentMeasured.enumerated() { sentMeasured[sender.streamBase + offset] += count }
+            let base = BenchStamp.substream(sender.streamBase, temporal: 0)
+            for (offset, count) in sender.sentMeasured.enumerated() { sentMeasured[base + offset] += count }
         }
-        var expected = 0, receivedExpected = 0, unexpected = 0
+        var account = LossAccount(layers: layers)
         var forwarded = 0, forwardedBytes = 0, unstamped = 0, decryptFailures = 0, rtcp = 0
         for peer in run.peers {
             guard let stats = peer.received else { continue }
@@ -18,14 +19,7 @@ enum RunReport {
             unstamped += stats.unstamped
             decryptFailures += stats.decryptFailures
             rtcp += stats.rtcp
-            for stream in 0..<sentMeasured.count {
-                if run.plan.expects(conference: peer.conference, participant: peer.participant, stream: stream, sfu: options.sfu, layers: layers) {
-                    expected += sentMeasured[stream]
-                    receivedExpected += min(stats.measured[stream], sentMeasured[stream])
-                } else {
-                    unexpected += stats.measured[stream]
-                }
-            }
+            account.add(stats, conference: peer.conference, participant: peer.participant, plan: run.plan, sent: sentMeasured, sfu: options.sfu)
         }
         let cpu = Double(outcome.after.scheduledNanoseconds - outcome.before.scheduledNanoseconds) / 1e9
         let ticks = outcome.after.tickSeconds - outcome.before.tickSeconds
@@ -48,11 +42,18 @@ enum RunReport {
             "connect_s": outcome.connectSeconds,
             "srtp_profiles": profiles,
             "sent_packets": sentMeasured.reduce(0, +),
-            "expected_packets": expected,
-            "received_expected_packets": receivedExpected,
-            "lost_packets": expected - receivedExpected,
-            "loss_percent": expected > 0 ? 100 * Double(expected - receivedExpected) / Double(expected) : 0,
-            "unexpected_packets": unexpected,
+            "expected_packets": account.expected,
+            "received_expected_packets": account.receivedExpected,
+            "lost_packets": account.lost,
+            "loss_percent": account.expected > 0 ? 100 * Double(account.lost) / Double(account.expected) : 0,
+            "unexpected_packets": account.unexpected,
+            "lost_audio_packets": account.audioExpected - account.audioReceived,
+            "lost_video_packets": account.lost - (account.audioExpected - account.audioReceived),
+            "video_layer_heights": (0..<layers).map { Int(MediaSender.frameSize(layer: $0, of: layers).height) },
+            "video_layer_pairs": account.layerPairs,
+            "video_temporal_pairs": account.temporalPairs,
+            "video_switched_pairs": account.switchedPairs,
+            "video_missing_pairs": account.missingPairs,
             "unstamped_packets": unstamped,
             "decrypt_failures": decryptFailures,
             "rtcp_packets": rtcp,
@@ -99,6 +100,8 @@ enum RunReport {
             + "SFU CPU \(f("sfu_cpu_s", 3)) s = \(f("pps_per_cpu_s")) pkts/CPU-s (\(f("cpu_us_per_packet", 2)) us/pkt), "
             + "latency p50 \(f("latency_p50_us")) p99 \(f("latency_p99_us")) max \(f("latency_max_us")) us, "
             + "RSS \(r["rss_kb"] ?? 0) KB (peak \(r["rss_peak_kb"] ?? 0)), generator CPU \(f("generator_cpu_percent", 1)) %, "
-            + "UDP drops \(r["udp_drops"] ?? 0), SRTP \((r["srtp_profiles"] as? [String])?.joined(separator: ",") ?? "")"
+            + "UDP drops \(r["udp_drops"] ?? 0), SRTP \((r["srtp_profiles"] as? [String])?.joined(separator: ",") ?? ""), "
+            + "video pairs by layer \(r["video_layer_pairs"] ?? []) (switched \(r["video_switched_pairs"] ?? 0), "
+            + "none \(r["video_missing_pairs"] ?? 0)), by top TID \(r["video_temporal_pairs"] ?? [])"
     }
 }

@@ -1,0 +1,183 @@
+import Bridge
+import Primitives
+import SRTP
+
+/// One sender's packets forwarded to N receivers through the socket-free engine: SRTP
+/// unprotect, RTP parse, extension rewrite, and per receiver the forwarding decision (for video,
+/// the receiver's encoding and temporal layer), a copy with its rewrite, and SRTP protect into
+/// the transmit queue. Every peer is connected (ICE, DTLS, SRTP) and has sent its
+/// `ReceiverVideoConstraints` before the measurement starts.
+///
+/// Each iteration: protect the sender's next packet (fresh sequence numbers, so replay
+/// protection accepts it), `engine.handleDatagram`, `transmit.removeAll()`. The sender's protect
+/// is part of the figure; the SRTP benchmark gives its cost alone.
+final class ForwardFixture {
+    /// What the sender sends.
+    enum Traffic {
+        /// Opus with a speech-level audio-level extension (silence would be dropped after three).
+        case audio
+        /// One VP8 stream, 1280×720 (FID group only).
+        case video
+        /// Three VP8 simulcast encodings (SIM + FID groups); half the receivers rewrite SSRCs.
+        case simulcast
+    }
+
+    /// The setup found the bridge forwarding something other than what the benchmark measures.
+    struct NotForwarded: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let simulation: ForwardSimulation
+    let sender: SimulatedPeer
+    let session: SRTPSession
+    let buffer: UnsafeMutableRawBufferPointer
+    let receivers: Int
+    /// Audio: the packet sent every time (with a new sequence number).
+    private let audioTemplate: [UInt8]
+    /// Video: the camera whose packets are sent in turn.
+    private let camera: VP8CameraStream?
+    private var audioSequence: UInt16 = 1000
+    private var now: Instant
+    /// Simulated time between two packets: 20 ms for audio, a frame's share for video.
+    private let packetInterval: UInt64
+    /// Receiver index by address, for the setup's checks.
+    private let receiverIndex: [PeerAddress: Int]
+    /// Video packets the receivers were sent per frame of the camera, once allocation settled.
+    private(set) var forwardedPerFrame = 0
+
+    deinit { buffer.deallocate() }
+
+    init(receivers: Int, traffic: Traffic) throws {
+        simulation = try ForwardSimulation.connected(
+            receivers: receivers, videoEncodings: traffic == .simulcast ? 3 : 1, rewritingReceivers: traffic == .simulcast)
+        sender = simulation.peers[0]
+        guard let session = sender.outbound else { fatalError("sender not connected") }
+        self.session = session
+        self.receivers = receivers
+        buffer = .allocate(byteCount: 2048, alignment: 16)
+        now = simulation.now
+        var index: [PeerAddress: Int] = [:]
+        for (position, peer) in simulation.peers.enumerated().dropFirst() { index[peer.address] = position - 1 }
+        receiverIndex = index
+        switch traffic {
+        case .audio:
+            audioTemplate = Self.audioTemplate(ssrc: sender.audioSSRC)
+            camera = nil
+            packetInterval = 20_000_000
+        case .video:
+            audioTemplate = []
+            camera = .single(ssrc: sender.videoSSRCs[0])
+            packetInterval = VP8CameraStream.frameNanoseconds / 7
+        case .simulcast:
+            audioTemplate = []
+            let camera = VP8CameraStream.simulcast(ssrcs: sender.videoSSRCs)
+            self.camera = camera
+            packetInterval = VP8CameraStream.frameNanoseconds / UInt64(camera.packetsPerFrame)
+        }
+    }
+
+    /// One-byte extensions sdes:mid "a0" (id 10) and audio level 42 dBov (id 1), 160-byte
+    /// payload, payload type 111 (Opus): what SimulatedPeer.sendRTP sends in the engine tests.
+    static func audioTemplate(ssrc: UInt32) -> [UInt8] {
+        [0x90, 111, 0, 0, 0, 0, 0x10, 0]
+            + [UInt8(truncatingIfNeeded: ssrc >> 24), UInt8(truncatingIfNeeded: ssrc >> 16),
+               UInt8(truncatingIfNeeded: ssrc >> 8), UInt8(truncatingIfNeeded: ssrc)]
+            + [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x00, 0x00, 0x00]
+            + [UInt8](repeating: 0xAB, count: 160)
+    }
+
+    /// Sends one packet through the engine; returns how many datagrams it queued.
+    @inline(__always) func forwardOne() -> Int {
+        let plainLength: Int
+        if let camera {
+            plainLength = camera.writeNext(into: buffer).length
+        } else {
+            audioTemplate.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            audioSequence &+= 1
+            buffer[2] = UInt8(truncatingIfNeeded: audioSequence >> 8)
+            buffer[3] = UInt8(truncatingIfNeeded: audioSequence)
+            plainLength = audioTemplate.count
+        }
+        let length = (try? session.protectRTP(buffer.baseAddress!, length: plainLength, capacity: buffer.count)) ?? 0
+        now = now.adding(nanoseconds: packetInterval)
+        let transmit = simulation.transmit
+        simulation.engine.handleDatagram(
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), from: sender.address, now: now, transmit: transmit)
+        let queued = transmit.count
+        transmit.removeAll()
+        return queued
+    }
+
+    // MARK: setup (outside the measurement)
+
+    /// Brings the fixture to the steady state the benchmark measures and checks it: audio
+    /// reaches every receiver; video reaches every receiver as exactly one encoding (the top one,
+    /// 720p, which fits the 2.5 Mbit/s budget) with every temporal layer. Throws otherwise, so a
+    /// benchmark never measures a bridge that forwards nothing.
+    func warmUp() throws {
+        guard let camera else {
+            // The first packets create per-stream state (SRTP streams, slots, statistics).
+            for packet in 0..<100 {
+                let queued = forwardOne()
+                guard queued == receivers else {
+                    throw NotForwarded(description: "audio packet \(packet) went to \(queued) of \(receivers) receivers")
+                }
+            }
+            return
+        }
+        // 1.5 s of video with the engine's timers: the first packets allocate on measured-nothing
+        // (base layer only); the allocation a second later sees every temporal layer's rate.
+        var received = [Int](repeating: 0, count: receivers)
+        let settleFrames = 45
+        for _ in 0..<(settleFrames * camera.packetsPerFrame) {
+            sendCounting(into: &received)
+            if let deadline = simulation.engine.nextDeadline(), deadline <= now {
+                simulation.engine.handleTimeout(now: now, transmit: simulation.transmit)
+                simulation.transmit.removeAll()
+                simulation.drainEvents()
+            }
+        }
+        if let starved = received.firstIndex(of: 0) {
+            throw NotForwarded(description: "receiver \(starved) got no video in \(settleFrames) frames: \(received)")
+        }
+        // Steady state: per packet, exactly the receivers of its encoding, every frame.
+        let top = camera.encodings.count - 1
+        var perReceiver = [Int](repeating: 0, count: receivers)
+        for frame in 0..<12 {
+            for _ in 0..<camera.packetsPerFrame {
+                var got = [Int](repeating: 0, count: receivers)
+                let encoding = sendCounting(into: &got)
+                let wanted = encoding == top ? 1 : 0
+                guard got.allSatisfy({ $0 == wanted }) else {
+                    throw NotForwarded(description:
+                        "frame \(frame): a packet of encoding \(encoding) reached receivers \(got), expected \(wanted) each (only encoding \(top) is wanted)")
+                }
+                for index in got.indices { perReceiver[index] += got[index] }
+            }
+        }
+        forwardedPerFrame = perReceiver.reduce(0, +) / 12
+        guard camera.isAtFrameStart, forwardedPerFrame == receivers * camera.encodings[top].packetsPerFrame else {
+            throw NotForwarded(description: "forwarded \(forwardedPerFrame) packets per frame, expected \(receivers * camera.encodings[top].packetsPerFrame)")
+        }
+    }
+
+    /// Sends the camera's next packet and adds the RTP datagrams each receiver was queued to
+    /// `counts`; returns the packet's encoding.
+    @discardableResult
+    private func sendCounting(into counts: inout [Int]) -> Int {
+        guard let camera else { return 0 }
+        let (plainLength, encoding) = camera.writeNext(into: buffer)
+        let length = (try? session.protectRTP(buffer.baseAddress!, length: plainLength, capacity: buffer.count)) ?? 0
+        now = now.adding(nanoseconds: packetInterval)
+        let transmit = simulation.transmit
+        simulation.engine.handleDatagram(
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), from: sender.address, now: now, transmit: transmit)
+        for i in 0..<transmit.count {
+            guard let receiver = receiverIndex[transmit.destination(i)], DatagramKind.classify(transmit.datagram(i)) == .rtp else { continue }
+            counts[receiver] += 1
+        }
+        transmit.removeAll()
+        simulation.drainEvents()
+        return encoding
+    }
+}
