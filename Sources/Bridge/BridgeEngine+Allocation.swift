@@ -68,10 +68,14 @@ extension BridgeEngine {
             rtx: projection.outgoingRTXSSRC ?? 0, videoType: projection.source.videoType.mapName)
     }
 
+    static func mapping(_ projection: AudioSourceProjection) -> AudioSourceMapping {
+        AudioSourceMapping(source: projection.source.name, owner: projection.source.ownerID, ssrc: projection.outgoingSSRC)
+    }
+
     /// Sends the `AudioSourcesMap` entry of a slot just assigned.
     func sendAudioMap(of source: AudioSource, to endpoint: Endpoint) {
         guard let projection = endpoint.receiver.audioProjections[source.key] else { return }
-        send(.audioSourcesMap([AudioSourceMapping(source: source.name, owner: source.ownerID, ssrc: projection.outgoingSSRC)]), to: endpoint)
+        send(.audioSourcesMap([Self.mapping(projection)]), to: endpoint)
     }
 
     /// Sends a dominant-speaker change to everyone and re-runs allocation (speech order changed).
@@ -119,9 +123,7 @@ extension BridgeEngine {
         if receiver.rewritesSSRCs {
             let video = receiver.videoMappings
             if !video.isEmpty { send(.videoSourcesMap(video.map(Self.mapping)), to: endpoint) }
-            let audio = receiver.audioMappings.map {
-                AudioSourceMapping(source: $0.source.name, owner: $0.source.ownerID, ssrc: $0.outgoingSSRC)
-            }
+            let audio = receiver.audioMappings.map(Self.mapping)
             if !audio.isEmpty { send(.audioSourcesMap(audio), to: endpoint) }
         }
         receiver.forgetAnnouncements()

@@ -22,10 +22,9 @@ extension BridgeEngine {
         guard let payload = sender.media.payload(header.payloadType) else { return drop(.unknownPayloadType) }
         sender.lastActivity = now
         // Every packet counts for the sender's congestion control, probes and retransmissions too.
-        if let id = sender.media.transportCCExtensionID, let element = header.extensionElement(id: id, in: UnsafeRawBufferPointer(packet)),
-            element.length >= 2
+        if let id = sender.media.transportCCExtensionID,
+            let sequence = header.transportSequenceNumber(extensionID: id, in: UnsafeRawBufferPointer(packet))
         {
-            let sequence = UInt16(packet[element.offset]) << 8 | UInt16(packet[element.offset + 1])
             sender.transportFeedback.record(transportSequenceNumber: sequence, arrival: now)
         }
         guard !sender.isForceMuted(payload.kind) else { return drop(.forceMuted) }

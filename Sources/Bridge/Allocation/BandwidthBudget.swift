@@ -5,8 +5,9 @@ enum BandwidthBudget {
     /// JVB's GoogleCc2 starting estimate.
     static let initialEstimateBps = 2_500_000
 
+    /// A receiver's `assumedBandwidthBps` is honoured without a limit (JVB needs
+    /// `assumed-bandwidth-limit` configured; see `ReceiverConstraints.bandwidthBudget`).
     static func estimateBps(for endpoint: Endpoint) -> Int {
-        if let assumed = endpoint.receiver.constraints.assumedBandwidthBps, assumed >= 0 { return assumed }
-        return initialEstimateBps
+        endpoint.receiver.constraints.bandwidthBudget(estimatedBps: initialEstimateBps, assumedBandwidthLimitBps: .max)
     }
 }

@@ -14,8 +14,6 @@ final class Receiver {
     /// the maps, and everything it receives goes out under slot SSRCs.
     let rewritesSSRCs: Bool
     var constraints = ReceiverConstraints.initial
-    /// The last allocation applied.
-    private(set) var allocation: VideoAllocation?
     /// Source key → projection, for every video source ever allocated to this receiver that
     /// still exists.
     private(set) var videoProjections: [Int: VideoSourceProjection] = [:]
@@ -54,7 +52,6 @@ final class Receiver {
         _ allocation: VideoAllocation, sources: [VideoSource], random: inout some RandomNumberGenerator,
         isSSRCInUse: (UInt32) -> Bool
     ) -> AllocationOutcome {
-        self.allocation = allocation
         var outcome = AllocationOutcome()
         let live = Set(sources.map(\.key))
         for (key, projection) in videoProjections where !live.contains(key) { remove(projection) }
@@ -140,11 +137,6 @@ final class Receiver {
         }
         audioProjections[source.key] = projection
         return (projection, true)
-    }
-
-    /// Forgets every audio slot of sources that are gone.
-    func removeAudioSources(except live: Set<Int>) {
-        for key in audioProjections.keys where !live.contains(key) { audioProjections[key] = nil }
     }
 
     /// The current video mappings, for a bridge channel that (re)connects.
