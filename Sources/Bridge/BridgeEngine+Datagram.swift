@@ -13,6 +13,7 @@ extension BridgeEngine {
         _ datagram: UnsafeMutableRawBufferPointer,
         from source: PeerAddress,
         now: Instant,
+        arrival: Instant? = nil,
         transmit: TransmitQueue
     ) {
         lastNow = now
@@ -27,7 +28,7 @@ extension BridgeEngine {
             handleDTLS(bytes, endpoint: endpoint, now: now, transmit: transmit)
         case .rtp:
             guard let endpoint = verifiedEndpoint(for: source) else { return drop(.unverifiedSource) }
-            handleRTP(datagram, from: endpoint, now: now, transmit: transmit)
+            handleRTP(datagram, from: endpoint, now: now, arrival: arrival ?? now, transmit: transmit)
         case .rtcp:
             guard let endpoint = verifiedEndpoint(for: source) else { return drop(.unverifiedSource) }
             handleRTCP(datagram, from: endpoint, now: now, transmit: transmit)

@@ -6,7 +6,11 @@ extension BridgeEngine {
     /// The forwarding hot path: decrypt in place, parse a view, strip per-hop extensions once,
     /// then for each receiver copy into a send slot and encrypt there with the receiver's keys.
     /// Nothing here allocates once a stream's tables exist, and nothing takes a lock.
-    func handleRTP(_ datagram: UnsafeMutableRawBufferPointer, from sender: Endpoint, now: Instant, transmit: TransmitQueue) {
+    /// `arrival` is when the datagram reached the socket (a batch's packets share one `now`): the
+    /// sender's congestion control and the jitter estimate need it per packet.
+    func handleRTP(
+        _ datagram: UnsafeMutableRawBufferPointer, from sender: Endpoint, now: Instant, arrival: Instant, transmit: TransmitQueue
+    ) {
         // Checked on the clear header before decryption: an SSRC the endpoint did not signal
         // would impersonate someone else's stream or make libsrtp, the stream table and the
         // packet cache grow for every new value.
@@ -25,7 +29,7 @@ extension BridgeEngine {
         if let id = sender.media.transportCCExtensionID,
             let sequence = header.transportSequenceNumber(extensionID: id, in: UnsafeRawBufferPointer(packet))
         {
-            sender.transportFeedback.record(transportSequenceNumber: sequence, arrival: now)
+            sender.transportFeedback.record(transportSequenceNumber: sequence, arrival: arrival)
         }
         guard !sender.isForceMuted(payload.kind) else { return drop(.forceMuted) }
         if let originalPayloadType = payload.associatedPayloadType {
@@ -40,7 +44,7 @@ extension BridgeEngine {
         if payload.associatedPayloadType != nil, stream.cache?.contains(sequenceNumber: header.sequenceNumber, now: now) == true {
             return drop(.duplicateRetransmission)
         }
-        stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now)
+        stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: arrival)
         noteMediaFlowing(sender, in: conference, now: now)
 
         // Header extensions are per hop (docs/colibri2.md §5.2): only level, orientation and the

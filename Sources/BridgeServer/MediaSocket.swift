@@ -64,6 +64,13 @@ final class MediaSocket {
         return UnsafeMutableRawBufferPointer(start: ms_slot(receiveBatch, i), count: ms_received_length(receiveBatch, i))
     }
 
+    /// When datagram `index` reached the socket (kernel timestamp, monotonic scale), never later
+    /// than `now`, the time the loop turn started after it.
+    func arrival(_ index: Int, notAfter now: Instant) -> Instant {
+        let stamp = Instant(nanoseconds: ms_arrival_ns(receiveBatch, UInt32(truncatingIfNeeded: index)))
+        return min(stamp, now)
+    }
+
     /// True if datagram `index` was larger than its slot.
     func isTruncated(_ index: Int) -> Bool { ms_truncated(receiveBatch, UInt32(truncatingIfNeeded: index)) != 0 }
 

@@ -76,7 +76,7 @@ final class MediaThread {
             guard let source = socket.source(index) else { unknownSourceDrops &+= 1; continue }
             let datagram = socket.datagram(index)
             guard datagram.count > 0 else { emptyDrops &+= 1; continue }
-            engine.handleDatagram(datagram, from: source, now: now, transmit: transmit)
+            engine.handleDatagram(datagram, from: source, now: now, arrival: socket.arrival(index, notAfter: now), transmit: transmit)
         }
     }
 

@@ -22,7 +22,16 @@ struct ms_batch {
     struct mmsghdr *messages;
     struct iovec *vectors;
     struct sockaddr_storage *names;
+    // Receive only: one control buffer per message for the kernel's SCM_TIMESTAMPNS, and the
+    // arrival times derived from it (CLOCK_MONOTONIC nanoseconds).
+    uint8_t *controls;
+    uint64_t *arrivals;
 };
+
+// Room for one SCM_TIMESTAMPNS message (a struct timespec), 8-byte aligned as CMSG_* expects.
+#define MS_CONTROL_SIZE CMSG_SPACE(sizeof(struct timespec))
+// A kernel timestamp older than this (a realtime clock step, a stalled thread) is not trusted.
+#define MS_MAX_ARRIVAL_AGE_NS 1000000000ull
 
 static uint64_t load_be64(const uint8_t *b) {
     uint64_t v = 0;
@@ -105,6 +114,10 @@ int ms_udp_open(const ms_addr *bind_addr, int buffer_bytes) {
         int off = 0;
         (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
+    // Per-datagram kernel receive times: one batch holds packets that arrived up to a loop turn
+    // apart, and congestion control needs when each one arrived (probe clusters, delay trends).
+    int on = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
     if (buffer_bytes > 0) {
         set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, buffer_bytes);
         set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, buffer_bytes);
@@ -152,8 +165,13 @@ ms_batch *ms_batch_create(int fd, unsigned capacity, size_t slot_size) {
     b->messages = calloc(capacity, sizeof *b->messages);
     b->vectors = calloc(capacity, sizeof *b->vectors);
     b->names = calloc(capacity, sizeof *b->names);
-    if (slot_size > 0) b->slab = aligned_alloc(64, ((capacity * slot_size) + 63) / 64 * 64);
-    if (!b->messages || !b->vectors || !b->names || (slot_size > 0 && !b->slab)) {
+    if (slot_size > 0) {
+        b->slab = aligned_alloc(64, ((capacity * slot_size) + 63) / 64 * 64);
+        b->controls = calloc(capacity, MS_CONTROL_SIZE);
+        b->arrivals = calloc(capacity, sizeof *b->arrivals);
+    }
+    if (!b->messages || !b->vectors || !b->names ||
+        (slot_size > 0 && (!b->slab || !b->controls || !b->arrivals))) {
         ms_batch_destroy(b);
         return NULL;
     }
@@ -172,6 +190,8 @@ ms_batch *ms_batch_create(int fd, unsigned capacity, size_t slot_size) {
 void ms_batch_destroy(ms_batch *b) {
     if (!b) return;
     free(b->slab);
+    free(b->controls);
+    free(b->arrivals);
     free(b->names);
     free(b->vectors);
     free(b->messages);
@@ -180,15 +200,47 @@ void ms_batch_destroy(ms_batch *b) {
 
 unsigned ms_batch_capacity(const ms_batch *b) { return b->capacity; }
 
+static uint64_t timespec_ns(const struct timespec *t) {
+    return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
+}
+
+// The kernel stamps datagrams with CLOCK_REALTIME; the engine runs on CLOCK_MONOTONIC. Both
+// clocks are read once per batch and each stamp is carried over by its age, so a realtime step
+// shifts nothing (ages outside 0...1 s fall back to "now").
+static void stamp_arrivals(ms_batch *b, unsigned count) {
+    struct timespec mono, real;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    clock_gettime(CLOCK_REALTIME, &real);
+    uint64_t mono_ns = timespec_ns(&mono), real_ns = timespec_ns(&real);
+    for (unsigned i = 0; i < count; i++) {
+        uint64_t arrival = mono_ns;
+        struct msghdr *h = &b->messages[i].msg_hdr;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+            struct timespec stamp;
+            memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+            uint64_t stamp_ns = timespec_ns(&stamp);
+            if (stamp_ns <= real_ns && real_ns - stamp_ns <= MS_MAX_ARRIVAL_AGE_NS) arrival = mono_ns - (real_ns - stamp_ns);
+            break;
+        }
+        b->arrivals[i] = arrival;
+    }
+}
+
 int ms_receive(int fd, ms_batch *b) {
     for (unsigned i = 0; i < b->capacity; i++) {
         b->messages[i].msg_hdr.msg_namelen = sizeof b->names[i];
         b->messages[i].msg_hdr.msg_flags = 0;
         b->messages[i].msg_len = 0;
+        b->messages[i].msg_hdr.msg_control = b->controls + (size_t)i * MS_CONTROL_SIZE;
+        b->messages[i].msg_hdr.msg_controllen = MS_CONTROL_SIZE;
     }
     for (;;) {
         int n = recvmmsg(fd, b->messages, b->capacity, MSG_DONTWAIT, NULL);
-        if (n >= 0) return n;
+        if (n >= 0) {
+            stamp_arrivals(b, (unsigned)n);
+            return n;
+        }
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
         return -errno;
@@ -201,6 +253,8 @@ size_t ms_received_length(const ms_batch *b, unsigned index) {
     size_t n = b->messages[index].msg_len;
     return n > b->slot_size ? b->slot_size : n;
 }
+
+uint64_t ms_arrival_ns(const ms_batch *b, unsigned index) { return b->arrivals[index]; }
 
 int ms_truncated(const ms_batch *b, unsigned index) {
     return (b->messages[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;

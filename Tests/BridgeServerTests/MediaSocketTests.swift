@@ -28,6 +28,25 @@ import Testing
         #expect(received.allSatisfy { $0.1 == client.localAddress })
     }
 
+    /// One batch holds datagrams that arrived a loop turn apart; each keeps its own arrival time
+    /// (the kernel's stamp), which transport-cc feedback reports to the sender.
+    @Test func datagramsOfOneBatchKeepTheirOwnArrivalTimes() throws {
+        let socket = try makeSocket()
+        let client = try UDPTestClient()
+        let sentFirst = MonotonicClock.now()
+        #expect(client.send([1], to: socket.localAddress))
+        usleepMilliseconds(40)
+        #expect(client.send([2], to: socket.localAddress))
+        usleepMilliseconds(20)
+        let now = MonotonicClock.now()
+        #expect(socket.receive() == 2)
+        let first = socket.arrival(0, notAfter: now), second = socket.arrival(1, notAfter: now)
+        #expect(first >= sentFirst && second <= now)
+        let gap = second.nanoseconds(since: first)
+        #expect(gap >= 35_000_000 && gap <= 1_000_000_000, "arrivals \(gap) ns apart, sent 40 ms apart")
+        #expect(now.nanoseconds(since: second) >= 15_000_000, "the second arrival is its own, not the batch's")
+    }
+
     @Test func sendsAQueueWithSendmmsg() throws {
         let socket = try makeSocket()
         let client = try UDPTestClient()

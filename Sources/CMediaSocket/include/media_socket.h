@@ -20,9 +20,10 @@ typedef struct ms_addr {
     uint8_t family;
 } ms_addr;
 
-/// Opens a non-blocking, close-on-exec UDP socket bound to `bind_addr`. Both buffers are set to
-/// `buffer_bytes` (forced past rmem_max/wmem_max where allowed). An IPv6 wildcard bind also
-/// accepts IPv4 (v4-mapped sources come back as IPv4). Returns the fd, or -errno.
+/// Opens a non-blocking, close-on-exec UDP socket bound to `bind_addr`, with kernel receive
+/// timestamps on. Both buffers are set to `buffer_bytes` (forced past rmem_max/wmem_max where
+/// allowed). An IPv6 wildcard bind also accepts IPv4 (v4-mapped sources come back as IPv4).
+/// Returns the fd, or -errno.
 int ms_udp_open(const ms_addr *bind_addr, int buffer_bytes);
 
 /// The address the socket is bound to (with the kernel-chosen port after binding port 0).
@@ -55,6 +56,9 @@ uint8_t *ms_slot(ms_batch *batch, unsigned index);
 /// Length of the datagram received into slot `index` (truncated datagrams are flagged by
 /// `ms_truncated`).
 size_t ms_received_length(const ms_batch *batch, unsigned index);
+/// When datagram `index` reached the socket (the kernel's receive timestamp), on the
+/// CLOCK_MONOTONIC scale in nanoseconds; the receive time if the kernel gave no stamp.
+uint64_t ms_arrival_ns(const ms_batch *batch, unsigned index);
 /// Non-zero if the datagram in slot `index` did not fit its slot.
 int ms_truncated(const ms_batch *batch, unsigned index);
 /// Source address of the datagram in slot `index`; returns 0, or -1 for an unknown family.
