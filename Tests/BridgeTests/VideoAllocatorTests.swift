@@ -24,6 +24,15 @@ import Testing
         return layers
     }
 
+    /// `vp8()`'s bitrates with frame rates as measured (frames in the last second) per encoding and
+    /// temporal layer.
+    static func measured(frameRates: [[Double]]) -> [VideoLayer] {
+        vp8().map { layer in
+            VideoLayer(encoding: layer.encoding, temporal: layer.temporal, height: layer.height,
+                       frameRate: frameRates[layer.encoding][layer.temporal], bitrateBps: layer.bitrateBps)
+        }
+    }
+
     static func camera(_ endpoint: String, layers: [VideoLayer] = vp8()) -> AllocationSource {
         AllocationSource(sourceName: "\(endpoint)-v0", endpointID: endpoint, videoType: .camera, layers: layers)
     }
@@ -129,6 +138,14 @@ import Testing
         Case(name: "frame-rate limit 0 switches the source off",
              message: message(defaultHeight: 180, constraints: ["a-v0": .init(maxHeight: 720, maxFrameRate: 0)]),
              expected: ["b-v0": "180p/30", "c-v0": "180p/30", "d-v0": "180p/30"]),
+        Case(name: "measured frame rates wobble: a 15 fps camera whose 720p layer read 14 fps and 180p 16 fps gets 720p",
+             sources: [camera("a", layers: measured(frameRates: [[4, 8, 16], [4, 7, 15], [3, 7, 14]]))],
+             message: message(constraints: ["a-v0": .init(maxHeight: 720)]),
+             expected: ["a-v0": "720p/14"]),
+        Case(name: "a frame-rate limit of 15 keeps a layer measured at 16 fps of a 15 fps camera",
+             sources: [camera("a", layers: measured(frameRates: [[4, 8, 16], [4, 8, 16], [4, 8, 16]]))],
+             message: message(constraints: ["a-v0": .init(maxHeight: 720, maxFrameRate: 15)]),
+             expected: ["a-v0": "720p/16"]),
         Case(name: "maxHeight is soft: a lone 720p stream is still forwarded to a 180p tile",
              sources: [camera("a", layers: vp8([[600, 1_000, 1_500]], heights: [720]))],
              message: message(defaultHeight: 180),

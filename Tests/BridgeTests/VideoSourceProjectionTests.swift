@@ -1,4 +1,5 @@
 @testable import Bridge
+import Primitives
 import Testing
 
 /// Layer selection per receiver: switches only at a target key frame, temporal layers above the
@@ -40,6 +41,20 @@ import Testing
         projection.setTarget(Self.layer(0, 0))
         // Resuming needs a key frame again.
         #expect(projection.select(encodingIndex: 0, timestamp: 3, vp8: nil, isKeyframeStart: false) == .ignore)
+    }
+
+    /// The call's first seconds use up a target's key frame requests (the up-switch to 720p
+    /// needed none: the layer started with a key frame); the down-switch to 180p must still ask.
+    @Test func eachNewTargetMayAskForKeyFrames() {
+        let projection = VideoSourceProjection.testInstance()
+        projection.setTarget(Self.layer(0, 0))
+        let early = (0..<4).map { projection.keyframes.admit(now: Instant(nanoseconds: UInt64($0) * 300_000_000)) }
+        #expect(early == [true, true, true, false])
+        projection.setTarget(Self.layer(2, 0))
+        projection.setTarget(Self.layer(2, 1))  // a temporal change is no new target
+        projection.setTarget(Self.layer(0, 0))
+        let afterSwitches = projection.keyframes.admit(now: Instant(nanoseconds: 1_000_000_000))
+        #expect(afterSwitches)
     }
 }
 

@@ -119,6 +119,7 @@ class ChromiumClient:
         self._constraints_sent = False
         # What the page recorded (times are the page's Date.now() in ms, the same clock as time.time()).
         self.messages: list[dict[str, Any]] = []  # {"t": ms, "msg": {...}}
+        self._refreshing = asyncio.Lock()
         self.sent: list[dict[str, Any]] = []
         self.maps: list[dict[str, Any]] = []
         self.negotiations: list[dict[str, Any]] = []
@@ -363,10 +364,15 @@ class ChromiumClient:
             await asyncio.sleep(POLL_INTERVAL)
 
     async def refresh(self) -> dict[str, Any]:
-        snap = await self.js("return meetpad.snapshot(arguments[0])",
-                             {"messages": len(self.messages), "sent": len(self.sent)})
-        self._apply(snap)
-        return snap
+        # One snapshot at a time: the poller and a test refreshing together would both fetch the
+        # messages after the same index and append them twice, and every later fetch would then
+        # start past the page's end and miss messages (a lastN test waited 15 s for a speaker
+        # event the page had received).
+        async with self._refreshing:
+            snap = await self.js("return meetpad.snapshot(arguments[0])",
+                                 {"messages": len(self.messages), "sent": len(self.sent)})
+            self._apply(snap)
+            return snap
 
     def _apply(self, snap: dict[str, Any]) -> None:
         self.messages += snap["messages"]

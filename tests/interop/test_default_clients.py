@@ -3,8 +3,8 @@
 The first tests prove the harness on a bridge that forwards every SSRC unchanged: clients WITHOUT
 ssrc-rewriting (the focus signals the remote sources, simulcast stripped to the first SIM SSRC) and a
 Chromium client with an aiortc peer. The rest are the issue's acceptance tests for three default
-clients (ssrc-rewriting, VP8 simulcast, tile-view constraints); they need the bridge's selective
-forwarding and are marked xfail until it lands. Two offline tests at the end check the allocation's
+clients (ssrc-rewriting, VP8 simulcast, tile-view constraints), which need the bridge's selective
+forwarding. Two offline tests at the end check the allocation's
 capabilities and the speech WAV. README.md ("Default jitsi-meet clients") lists them all.
 """
 
@@ -23,17 +23,6 @@ from chromium_client import ChromiumClient, chromium_missing_reason
 from peer import Peer
 from speech_wav import write_speech_wav
 
-
-# Open points of issue 10, each seen failing on this 2-core machine (notes in the issue's closing note):
-UPSWITCH_OPEN = pytest.mark.xfail(
-    reason="issue 10 open: back to 720p, one source waited more than 3 s; its sender had stopped the top "
-           "layer (SenderSourceConstraints: nobody wanted it) and restarting it takes longer (no PLI needed: "
-           "it restarts with a key frame); passed in 1 of 3 runs", strict=False)
-LAYERS_RAMP_FLAKY = pytest.mark.xfail(
-    reason="issue 10 open: one sender's available outgoing bitrate stayed near 1.2 Mbit/s for 30 s (too "
-           "little for its 720p layer) in 1 of 4 runs, while the others reached 2-5 Mbit/s", strict=False)
-SPEAKER_FLAKY = pytest.mark.xfail(
-    reason="issue 10 open: the lastN 1 speaker follow failed once while a Swift build loaded the CPU", strict=False)
 
 # Diagnostic: MEETPAD_DEFAULT_CLIENTS_REWRITING=0 runs the three-client tests with clients WITHOUT
 # ssrc-rewriting (the focus signals sources, simulcast stripped), to tell a mapping bug from a
@@ -310,7 +299,6 @@ async def outbound_deltas(members: list[ChromiumClient], window: float) -> dict[
 
 
 @pytest.mark.bridge
-@LAYERS_RAMP_FLAKY
 def test_each_sender_sends_all_three_layers_within_30s(bridge, focus, clients):
     """Chromium enables a simulcast layer only when its bandwidth estimate covers it: all three
     within 30 s of each sender's join needs the bridge's transport-cc feedback (client-defaults §5)."""
@@ -369,7 +357,7 @@ async def wait_decoding(receiver: ChromiumClient, senders: list[ChromiumClient],
 
 def sender_layers(sender: ChromiumClient) -> list[dict]:
     """Per SIM SSRC (low -> high) what the sender's outbound stats say, for failure messages."""
-    fields = ("active", "frameHeight", "bytesSent", "pliCount", "keyFramesEncoded", "qualityLimitationReason")
+    fields = ("active", "frameHeight", "bytesSent", "pliCount", "nackCount", "keyFramesEncoded", "qualityLimitationReason")
     return [{f: sender.outbound_video().get(ssrc, {}).get(f) for f in fields} for ssrc in sender.simulcast_ssrcs]
 
 
@@ -385,7 +373,6 @@ def top_layer(limit: int) -> Callable[[ChromiumClient, int], bool]:
 
 
 @pytest.mark.bridge
-@UPSWITCH_OPEN
 def test_receiver_max_height_180_then_720(bridge, focus, clients):
     members = default_clients(clients)
     a, b, c = members
@@ -417,7 +404,9 @@ def test_receiver_max_height_180_then_720(bridge, focus, clients):
             for name in before:
                 assert after[name].get("freezeCount", 0) == before[name].get("freezeCount", 0), \
                     f"B froze on {name}'s video within 1 s of 720p: {before[name]} -> {after[name]}"
-                assert after[name]["framesDecoded"] > before[name]["framesDecoded"], (before[name], after[name])
+                assert after[name]["framesDecoded"] > before[name]["framesDecoded"], \
+                    f"B stopped decoding {name}'s video after 720p: {before[name]} -> {after[name]}; senders' layers " \
+                    f"{ {s.name: sender_layers(s) for s in (a, c)} }; bridge drops {bridge.metrics().by_label('jitsi_jvb_drops_total', 'reason')}"
         finally:
             if call is not None:
                 await call.close()
@@ -444,7 +433,6 @@ def speaker_event(endpoint_id: str) -> Callable[[dict], bool]:
 
 
 @pytest.mark.bridge
-@SPEAKER_FLAKY
 def test_last_n_1_forwards_the_dominant_speaker_and_follows_a_change(bridge, focus, clients):
     members = default_clients(clients, speaking=(True, False, False))
     a, b, c = members

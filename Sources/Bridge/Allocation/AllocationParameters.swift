@@ -32,6 +32,24 @@ enum AllocationParameters {
     /// `SingleSourceAllocation.kt`), not a reference.conf key; it is the thumbnail height jitsi-meet asks for.
     static let thumbnailHeightPx = 180
 
+    /// How far a measured frame rate may stray from the rate it is compared with. Layers' rates are
+    /// frames counted over the last second, so they wobble by a frame or two: a 15 fps camera's
+    /// 720p layer reads 14 in one second while its 180p layer reads 16, and a strict comparison
+    /// dropped the 360p and 720p layers (below the "preferred" 16 fps) for that second, switching
+    /// receivers to 180p and back. Temporal layers differ by a factor of two, so a quarter either
+    /// way absorbs the wobble and never mistakes one layer for the next.
+    static let frameRateTolerance = 0.25
+
+    /// Whether a layer measured at `measured` fps runs at `target` fps.
+    static func frameRate(_ measured: Double, reaches target: Double) -> Bool {
+        measured >= target * (1 - frameRateTolerance)
+    }
+
+    /// Whether a layer measured at `measured` fps stays within a limit of `limit` fps.
+    static func frameRate(_ measured: Double, isWithin limit: Double) -> Bool {
+        measured <= limit * (1 + frameRateTolerance)
+    }
+
     /// `videobridge.cc.allow-oversend-onstage` = true: an on-stage screen share at the top of the priority list
     /// may exceed the budget rather than go dark.
     static let allowOversendOnStage = true

@@ -71,7 +71,7 @@ struct CandidateLayers: Sendable, Equatable {
             guard constraints.allowsHeight(layer.height) else { return false }
             if layer.height < preferredHeight { return true }
             guard let preferredFrameRate, layer.frameRate > 0 else { return true }
-            return layer.frameRate >= preferredFrameRate
+            return AllocationParameters.frameRate(layer.frameRate, reaches: preferredFrameRate)
         }
         let layers = withinFrameRate(wanted, constraints: constraints)
         let preferredCeiling = max(preferredHeight, minHeight)

@@ -39,9 +39,10 @@ struct VideoConstraints: Sendable, Equatable {
     /// Whether a layer of `height` pixels is within the (soft) height limit.
     func allowsHeight(_ height: Int) -> Bool { !heightIsLimited || height <= maxHeight }
 
-    /// Whether a layer at `frameRate` is within the frame-rate limit; an unknown rate (≤ 0) always is.
+    /// Whether a layer at `frameRate` is within the frame-rate limit (give or take the measurement's
+    /// wobble); an unknown rate (≤ 0) always is.
     func allowsFrameRate(_ frameRate: Double) -> Bool {
         guard let maxFrameRate, frameRate > 0 else { return true }
-        return frameRate <= maxFrameRate
+        return AllocationParameters.frameRate(frameRate, isWithin: maxFrameRate)
     }
 }

@@ -64,12 +64,14 @@ final class VideoSourceProjection {
 
     /// Sets the allocation's choice: `layer` nil stops forwarding.
     func setTarget(_ layer: VideoLayer?) {
+        let encoding = layer?.encoding ?? -1
+        if encoding != targetEncoding { keyframes.startNewTarget() }
         guard let layer else {
             targetEncoding = -1
             currentEncoding = -1
             return
         }
-        targetEncoding = layer.encoding
+        targetEncoding = encoding
         targetTemporal = layer.temporal
     }
 
