@@ -4,9 +4,9 @@ import Primitives
 /// sender: for the same awaited encoding, at most one request per 200 ms and three per 10 s (a
 /// lost request or a slow encoder is retried, a sender that never answers is not asked forever).
 ///
-/// A new target encoding (`startNewTarget`) starts a new count: it comes from a new allocation (the receiver's
-/// constraints, the speaker or the bandwidth changed), and the switch it stands for cannot
-/// happen without a key frame. Counting every target in one window held a down-switch ten
+/// A new target encoding (`startNewTarget`) starts a new count: it comes from a new allocation
+/// (the receiver's constraints, the speaker or the bandwidth changed), and the switch it stands
+/// for cannot happen without a key frame. Counting every target in one window held a down-switch ten
 /// seconds behind the key frames of a call's first seconds. The sender is protected across
 /// receivers by `BridgeEngine.requestKeyframe` (one request per SSRC per 200 ms, as JVB's
 /// `KeyframeRequester` spaces them per SSRC).
