@@ -111,9 +111,10 @@ extension BridgeEngine {
             return
         }
         var temporalLayer = 0
-        if codec == .vp8 {
-            let header = packet.header
-            let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+        let header = packet.header
+        let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+        switch codec {
+        case .vp8:
             guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
             packet.vp8 = descriptor
             packet.isKeyframeStart = descriptor.isKeyframeStart
@@ -123,6 +124,14 @@ extension BridgeEngine {
                 let frame = UnsafeRawBufferPointer(rebasing: payload[descriptor.length...])
                 if let size = try? VP8KeyframeHeader(parsing: frame) { encoding.observedHeight = Int(size.height) }
             }
+        case .h264:
+            // No layer information in the payload: each encoding is one layer, which a receiver
+            // starts, or switches to, only at an IDR picture or the SPS that leads one.
+            guard let summary = try? H264PayloadSummary(parsing: payload) else { return drop(.malformedRTP) }
+            packet.isKeyframeStart = summary.isKeyframeStart
+            if summary.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
+        case .vp9, .av1, .unknown:
+            break
         }
         let isStarting = encoding.lastPacketAt.map {
             packet.now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds
