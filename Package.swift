@@ -107,7 +107,9 @@ let package = Package(
         ),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
-        .testTarget(name: "RTPTests", dependencies: ["RTP", "Primitives"], swiftSettings: strict),
+        // Dependency-descriptor structures and an encoder's frame pattern, shared by RTP and Bridge tests.
+        .target(name: "AV1TestSupport", dependencies: ["RTP"], path: "Tests/AV1TestSupport", swiftSettings: strict),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Primitives", "AV1TestSupport"], swiftSettings: strict),
         // The test binary's own malloc, counting per thread (ICESteadyStateTests).
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives", "CMallocCounter"], swiftSettings: strict),
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(name: "XMPPTests", dependencies: ["XMPP", "XMLStream", "Primitives"], swiftSettings: strict),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives"],
+            dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives", "AV1TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -111,6 +111,8 @@ extension BridgeEngine {
             return
         }
         var temporalLayer = 0
+        var spatialLayer = 0
+        var startsLayerFrame: Bool?
         let header = packet.header
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         switch codec {
@@ -130,13 +132,53 @@ extension BridgeEngine {
             guard let summary = try? H264PayloadSummary(parsing: payload) else { return drop(.malformedRTP) }
             packet.isKeyframeStart = summary.isKeyframeStart
             if summary.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
-        case .vp9, .av1, .unknown:
+        case .av1, .vp9:
+            // SVC: every layer on this SSRC, told apart by the dependency descriptor.
+            if let id = sender.media.dependencyDescriptorExtensionID, let element = header.extensionElement(id: id, in: packet.bytes) {
+                let bytes = UnsafeRawBufferPointer(rebasing: packet.bytes[element.offset..<(element.offset + element.length)])
+                let frame: AV1FrameDescription
+                do {
+                    frame = try encoding.dependencyDescriptors.read(bytes)
+                } catch {
+                    switch error {
+                    case .noStructure, .unknownTemplate: return drop(.unknownDependencyStructure)
+                    default: return drop(.malformedDependencyDescriptor)
+                    }
+                }
+                encoding.isScalable = true
+                // A new structure renames the layers allocation chose from.
+                if frame.structureChanged { conference.allocationDue = true }
+                packet.scalableFrame = frame
+                packet.dependencyDescriptorOffset = element.offset
+                packet.isKeyframeStart = frame.carriesStructure
+                if frame.carriesStructure { encoding.lastKeyframeAt = packet.now }
+                spatialLayer = Int(frame.spatialID)
+                temporalLayer = Int(frame.temporalID)
+                startsLayerFrame = frame.isStartOfFrame
+            } else if codec == .vp9 {
+                // Without the dependency descriptor, VP9's own layer indices tell the layers.
+                guard let descriptor = try? VP9PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
+                let frame = VP9LayerFrame(descriptor)
+                packet.isKeyframeStart = frame.isKeyframeStart
+                if frame.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
+                if descriptor.hasLayerIndices {
+                    encoding.isScalable = true
+                    packet.vp9Frame = frame
+                    if let structure = descriptor.scalabilityStructure { encoding.noteSpatialHeights(structure) }
+                }
+                spatialLayer = frame.spatial
+                temporalLayer = frame.temporal
+                startsLayerFrame = descriptor.isStartOfFrame
+            }
+        case .unknown:
             break
         }
         let isStarting = encoding.lastPacketAt.map {
             packet.now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds
         } ?? true
-        encoding.record(bytes: packet.header.payloadLength, timestamp: packet.header.timestamp, temporalLayer: temporalLayer, now: packet.now)
+        encoding.record(
+            bytes: packet.header.payloadLength, timestamp: packet.header.timestamp, spatialLayer: spatialLayer,
+            temporalLayer: temporalLayer, startsLayerFrame: startsLayerFrame, now: packet.now)
         // A layer just (re)appeared: allocate now, so this packet, typically the key frame that
         // starts it, is not lost to a receiver that wants the layer (senders resume a layer
         // paused by SenderSourceConstraints with a key frame).

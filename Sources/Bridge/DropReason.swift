@@ -51,6 +51,11 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case silence
     /// An RTX copy of a packet that already arrived (libwebrtc's bandwidth probes): nothing to repair.
     case duplicateRetransmission
+    /// An AV1 dependency descriptor that does not parse (truncated, or beyond AV1's limits).
+    case malformedDependencyDescriptor
+    /// An SVC packet whose dependency descriptor refers to a structure the bridge does not have:
+    /// the key frame that declares it was lost or has not come, so no receiver could decode it.
+    case unknownDependencyStructure
 
     /// The label used in metrics.
     public var label: String {
@@ -79,6 +84,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .spoofedSenderReport: "spoofed_sender_report"
         case .silence: "silence"
         case .duplicateRetransmission: "duplicate_retransmission"
+        case .malformedDependencyDescriptor: "malformed_dependency_descriptor"
+        case .unknownDependencyStructure: "unknown_dependency_structure"
         }
     }
 }

@@ -24,6 +24,8 @@ struct EndpointMedia {
     private(set) var audioLevelExtensionID: UInt8?
     /// The transport-wide sequence number extension's id, if negotiated (transport-cc feedback).
     private(set) var transportCCExtensionID: UInt8?
+    /// The AV1 dependency descriptor's id, if negotiated: SVC layer selection reads it.
+    private(set) var dependencyDescriptorExtensionID: UInt8?
     /// Whether the endpoint negotiated transport-cc feedback (`<rtcp-fb type="transport-cc">`).
     private(set) var usesTransportCC = false
     /// Whether a video payload type negotiated PLI; keyframe requests are FIRs otherwise (RFC 5104).
@@ -63,6 +65,7 @@ struct EndpointMedia {
             if Self.forwardedURIs.contains(ext.uri) { forwardedExtensionIDs.insert(ext.id) }
             if ext.uri == RTPHeaderExtensionURI.audioLevel { audioLevelExtensionID = ext.id }
             if ext.uri == RTPHeaderExtensionURI.transportCC { transportCCExtensionID = ext.id }
+            if ext.uri == RTPHeaderExtensionURI.av1DependencyDescriptor { dependencyDescriptorExtensionID = ext.id }
         }
     }
 

@@ -120,6 +120,16 @@ final class BridgeSimulation {
         """
     }
 
+    /// One camera on one SSRC, nothing else: a single-layer or SVC sender.
+    static func singleCameraXML(_ name: String, ssrc: UInt32) -> String {
+        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
+        return """
+            <sources>
+              <media-source type="video" id="\(name)-v0"><source xmlns="\(ssma)" ssrc="\(ssrc)" name="\(name)-v0" videoType="camera"/></media-source>
+            </sources>
+            """
+    }
+
     /// Delivers every queued datagram and fires every due timer until nothing is left to do
     /// or `milliseconds` of simulated time have passed.
     func run(milliseconds: Int64) {
@@ -192,7 +202,11 @@ final class BridgeSimulation {
           <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="126" name="H264" clockrate="90000">
             <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
           </payload-type>
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="41" name="AV1" clockrate="90000">
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
+          </payload-type>
           <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="11" uri="https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"/>
         </media>
         """
 }

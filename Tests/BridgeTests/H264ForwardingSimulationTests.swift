@@ -10,15 +10,6 @@ import Testing
     static let video: UInt32 = 8001
     static let h264: UInt8 = 126
 
-    static func sources(_ name: String) -> String {
-        let ssma = "urn:xmpp:jingle:apps:rtp:ssma:0"
-        return """
-            <sources>
-              <media-source type="video" id="\(name)-v0"><source xmlns="\(ssma)" ssrc="\(video)" name="\(name)-v0" videoType="camera"/></media-source>
-            </sources>
-            """
-    }
-
     static let slice: [UInt8] = [0x41, 0x9A] + Array(repeating: 0x55, count: 300)
     /// An IDR slice in two FU-A fragments: start (S) and end (E).
     static let idrStart: [UInt8] = [0x7C, 0x85] + Array(repeating: 0x66, count: 900)
@@ -37,7 +28,7 @@ import Testing
         let sender = try SimulatedPeer(name: "S", address: ForwardingSimulationTests.address(2), ssrcBase: 8000)
         let rewriting = try SimulatedPeer(name: "R1", address: ForwardingSimulationTests.address(3), ssrcBase: 6000)
         let plain = try SimulatedPeer(name: "R2", address: ForwardingSimulationTests.address(4), ssrcBase: 7000)
-        try simulation.join(sender, sourcesXML: Self.sources("S"))
+        try simulation.join(sender, sourcesXML: BridgeSimulation.singleCameraXML("S", ssrc: Self.video))
         try simulation.join(rewriting, capabilities: ["ssrc-rewriting"])
         try simulation.join(plain)
         simulation.run(milliseconds: 3000)

@@ -48,6 +48,7 @@ PAGE = Path(__file__).resolve().parent / "web" / "client.html"
 POLL_INTERVAL = 0.4  # seconds between snapshots of the page's state
 GATHER_TIMEOUT = 10.0
 TILE_VIEW_HEIGHT = 720  # jitsi-meet's tile quality for two or three participants on a large screen
+SUPPORTED_CODECS = ("VP8", "AV1", "VP9", "H264")
 
 # Flags: toolchain-notes "Chromium headless" plus loopback ICE (the test namespace has only lo).
 BASE_FLAGS = [
@@ -95,8 +96,17 @@ class ChromiumClient:
 
     def __init__(self, name: str, workdir: Path, *, endpoint_id: Optional[str] = None, ssrc_rewriting: bool = True,
                  speaking: bool = False, audio_file: Optional[Path] = None, width: int = 1280, height: int = 720,
-                 frame_rate: int = 15, simulcast: bool = True, artifact_dir: Optional[Path] = None):
+                 frame_rate: int = 15, simulcast: bool = True, artifact_dir: Optional[Path] = None,
+                 codec: str = "VP8", fake_camera_fps: Optional[int] = None):
+        """`codec`: what the client sends ("VP8" simulcast, "AV1"/"VP9" full SVC L3T3_KEY, "H264"
+        simulcast), put first with setCodecPreferences. `fake_camera_fps`: Chromium's fake camera runs
+        at 20 fps unless told otherwise (`--use-fake-device-for-media-stream=fps=N`); pass it with
+        `frame_rate` (the getUserMedia ideal/max) for a 30 fps capture."""
+        if codec.upper() not in SUPPORTED_CODECS:
+            raise ValueError(f"codec {codec!r} is not one of {SUPPORTED_CODECS}")
         self.name = name
+        self.codec = codec.upper()
+        self.fake_camera_fps = fake_camera_fps
         self.endpoint_id = endpoint_id or new_endpoint_id()
         self.ssrc_rewriting = ssrc_rewriting
         self.speaking = speaking
@@ -115,6 +125,8 @@ class ChromiumClient:
         self.sources: list[MediaSource] = []
         # "Presence": every remote source the conference knows of, signalled to the page or not.
         self.remote_sources: dict[str, MediaSource] = {}
+        # Source name -> maxFrameRate for the receiver constraints (set_source_constraints).
+        self._frame_rate_limits: dict[str, float] = {}
         self.receiver_constraints = self._tile_view_constraints(TILE_VIEW_HEIGHT, last_n=-1)
         self._constraints_sent = False
         # What the page recorded (times are the page's Date.now() in ms, the same clock as time.time()).
@@ -155,6 +167,9 @@ class ChromiumClient:
 
     def flags(self) -> list[str]:
         flags = [*BASE_FLAGS, f"--user-data-dir={self.workdir / 'profile'}"]
+        if self.fake_camera_fps is not None:
+            flags = [f"--use-fake-device-for-media-stream=fps={self.fake_camera_fps}"
+                     if f == "--use-fake-device-for-media-stream" else f for f in flags]
         if self.audio_file is not None:
             flags.append(f"--use-file-for-fake-audio-capture={self.audio_file}")
         return flags
@@ -180,6 +195,7 @@ class ChromiumClient:
         self.capture = self._js("return meetpad.init(arguments[0])", {
             "width": self.width, "height": self.height, "frameRate": self.frame_rate,
             "simulcast": self.simulcast, "ssrcRewriting": self.ssrc_rewriting, "speaking": self.speaking,
+            "codec": self.codec,
             "videoSourceName": self.video_source_name, "receiverConstraints": self._constraints_for_page(),
         })
         log.info("%s: chromium up in %.1fs, capture %s", self.name, time.monotonic() - started, self.capture)
@@ -290,11 +306,17 @@ class ChromiumClient:
         return {
             "lastN": last_n,
             "defaultConstraints": {"maxHeight": 0},
-            "constraints": {sid: {"maxHeight": per_source.get(sid, max_height)}
+            "constraints": {sid: self._source_constraint(sid, per_source.get(sid, max_height))
                             for sid in self.remote_video_source_names()},
             "onStageSources": [],
             "selectedSources": [],
         }
+
+    def _source_constraint(self, source_id: str, max_height: int) -> dict[str, Any]:
+        constraint: dict[str, Any] = {"maxHeight": max_height}
+        if source_id in self._frame_rate_limits:
+            constraint["maxFrameRate"] = self._frame_rate_limits[source_id]
+        return constraint
 
     def _constraints_for_page(self) -> Optional[dict[str, Any]]:
         """jitsi-meet's tile view sends nothing while no remote video source is visible (subscriber.ts
@@ -324,6 +346,19 @@ class ChromiumClient:
         self._constraints_sent = True
         await self.js("return meetpad.setReceiverConstraints(arguments[0])", self.receiver_constraints)
         return self.receiver_constraints
+
+    async def set_source_constraints(self, source_ids: Iterable[str], max_height: int,
+                                     max_frame_rate: Optional[float] = None) -> dict[str, Any]:
+        """`{maxHeight, maxFrameRate}` for the given remote video sources (ReceiverVideoConstraints'
+        per-source entry; the bridge reads maxFrameRate as a number, absent = unlimited). None removes a
+        frame-rate limit. Sent at once; later set_max_height calls keep the frame-rate limits."""
+        source_ids = list(source_ids)
+        for sid in source_ids:
+            if max_frame_rate is None:
+                self._frame_rate_limits.pop(sid, None)
+            else:
+                self._frame_rate_limits[sid] = max_frame_rate
+        return await self.set_max_height(max_height, source_ids)
 
     async def set_last_n(self, last_n: int) -> None:
         """ReceiverVideoConstraints with the new lastN, then LastNChangedEvent (lib-jitsi-meet's RTC.setLastN)."""
@@ -438,6 +473,12 @@ class ChromiumClient:
         if not entry or not entry.get("active", True):
             return None
         return entry.get("frameHeight")
+
+    def sending_video(self) -> Optional[dict[str, Any]]:
+        """The outbound-rtp of the first SIM SSRC (the only one that carries media for AV1/VP9 SVC):
+        codec mimeType, scalabilityMode, encoderImplementation, frameHeight, framesPerSecond, ..."""
+        ssrcs = self.simulcast_ssrcs
+        return self.outbound_video().get(ssrcs[0]) if ssrcs else None
 
     def outbound_audio(self) -> dict[int, dict[str, Any]]:
         if self.stats is None:

@@ -35,6 +35,7 @@ URI_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 URI_MID = "urn:ietf:params:rtp-hdrext:sdes:mid"
 URI_TCC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 URI_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+URI_DEPENDENCY_DESCRIPTOR = "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"
 
 # ET.tostring would write ns0:/ns1: prefixes (legal, but not what jicofo sends); to_xml below writes a
 # default xmlns on each element whose namespace differs from its parent's, as Smack does.
@@ -248,8 +249,44 @@ def _payload_type(media: ET.Element, pt: int, name: str, clockrate: int, channel
 VIDEO_FEEDBACK = [("ccm", "fir"), ("nack", None), ("nack", "pli"), ("transport-cc", None)]
 
 
+@dataclasses.dataclass(frozen=True)
+class VideoCodecOffer:
+    """One video codec of jicofo's offer (JIC reference.conf `codec.video`): its payload type, its RTX
+    payload type and fmtp parameters. `rtx_feedback`: jicofo gives the AV1/VP8/VP9 RTX payload types
+    ccm fir + nack + nack pli, the H264 one none (CodecUtil.kt)."""
+
+    name: str
+    pt: int
+    rtx_pt: int
+    params: tuple[tuple[str, str], ...] = ()
+    rtx_feedback: bool = True
+
+
+# jicofo's default offer order (CodecUtil.createVideoPayloadTypeExtensions): AV1, VP8, H264, VP9, then
+# the RTX payload types in the same order. H264's single parameter is written the way jicofo writes it
+# (one "profile-level-id" parameter whose value carries the other two, trailing ';' included).
+VIDEO_CODECS = (
+    VideoCodecOffer("AV1", 41, 42),
+    VideoCodecOffer("VP8", 100, 96),
+    VideoCodecOffer("H264", 107, 99, params=(("profile-level-id", "42e01f;level-asymmetry-allowed=1;packetization-mode=1;"),),
+                    rtx_feedback=False),
+    VideoCodecOffer("VP9", 101, 97),
+)
+# jicofo adds the RTX payload types in this order (AV1, VP8, VP9, H264).
+VIDEO_RTX_ORDER = tuple(c for name in ("AV1", "VP8", "VP9", "H264") for c in VIDEO_CODECS if c.name == name)
+# Video header extensions in jicofo's order (createVideoRtpHdrExtExtensions): dependency descriptor,
+# mid, abs-send-time, transport-cc.
+VIDEO_HEADER_EXTENSIONS = ((11, URI_DEPENDENCY_DESCRIPTOR), (10, URI_MID), (3, URI_ABS_SEND_TIME), (5, URI_TCC))
+
+
+def video_codec(name: str) -> VideoCodecOffer:
+    """The offered codec called `name` (case-insensitive: "av1", "VP9", ...)."""
+    return next(c for c in VIDEO_CODECS if c.name.lower() == name.lower())
+
+
 def add_media(endpoint: ET.Element) -> None:
-    """jicofo's default <media> offer (colibri2.md §5.1/5.2), restricted to opus and VP8."""
+    """jicofo's default <media> offer (colibri2.md §5.1/5.2): opus + telephone-event; AV1, VP8, H264,
+    VP9 with their RTX payload types; the dependency descriptor (id 11) among the video extensions."""
     audio = _el(endpoint, NS_COLIBRI2, "media", type="audio")
     _payload_type(audio, 111, "opus", 48000, 2, params=[("minptime", "10"), ("useinbandfec", "1")],
                   fbs=[("transport-cc", None)])
@@ -260,11 +297,13 @@ def add_media(endpoint: ET.Element) -> None:
     _el(audio, NS_HDREXT, "extmap-allow-mixed")
 
     video = _el(endpoint, NS_COLIBRI2, "media", type="video")
-    _payload_type(video, 100, "VP8", 90000, fbs=VIDEO_FEEDBACK)
-    _payload_type(video, 96, "rtx", 90000, params=[("apt", "100")], fbs=VIDEO_FEEDBACK[:3])
-    _el(video, NS_HDREXT, "rtp-hdrext", id=3, uri=URI_ABS_SEND_TIME)
-    _el(video, NS_HDREXT, "rtp-hdrext", id=10, uri=URI_MID)
-    _el(video, NS_HDREXT, "rtp-hdrext", id=5, uri=URI_TCC)
+    for codec in VIDEO_CODECS:
+        _payload_type(video, codec.pt, codec.name, 90000, params=codec.params, fbs=VIDEO_FEEDBACK)
+    for codec in VIDEO_RTX_ORDER:
+        _payload_type(video, codec.rtx_pt, "rtx", 90000, params=[("apt", str(codec.pt))],
+                      fbs=VIDEO_FEEDBACK[:3] if codec.rtx_feedback else ())
+    for ext_id, uri in VIDEO_HEADER_EXTENSIONS:
+        _el(video, NS_HDREXT, "rtp-hdrext", id=ext_id, uri=uri)
     _el(video, NS_HDREXT, "extmap-allow-mixed")
 
 

@@ -25,8 +25,8 @@ from typing import Optional
 
 from aiortc import sdp as aiortc_sdp
 
-from focus import (Allocation, Candidate, Fingerprint, IceUdpTransport, MediaSource, SsrcGroup,
-                   URI_ABS_SEND_TIME, URI_AUDIO_LEVEL, URI_MID, URI_TCC)
+from focus import (VIDEO_CODECS, VIDEO_FEEDBACK, VIDEO_HEADER_EXTENSIONS, VIDEO_RTX_ORDER, Allocation, Candidate, Fingerprint,
+                   IceUdpTransport, MediaSource, SsrcGroup, URI_AUDIO_LEVEL, URI_MID, URI_TCC)
 
 SCTP_PORT = 5000
 MAX_MESSAGE_SIZE = 262144
@@ -43,23 +43,27 @@ AUDIO_LINES = [
 ]
 AUDIO_PTS = "111 126"
 
-VIDEO_LINES = [
-    "a=rtpmap:100 VP8/90000",
-    "a=rtcp-fb:100 ccm fir",
-    "a=rtcp-fb:100 nack",
-    "a=rtcp-fb:100 nack pli",
-    "a=rtcp-fb:100 transport-cc",
-    "a=rtpmap:96 rtx/90000",
-    "a=fmtp:96 apt=100",
-    "a=rtcp-fb:96 ccm fir",
-    "a=rtcp-fb:96 nack",
-    "a=rtcp-fb:96 nack pli",
-    f"a=extmap:3 {URI_ABS_SEND_TIME}",
-    f"a=extmap:10 {URI_MID}",
-    f"a=extmap:5 {URI_TCC}",
-    "a=extmap-allow-mixed",
-]
-VIDEO_PTS = "100 96"
+def _video_lines() -> list[str]:
+    """focus.add_media's video offer as lib-jitsi-meet writes it into SDP: the codecs, then the RTX
+    payload types, each with its rtcp-fb; the header extensions (dependency descriptor id 11)."""
+    lines: list[str] = []
+    for codec in VIDEO_CODECS:
+        lines.append(f"a=rtpmap:{codec.pt} {codec.name}/90000")
+        lines += [f"a=rtcp-fb:{codec.pt} {t}{' ' + s if s else ''}" for t, s in VIDEO_FEEDBACK]
+        if codec.params:
+            # jicofo's H264 value ends in ';' (CodecUtil.kt); an empty fmtp parameter is left out here.
+            lines.append(f"a=fmtp:{codec.pt} " + ";".join(f"{k}={v}".rstrip(";") for k, v in codec.params))
+    for codec in VIDEO_RTX_ORDER:
+        lines += [f"a=rtpmap:{codec.rtx_pt} rtx/90000", f"a=fmtp:{codec.rtx_pt} apt={codec.pt}"]
+        if codec.rtx_feedback:
+            lines += [f"a=rtcp-fb:{codec.rtx_pt} {t}{' ' + s if s else ''}" for t, s in VIDEO_FEEDBACK[:3]]
+    lines += [f"a=extmap:{ext_id} {uri}" for ext_id, uri in VIDEO_HEADER_EXTENSIONS]
+    lines.append("a=extmap-allow-mixed")
+    return lines
+
+
+VIDEO_LINES = _video_lines()
+VIDEO_PTS = " ".join([*(str(c.pt) for c in VIDEO_CODECS), *(str(c.rtx_pt) for c in VIDEO_RTX_ORDER)])
 
 
 @dataclasses.dataclass

@@ -83,15 +83,21 @@ def test_allocate_request_has_jicofos_shape():
         "1": F.URI_AUDIO_LEVEL, "10": F.URI_MID, "5": F.URI_TCC}
     assert audio.find(HDR + "extmap-allow-mixed") is not None
 
-    vp8, rtx = video.findall(RTP + "payload-type")
-    assert (vp8.get("id"), vp8.get("name"), vp8.get("clockrate")) == ("100", "VP8", "90000")
-    assert [(f.get("type"), f.get("subtype")) for f in vp8.findall(FB + "rtcp-fb")] == [
-        ("ccm", "fir"), ("nack", None), ("nack", "pli"), ("transport-cc", None)]
-    assert (rtx.get("id"), rtx.get("name")) == ("96", "rtx")
-    assert {p.get("name"): p.get("value") for p in rtx.findall(RTP + "parameter")} == {"apt": "100"}
+    # jicofo's default video offer (CodecUtil.kt): AV1, VP8, H264, VP9, then RTX for AV1, VP8, VP9, H264.
+    payload_types = video.findall(RTP + "payload-type")
+    assert [(p.get("id"), p.get("name"), p.get("clockrate")) for p in payload_types] == [
+        ("41", "AV1", "90000"), ("100", "VP8", "90000"), ("107", "H264", "90000"), ("101", "VP9", "90000"),
+        ("42", "rtx", "90000"), ("96", "rtx", "90000"), ("97", "rtx", "90000"), ("99", "rtx", "90000")]
+    for codec in payload_types[:4]:
+        assert [(f.get("type"), f.get("subtype")) for f in codec.findall(FB + "rtcp-fb")] == [
+            ("ccm", "fir"), ("nack", None), ("nack", "pli"), ("transport-cc", None)]
+    assert {p.get("name"): p.get("value") for p in payload_types[2].findall(RTP + "parameter")} == {
+        "profile-level-id": "42e01f;level-asymmetry-allowed=1;packetization-mode=1;"}
+    assert [{p.get("name"): p.get("value") for p in rtx.findall(RTP + "parameter")} for rtx in payload_types[4:]] == [
+        {"apt": "41"}, {"apt": "100"}, {"apt": "101"}, {"apt": "107"}]
+    assert [len(rtx.findall(FB + "rtcp-fb")) for rtx in payload_types[4:]] == [3, 3, 3, 0]
     assert {h.get("id"): h.get("uri") for h in video.findall(HDR + "rtp-hdrext")} == {
-        "3": F.URI_ABS_SEND_TIME, "10": F.URI_MID, "5": F.URI_TCC}
-    assert not any(n in xml for n in ("AV1", "VP9", "H264", "dependency-descriptor"))
+        "11": F.URI_DEPENDENCY_DESCRIPTOR, "10": F.URI_MID, "3": F.URI_ABS_SEND_TIME, "5": F.URI_TCC}
 
     transport = ep.find(C2 + "transport")
     assert transport.attrib == {"ice-controlling": "true"} and [c.tag for c in transport] == [C2 + "sctp"]
@@ -301,7 +307,8 @@ def test_remote_sources_get_recvonly_mlines_and_ssrc_routing(initially_known):
                 dtls._register_rtp_receiver(t.receiver, _remote_rtp(pc, t))
             rx = {t.receiver.track.id: t.receiver for t in transceivers}
             video_b = _remote_rtp(pc, transceivers[3])
-            assert [(e.ssrc, e.rtx.ssrc if e.rtx else None) for e in video_b.encodings] == [(2001, 2101)]
+            # One encoding per codec aiortc shares with the offer (VP8, H264), all on the same SSRCs.
+            assert {(e.ssrc, e.rtx.ssrc if e.rtx else None) for e in video_b.encodings} == {(2001, 2101)}
             assert _route(router, 1111, 111) is rx["bbbbbbbb-a0"]
             assert _route(router, 2001, 100) is rx["bbbbbbbb-v0"]
             assert _route(router, 2101, 96) is rx["bbbbbbbb-v0"]

@@ -1,8 +1,10 @@
-/// One way a video source can be forwarded: an encoding (a simulcast stream, or an SVC spatial
-/// layer) up to a temporal layer, with what it costs and gives.
+/// One way a video source can be forwarded: an encoding (a simulcast stream) at a spatial layer (SVC
+/// streams carry several on one encoding) up to a temporal layer, with what it costs and gives.
 struct VideoLayer: Sendable, Equatable {
     /// The encoding index, 0 = lowest resolution.
     var encoding: Int
+    /// The spatial layer within the encoding (0 for simulcast and single-layer streams).
+    var spatial: Int
     /// The highest temporal layer included, 0 = base.
     var temporal: Int
     /// The frame height in pixels (the smaller dimension for portrait is not special-cased: jitsi-meet's
@@ -13,8 +15,9 @@ struct VideoLayer: Sendable, Equatable {
     /// Measured bits per second of this encoding up to `temporal`; 0 when the sender is not sending it.
     var bitrateBps: Int
 
-    init(encoding: Int, temporal: Int, height: Int, frameRate: Double, bitrateBps: Int) {
+    init(encoding: Int, spatial: Int = 0, temporal: Int, height: Int, frameRate: Double, bitrateBps: Int) {
         self.encoding = encoding
+        self.spatial = spatial
         self.temporal = temporal
         self.height = height
         self.frameRate = frameRate

@@ -13,6 +13,12 @@ struct ForwardedPacketHistory: Sendable {
         var tl0PicIdx: UInt8
         var hasPictureIDs: Bool
         var hasTL0PicIdx: Bool
+        /// The marker bit was set on the way out (see `OutgoingRewrite.setsMarker`).
+        var setsMarker = false
+        /// The dependency descriptor's outgoing frame_number and where it is (-1: no descriptor
+        /// rewritten), for SVC packets; the cached packet has the forwarded layout.
+        var frameNumber: UInt16 = 0
+        var dependencyDescriptorOffset: Int16 = -1
     }
 
     static let capacity = 512

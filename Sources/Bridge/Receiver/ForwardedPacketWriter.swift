@@ -37,6 +37,14 @@ enum ForwardedPacketWriter {
                 try view.setSequenceNumber(rewrite.sequenceNumber, in: out)
             }
             try view.setTimestamp(rewrite.timestamp, in: out)
+            if rewrite.setsMarker { try view.setMarker(true, in: out) }
+            // frame_number follows the descriptor's first byte; the header (and so the extension)
+            // sits at the same offsets in the RTX form.
+            let frameNumberOffset = rewrite.dependencyDescriptorOffset + 1
+            if rewrite.dependencyDescriptorOffset >= 0, frameNumberOffset + 2 <= header.headerLength {
+                slot[frameNumberOffset] = UInt8(rewrite.frameNumber >> 8)
+                slot[frameNumberOffset + 1] = UInt8(truncatingIfNeeded: rewrite.frameNumber)
+            }
             if let ids = rewrite.pictureIDs, var descriptor = vp8 {
                 let start = header.payloadOffset + shift
                 let payload = UnsafeMutableRawBufferPointer(rebasing: slot[start..<(start + header.payloadLength)])

@@ -9,6 +9,12 @@ struct IncomingPacket {
     var header: RTPHeaderView
     /// VP8's payload descriptor, when the codec is VP8 and it parsed.
     var vp8: VP8PayloadDescriptor?
+    /// The frame an SVC packet (AV1 or VP9 with a dependency descriptor) belongs to.
+    var scalableFrame: AV1FrameDescription?
+    /// The layer frame of a VP9 SVC packet without a dependency descriptor.
+    var vp9Frame: VP9LayerFrame?
+    /// Where the dependency descriptor's data starts in `bytes` (with `scalableFrame`), else -1.
+    var dependencyDescriptorOffset = -1
     /// The encoding's index in its source (0 for audio and single-stream video).
     var encodingIndex: Int
     /// Whether the packet starts a key frame (always true where the codec cannot tell, so that

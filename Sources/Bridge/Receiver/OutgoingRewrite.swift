@@ -15,5 +15,11 @@ struct OutgoingRewrite {
     var timestamp: UInt32
     /// VP8 PictureID/TL0PICIDX to write into the payload descriptor, if any.
     var pictureIDs: VP8OutgoingIDs?
+    /// Sets the marker bit: the packet ends the last layer frame of its temporal unit the receiver
+    /// gets, although the sender marked a higher layer's end.
+    var setsMarker = false
+    /// The dependency descriptor's frame_number, written at `dependencyDescriptorOffset` (-1: none).
+    var frameNumber: UInt16 = 0
+    var dependencyDescriptorOffset = -1
     var retransmission: Retransmission?
 }

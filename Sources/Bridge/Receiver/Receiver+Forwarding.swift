@@ -13,10 +13,17 @@ extension Receiver {
     ) -> Int {
         guard let projection = videoProjections[source.key] else { return 0 }
         let header = packet.header
-        switch projection.select(
-            encodingIndex: packet.encodingIndex, timestamp: header.timestamp, vp8: packet.vp8,
-            isKeyframeStart: packet.isKeyframeStart)
-        {
+        let verdict =
+            if let frame = packet.scalableFrame {
+                projection.selectScalable(encodingIndex: packet.encodingIndex, frame: frame)
+            } else if let frame = packet.vp9Frame {
+                projection.selectVP9(encodingIndex: packet.encodingIndex, frame: frame, timestamp: header.timestamp)
+            } else {
+                projection.select(
+                    encodingIndex: packet.encodingIndex, timestamp: header.timestamp, vp8: packet.vp8,
+                    isKeyframeStart: packet.isKeyframeStart)
+            }
+        switch verdict {
         case .ignore:
             return 0
         case .dropIntentionally:
@@ -27,6 +34,7 @@ extension Receiver {
             if switched {
                 projection.stream.begin(
                     sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now, clockRate: packet.clockRate)
+                if let frame = packet.scalableFrame { projection.frameNumbers.begin(incoming: frame.frameNumber) }
             }
             let (sequence, timestamp) = projection.stream.forward(
                 sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
@@ -34,12 +42,22 @@ extension Receiver {
             if let vp8 = packet.vp8, vp8.pictureID != nil {
                 pictureIDs = try? projection.pictures.handleForwarded(VP8IncomingIDs(vp8), switched: switched)
             }
+            var setsMarker = false
+            var frameNumber: UInt16 = 0
+            if let frame = packet.scalableFrame {
+                setsMarker = projection.decodeTargets.endsForwardedTemporalUnit(frame)
+                frameNumber = projection.frameNumbers.forward(frame.frameNumber)
+            } else if let frame = packet.vp9Frame {
+                setsMarker = projection.vp9Layers.endsForwardedPicture(frame)
+            }
             projection.history.record(ForwardedPacketHistory.Entry(
                 outgoingSequence: sequence, incomingSSRC: header.ssrc, incomingSequence: header.sequenceNumber,
                 outgoingTimestamp: timestamp, pictureID: pictureIDs?.pictureID ?? 0, tl0PicIdx: pictureIDs?.tl0PicIdx ?? 0,
-                hasPictureIDs: pictureIDs != nil, hasTL0PicIdx: pictureIDs?.tl0PicIdx != nil))
+                hasPictureIDs: pictureIDs != nil, hasTL0PicIdx: pictureIDs?.tl0PicIdx != nil, setsMarker: setsMarker,
+                frameNumber: frameNumber, dependencyDescriptorOffset: Int16(truncatingIfNeeded: packet.dependencyDescriptorOffset)))
             let rewrite = OutgoingRewrite(
-                ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp, pictureIDs: pictureIDs)
+                ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp, pictureIDs: pictureIDs,
+                setsMarker: setsMarker, frameNumber: frameNumber, dependencyDescriptorOffset: packet.dependencyDescriptorOffset)
             return Self.queue(packet.bytes, header: header, vp8: packet.vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
         }
     }
@@ -91,7 +109,9 @@ extension Receiver {
             var rewrite = OutgoingRewrite(
                 ssrc: projection.outgoingSSRC, sequenceNumber: sequenceNumber, timestamp: entry.outgoingTimestamp,
                 pictureIDs: entry.hasPictureIDs
-                    ? VP8OutgoingIDs(pictureID: entry.pictureID, tl0PicIdx: entry.hasTL0PicIdx ? entry.tl0PicIdx : nil) : nil)
+                    ? VP8OutgoingIDs(pictureID: entry.pictureID, tl0PicIdx: entry.hasTL0PicIdx ? entry.tl0PicIdx : nil) : nil,
+                setsMarker: entry.setsMarker, frameNumber: entry.frameNumber,
+                dependencyDescriptorOffset: Int(entry.dependencyDescriptorOffset))
             if let rtxSSRC = projection.outgoingRTXSSRC, let payloadType = rtxPayloadType(header.payloadType) {
                 let rtxSequence = rtxSequenceNumbers[rtxSSRC, default: UInt16.random(in: 0...0x7FFF, using: &random)]
                 rtxSequenceNumbers[rtxSSRC] = rtxSequence &+ 1

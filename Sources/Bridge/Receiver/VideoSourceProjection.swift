@@ -5,9 +5,10 @@ import RTP
 /// what it gets is rewritten onto one continuous outgoing stream (a slot's SSRCs for receivers
 /// that rewrite, else the source's first SIM SSRC and its RTX).
 ///
-/// Touched only by the code serving its receiver. Per packet `select` decides; the caller then
-/// rewrites with `stream` (sequence numbers, timestamps), `pictures` (VP8 PictureID/TL0PICIDX) and
-/// records the result in `history` for NACKs.
+/// Touched only by the code serving its receiver. Per packet `select` (simulcast and single-layer
+/// streams: an encoding and a temporal layer) or `selectScalable` (SVC: a decode target, through
+/// `decodeTargets`) decides; the caller then rewrites with `stream` (sequence numbers, timestamps),
+/// `pictures` (VP8 PictureID/TL0PICIDX) and records the result in `history` for NACKs.
 final class VideoSourceProjection {
     /// What to do with one packet of the source.
     enum Verdict: Equatable {
@@ -26,6 +27,7 @@ final class VideoSourceProjection {
     /// The allocation's target encoding index, or -1 when the source is not forwarded.
     private(set) var targetEncoding = -1
     private(set) var targetTemporal = 0
+    private(set) var targetSpatial = 0
     /// The encoding being forwarded, -1 before the first key frame of a target.
     private(set) var currentEncoding = -1
     private var currentTemporal = 0
@@ -36,6 +38,11 @@ final class VideoSourceProjection {
     var stream = RTPStreamProjection()
     var pictures = VP8PictureContinuity()
     var history = ForwardedPacketHistory()
+    /// Frame selection within an SVC encoding: by its dependency descriptors, or for VP9 without
+    /// them by the payload descriptor's layer indices.
+    var decodeTargets = DecodeTargetSelector()
+    var vp9Layers = VP9LayerSelector()
+    var frameNumbers = FrameNumberContinuity()
     /// Limits the key frames this receiver's switches of this source may ask for.
     var keyframes = KeyframeRequestThrottle()
 
@@ -48,8 +55,15 @@ final class VideoSourceProjection {
     /// Whether the source is forwarded to this receiver at all.
     var isForwarded: Bool { targetEncoding >= 0 }
 
-    /// Whether the target encoding's key frame is awaited (so one should be requested).
-    var awaitsKeyframe: Bool { targetEncoding >= 0 && targetEncoding != currentEncoding }
+    /// Whether the target encoding's key frame is awaited (so one should be requested): before the
+    /// encoding starts, and in an SVC encoding for a spatial move its switch points do not allow.
+    var awaitsKeyframe: Bool {
+        guard targetEncoding >= 0 else { return false }
+        guard targetEncoding == currentEncoding else { return true }
+        let encoding = source.encodings[currentEncoding]
+        guard encoding.isScalable else { return false }
+        return encoding.dependencyDescriptors.structure != nil ? decodeTargets.awaitsKeyframe : vp9Layers.awaitsKeyframe
+    }
 
     /// The SSRC of the encoding currently forwarded (where receivers' feedback is mapped back to).
     var currentIncomingSSRC: UInt32? {
@@ -65,14 +79,19 @@ final class VideoSourceProjection {
     /// Sets the allocation's choice: `layer` nil stops forwarding.
     func setTarget(_ layer: VideoLayer?) {
         let encoding = layer?.encoding ?? -1
-        if encoding != targetEncoding { keyframes.startNewTarget() }
+        if encoding != targetEncoding || (layer?.spatial ?? 0) != targetSpatial { keyframes.startNewTarget() }
         guard let layer else {
             targetEncoding = -1
             currentEncoding = -1
+            decodeTargets.stop()
+            vp9Layers.stop()
             return
         }
         targetEncoding = encoding
         targetTemporal = layer.temporal
+        targetSpatial = layer.spatial
+        decodeTargets.setTarget(spatial: layer.spatial, temporal: layer.temporal)
+        vp9Layers.setTarget(spatial: layer.spatial, temporal: layer.temporal)
     }
 
     /// Hands the outgoing stream of `previous` (a slot reused for this source) over, so the
@@ -80,7 +99,28 @@ final class VideoSourceProjection {
     func continueOutgoingStream(of previous: VideoSourceProjection) {
         stream = previous.stream
         pictures = previous.pictures
+        frameNumbers = previous.frameNumbers
         currentEncoding = -1
+    }
+
+    /// Decides for one packet of an SVC encoding, whose dependency descriptor read as `frame`.
+    @inline(__always)
+    func selectScalable(encodingIndex: Int, frame: AV1FrameDescription) -> Verdict {
+        guard encodingIndex == targetEncoding, encodingIndex < source.encodings.count else { return .ignore }
+        let descriptors = source.encodings[encodingIndex].dependencyDescriptors
+        guard let structure = descriptors.structure else { return .ignore }
+        let verdict = decodeTargets.select(frame, structure: structure, generation: descriptors.generation)
+        if case .forward = verdict { currentEncoding = encodingIndex }
+        return verdict
+    }
+
+    /// Decides for one packet of a VP9 SVC encoding without dependency descriptors.
+    @inline(__always)
+    func selectVP9(encodingIndex: Int, frame: VP9LayerFrame, timestamp: UInt32) -> Verdict {
+        guard encodingIndex == targetEncoding else { return .ignore }
+        let verdict = vp9Layers.select(frame, timestamp: timestamp)
+        if case .forward = verdict { currentEncoding = encodingIndex }
+        return verdict
     }
 
     /// Decides for one packet of encoding `encodingIndex`. Frames are decided on their first

@@ -1,49 +1,65 @@
 import Primitives
 
-/// Bits and frames per second of one encoding, per temporal layer, over the last second.
+/// Bits and frames per second of one encoding, per spatial and temporal layer, over the last second.
 ///
 /// Allocation needs what each layer costs (a receiver's budget) and gives (frame rate); both are
-/// measured, because senders change them (congestion, `SenderSourceConstraints`, CPU). Ten
-/// 100 ms buckets in preallocated arrays: recording a packet allocates nothing.
+/// measured, because senders change them (congestion, `SenderSourceConstraints`, CPU). A simulcast
+/// encoding has spatial layer 0 only; an SVC stream (AV1, VP9) carries up to four on one SSRC.
+/// Ten 100 ms buckets in preallocated arrays: recording a packet allocates nothing.
 struct LayerRateMeter {
-    /// VP8 carries at most four temporal layers (a 2-bit TID).
+    /// AV1's spatial_id is 2 bits; VP8 and the SVC modes browsers use have at most four temporal layers.
+    static let spatialLayers = 4
     static let temporalLayers = 4
+    static let cellsPerBucket = spatialLayers * temporalLayers
     static let bucketCount = 10
     static let bucketMilliseconds: UInt64 = 100
 
-    private var bytes = [Int](repeating: 0, count: bucketCount * temporalLayers)
-    private var frames = [Int](repeating: 0, count: bucketCount * temporalLayers)
+    private var bytes = [Int](repeating: 0, count: bucketCount * cellsPerBucket)
+    private var frames = [Int](repeating: 0, count: bucketCount * cellsPerBucket)
     /// The bucket number (milliseconds / 100) each bucket currently holds.
     private var bucketEpochs = [UInt64](repeating: .max, count: bucketCount)
-    /// The highest TID seen, so allocation offers only layers that exist.
+    /// The highest layers seen, so allocation offers only layers that exist.
     private(set) var highestTemporalLayer = 0
+    private(set) var highestSpatialLayer = 0
 
-    /// Counts one packet; `startsFrame` on the first packet of a frame seen.
+    /// Counts one packet; `startsFrame` on the first packet of a frame seen (for SVC, of a layer frame).
     @inline(__always)
-    mutating func record(bytes count: Int, temporalLayer: Int, startsFrame: Bool, now: Instant) {
-        let layer = min(max(temporalLayer, 0), Self.temporalLayers - 1)
-        if layer > highestTemporalLayer { highestTemporalLayer = layer }
+    mutating func record(bytes count: Int, spatialLayer: Int = 0, temporalLayer: Int, startsFrame: Bool, now: Instant) {
+        let temporal = min(max(temporalLayer, 0), Self.temporalLayers - 1)
+        let spatial = min(max(spatialLayer, 0), Self.spatialLayers - 1)
+        if temporal > highestTemporalLayer { highestTemporalLayer = temporal }
+        if spatial > highestSpatialLayer { highestSpatialLayer = spatial }
         let epoch = now.nanoseconds / 1_000_000 / Self.bucketMilliseconds
         let bucket = Int(epoch % UInt64(Self.bucketCount))
         if bucketEpochs[bucket] != epoch {
             bucketEpochs[bucket] = epoch
-            for index in bucket * Self.temporalLayers..<(bucket + 1) * Self.temporalLayers {
+            for index in bucket * Self.cellsPerBucket..<(bucket + 1) * Self.cellsPerBucket {
                 bytes[index] = 0
                 frames[index] = 0
             }
         }
-        let index = bucket * Self.temporalLayers + layer
+        let index = bucket * Self.cellsPerBucket + spatial * Self.temporalLayers + temporal
         bytes[index] &+= count
         if startsFrame { frames[index] &+= 1 }
     }
 
-    /// Bits per second of temporal layers 0…`temporal` over the last second.
-    func bitrateBps(upTo temporal: Int, now: Instant) -> Int { sum(bytes, upTo: temporal, now: now) * 8 }
+    /// Bits per second of spatial layers 0…`spatial` at temporal layers 0…`temporal` over the last
+    /// second: what forwarding that layer costs when upper spatial layers depend on lower ones (for
+    /// K-SVC an overestimate after the key frame, on the safe side).
+    func bitrateBps(upToSpatial spatial: Int = 0, temporal: Int, now: Instant) -> Int {
+        sum(bytes, spatial: 0...clampedSpatial(spatial), temporal: temporal, now: now) * 8
+    }
 
-    /// Frames per second of temporal layers 0…`temporal` over the last second.
-    func frameRate(upTo temporal: Int, now: Instant) -> Double { Double(sum(frames, upTo: temporal, now: now)) }
+    /// Frames per second of spatial layer `spatial` at temporal layers 0…`temporal` over the last
+    /// second: the frame rate a receiver of that layer decodes.
+    func frameRate(spatial: Int = 0, upTo temporal: Int, now: Instant) -> Double {
+        let layer = clampedSpatial(spatial)
+        return Double(sum(frames, spatial: layer...layer, temporal: temporal, now: now))
+    }
 
-    private func sum(_ values: [Int], upTo temporal: Int, now: Instant) -> Int {
+    private func clampedSpatial(_ spatial: Int) -> Int { min(max(spatial, 0), Self.spatialLayers - 1) }
+
+    private func sum(_ values: [Int], spatial: ClosedRange<Int>, temporal: Int, now: Instant) -> Int {
         let newest = now.nanoseconds / 1_000_000 / Self.bucketMilliseconds
         let top = min(max(temporal, 0), Self.temporalLayers - 1)
         var total = 0
@@ -52,7 +68,10 @@ struct LayerRateMeter {
             // The current bucket is partial and the oldest is about to be reused: a window of
             // the nine whole buckets before now, scaled to a second.
             guard epoch != .max, epoch < newest, newest - epoch < UInt64(Self.bucketCount) else { continue }
-            for layer in 0...top { total &+= values[bucket * Self.temporalLayers + layer] }
+            for layer in spatial {
+                let base = bucket * Self.cellsPerBucket + layer * Self.temporalLayers
+                for temporal in 0...top { total &+= values[base + temporal] }
+            }
         }
         return total * Self.bucketCount / (Self.bucketCount - 1)
     }

@@ -1,4 +1,5 @@
 import Primitives
+import RTP
 
 /// One encoding of a video source as the sender sends it: a simulcast stream (an SSRC of the SIM
 /// group, with its RTX partner), or the single stream of a non-simulcast or SVC source.
@@ -16,6 +17,13 @@ final class VideoEncoding {
     var lastTimestamp: UInt32 = 0
     var lastPacketAt: Instant?
     var lastKeyframeAt: Instant?
+    /// Set once the encoding's packets carried dependency descriptors with an AV1 or VP9 payload:
+    /// its layers are then the descriptor's decode targets, selected frame by frame.
+    var isScalable = false
+    var dependencyDescriptors = DependencyDescriptorStream()
+    /// Spatial layer heights from a VP9 key picture's scalability structure (0: not told), for VP9
+    /// SVC without dependency descriptors.
+    private var vp9SpatialHeights = [Int](repeating: 0, count: LayerRateMeter.spatialLayers)
 
     init(index: Int, ssrc: UInt32, rtxSSRC: UInt32?) {
         self.index = index
@@ -23,12 +31,44 @@ final class VideoEncoding {
         self.rtxSSRC = rtxSSRC
     }
 
-    /// Counts one packet of this encoding (media, not retransmissions).
+    /// Takes the spatial layer heights of a VP9 scalability structure (in place: no allocation).
+    func noteSpatialHeights(_ structure: VP9ScalabilityStructure) {
+        for layer in 0..<min(structure.spatialLayerCount, vp9SpatialHeights.count) {
+            vp9SpatialHeights[layer] = structure.resolution(ofSpatialLayer: layer).map { Int($0.height) } ?? 0
+        }
+    }
+
+    /// An SVC encoding's layers a receiver can be given: the active decode targets of its dependency
+    /// descriptors, else every spatial and temporal layer seen; low to high.
+    func scalableLayers() -> [(spatial: Int, temporal: Int)] {
+        if dependencyDescriptors.structure != nil { return dependencyDescriptors.activeLayers() }
+        var layers: [(spatial: Int, temporal: Int)] = []
+        for spatial in 0...meter.highestSpatialLayer {
+            for temporal in 0...meter.highestTemporalLayer { layers.append((spatial, temporal)) }
+        }
+        return layers
+    }
+
+    /// The highest spatial layer of an SVC encoding.
+    var topSpatialLayer: Int { dependencyDescriptors.topSpatialLayer ?? meter.highestSpatialLayer }
+
+    /// The height of spatial layer `spatial` of an SVC encoding: as its structure tells, else a
+    /// ladder halved per layer down from `ladderTop` (how browsers scale SVC layers).
+    func height(ofSpatialLayer spatial: Int, ladderTop: Int) -> Int {
+        if let height = dependencyDescriptors.renderHeight(ofSpatialLayer: spatial) { return height }
+        if dependencyDescriptors.structure == nil, spatial < vp9SpatialHeights.count, vp9SpatialHeights[spatial] > 0 {
+            return vp9SpatialHeights[spatial]
+        }
+        return ladderTop >> max(topSpatialLayer - spatial, 0)
+    }
+
+    /// Counts one packet of this encoding (media, not retransmissions). `startsLayerFrame` tells an
+    /// SVC layer frame's first packet (its layers share the timestamp); else a new timestamp does.
     @inline(__always)
-    func record(bytes: Int, timestamp: UInt32, temporalLayer: Int, now: Instant) {
-        let startsFrame = lastPacketAt == nil || timestamp != lastTimestamp
+    func record(bytes: Int, timestamp: UInt32, spatialLayer: Int = 0, temporalLayer: Int, startsLayerFrame: Bool? = nil, now: Instant) {
+        let startsFrame = startsLayerFrame ?? (lastPacketAt == nil || timestamp != lastTimestamp)
         lastTimestamp = timestamp
         lastPacketAt = now
-        meter.record(bytes: bytes, temporalLayer: temporalLayer, startsFrame: startsFrame, now: now)
+        meter.record(bytes: bytes, spatialLayer: spatialLayer, temporalLayer: temporalLayer, startsFrame: startsFrame, now: now)
     }
 }

@@ -4,8 +4,8 @@ import Primitives
 /// encodings, as jicofo signals it: a SIM group lists the encodings low → high, FID groups pair
 /// each with its RTX SSRC.
 ///
-/// AV1 and VP9 senders signal a SIM group too but send every layer on its first SSRC; until the
-/// bridge reads SVC layers such a source is forwarded whole, as its one active encoding.
+/// AV1 and VP9 senders signal a SIM group too but send every layer on its first SSRC: that encoding
+/// is scalable, its layers the decode targets its dependency descriptors declare.
 final class VideoSource {
     /// Unique within the engine, never reused: keys receivers' per-source state.
     let key: Int
@@ -16,7 +16,8 @@ final class VideoSource {
     let ownerID: String
     var videoType: VideoType
     let encodings: [VideoEncoding]
-    /// The codec seen on the wire; layer selection needs VP8's payload descriptor.
+    /// The codec seen on the wire: VP8's payload descriptor, or AV1's and VP9's dependency
+    /// descriptor, drive layer selection.
     var codec: VideoCodec = .unknown
     /// The highest `SenderSourceConstraints` height told to the owner, to send only changes.
     var announcedMaxHeight: Int?
@@ -33,30 +34,44 @@ final class VideoSource {
     /// Whether media may be mapped and forwarded at all (a source of type none is muted).
     var isEnabled: Bool { videoType != .none }
 
-    /// The height an encoding is assumed to have: measured from key frames where the codec
-    /// tells (VP8), else the simulcast ladder jitsi-meet configures (scale-down 4, 2, 1 of 720p),
-    /// else 0 ("unknown", fits every positive constraint).
+    /// The height an encoding is assumed to have: its top spatial layer's for an SVC encoding,
+    /// measured from key frames where the codec tells (VP8), else the simulcast ladder jitsi-meet
+    /// configures (scale-down 4, 2, 1 of 720p), else 0 ("unknown", fits every positive constraint).
     func height(of encoding: VideoEncoding) -> Int {
+        if encoding.isScalable {
+            return encoding.height(ofSpatialLayer: encoding.topSpatialLayer, ladderTop: Self.ladderBaseHeight)
+        }
         if encoding.observedHeight > 0 { return encoding.observedHeight }
         guard encodings.count > 1 else { return 0 }
         return Self.ladderHeight(index: encoding.index, count: encodings.count)
     }
 
     /// The layers a receiver can be given now: every encoding that is being received, at each
-    /// temporal layer seen on it, with measured bitrate and frame rate. An encoding that started
-    /// less than a measurement window ago counts 1 bit/s rather than 0 ("not being sent"), so
-    /// its first key frame can be forwarded at once.
+    /// temporal layer seen on it (for an SVC encoding, each active decode target), with measured
+    /// bitrate and frame rate. An encoding that started less than a measurement window ago counts
+    /// 1 bit/s rather than 0 ("not being sent"), so its first key frame can be forwarded at once.
     func layers(now: Instant) -> [VideoLayer] {
         var layers: [VideoLayer] = []
         for encoding in encodings {
             let isActive = encoding.lastPacketAt.map { now.milliseconds(since: $0) < Self.activityTimeoutMilliseconds } ?? false
-            let temporalCount = encoding.meter.highestTemporalLayer + 1
-            for temporal in 0..<temporalCount {
-                let measured = encoding.meter.bitrateBps(upTo: temporal, now: now)
-                layers.append(VideoLayer(
-                    encoding: encoding.index, temporal: temporal, height: height(of: encoding),
-                    frameRate: encoding.meter.frameRate(upTo: temporal, now: now),
-                    bitrateBps: isActive ? max(measured, 1) : measured))
+            let meter = encoding.meter
+            func layer(spatial: Int, temporal: Int, height: Int) -> VideoLayer {
+                let measured = meter.bitrateBps(upToSpatial: spatial, temporal: temporal, now: now)
+                return VideoLayer(
+                    encoding: encoding.index, spatial: spatial, temporal: temporal, height: height,
+                    frameRate: meter.frameRate(spatial: spatial, upTo: temporal, now: now),
+                    bitrateBps: isActive ? max(measured, 1) : measured)
+            }
+            let scalable = encoding.isScalable ? encoding.scalableLayers() : []
+            if scalable.isEmpty {
+                for temporal in 0...meter.highestTemporalLayer {
+                    layers.append(layer(spatial: 0, temporal: temporal, height: height(of: encoding)))
+                }
+            } else {
+                for (spatial, temporal) in scalable {
+                    let height = encoding.height(ofSpatialLayer: spatial, ladderTop: Self.ladderBaseHeight)
+                    layers.append(layer(spatial: spatial, temporal: temporal, height: height))
+                }
             }
         }
         return layers

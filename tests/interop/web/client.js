@@ -13,6 +13,12 @@
  *    the bridge channel add one sendonly m-line per new SSRC to the remote description and
  *    renegotiate (JingleSessionPC.processSourceMap). Without it the focus sends whole offers.
  *  - SenderSourceConstraints switch encodings on and off as TraceablePeerConnection does.
+ *  - options.codec picks the sending codec (default VP8, all of the above). The client puts it first
+ *    with setCodecPreferences on every video transceiver (TraceablePeerConnection with
+ *    CodecSelection's list). AV1 and VP9 are sent as desktop Chrome does by default (TPCUtils full
+ *    SVC): the SDP keeps the SIM group of three SSRCs + FIDs, but only the first encoding is active,
+ *    with scalabilityMode L3T3_KEY at full resolution; SenderSourceConstraints pick L3T3_KEY /
+ *    L2T3_KEY / L1T3 and the scale for the requested height. H264 is simulcast with L1T3 per layer.
  *  - Everything observable is recorded with Date.now() times: messages, maps, renegotiations, the
  *    first time getStats showed packets on each remote SSRC, and a stats snapshot every 250 ms.
  *
@@ -29,6 +35,25 @@
         { scaleResolutionDownBy: 1, maxBitrate: 1500000 }
     ];
     const STATS_INTERVAL_MS = 250;
+
+    // Desktop Chrome's codec order (CodecSelection.ts); the client's own codec is moved to the front.
+    const DESKTOP_CODEC_ORDER = [ 'AV1', 'VP9', 'VP8', 'H264' ];
+
+    // Per codec (StandardVideoQualitySettings.ts STANDARD_CODEC_SETTINGS): bitrates per quality level,
+    // whether the codec runs in full SVC (one encoding, K-SVC) and whether scalabilityMode is set at all.
+    const CODEC_SETTINGS = {
+        AV1: { svc: true, scalability: true, bitrates: { low: 100000, standard: 300000, high: 1000000 } },
+        VP9: { svc: true, scalability: true, bitrates: { low: 100000, standard: 300000, high: 1200000 } },
+        H264: { svc: false, scalability: true, bitrates: { low: 400000, standard: 800000, high: 2000000 } },
+        VP8: { svc: false, scalability: false, bitrates: { low: 200000, standard: 500000, high: 1500000 } }
+    };
+
+    // Height -> quality level (VIDEO_QUALITY_LEVELS), highest first; up to 720p is all a 720p camera needs.
+    const QUALITY_LEVELS = [
+        { height: 720, level: 'high', mode: 'L3T3_KEY' },
+        { height: 360, level: 'standard', mode: 'L2T3_KEY' },
+        { height: 1, level: 'low', mode: 'L1T3' }
+    ];
 
     const state = {
         options: null,
@@ -367,9 +392,10 @@
             pc.addTrack(state.videoTrack, state.stream);
             state.tracksAdded = true;
         }
-        await pc.setRemoteDescription({ type: 'offer', sdp: orderSsrcsByGroups(offerSdp) });
+        await pc.setRemoteDescription({ type: 'offer', sdp: preferCodecs(orderSsrcsByGroups(offerSdp)) });
+        applyCodecPreferences();
         const created = await pc.createAnswer();
-        let sdp = created.sdp;
+        let sdp = preferCodecs(created.sdp);
 
         if (state.options.simulcast) {
             sdp = mungeSimulcast(sdp);
@@ -390,6 +416,103 @@
         return state.pc.getSenders().find(s => s.track && s.track.kind === 'video');
     }
 
+    function codecName() {
+        return (state.options.codec || 'VP8').toUpperCase();
+    }
+
+    function codecSettings() {
+        return CODEC_SETTINGS[codecName()] || CODEC_SETTINGS.VP8;
+    }
+
+    /** Full SVC (AV1, VP9): one active encoding carrying every spatial and temporal layer. */
+    function isFullSvc() {
+        return codecSettings().svc;
+    }
+
+    /**
+     * The client's codec first on every video transceiver, the others in desktop order behind it
+     * (TraceablePeerConnection before createAnswer). Chromium sends with the answer's first codec.
+     */
+    function applyCodecPreferences() {
+        const capabilities = RTCRtpReceiver.getCapabilities('video');
+
+        if (!capabilities || typeof RTCRtpTransceiver.prototype.setCodecPreferences !== 'function') {
+            return;
+        }
+        const order = codecOrder();
+        const rank = c => {
+            const i = order.indexOf(c.mimeType.slice('video/'.length).toUpperCase());
+
+            return i < 0 ? order.length : i;
+        };
+        const codecs = capabilities.codecs.slice().sort((x, y) => rank(x) - rank(y));
+
+        for (const t of state.pc.getTransceivers()) {
+            const kind = (t.sender.track && t.sender.track.kind) || (t.receiver.track && t.receiver.track.kind);
+
+            if (kind === 'video' && t.currentDirection !== 'stopped') {
+                t.setCodecPreferences(codecs);
+            }
+        }
+    }
+
+    function codecOrder() {
+        return [ codecName(), ...DESKTOP_CODEC_ORDER.filter(c => c !== codecName()) ];
+    }
+
+    /**
+     * The client's codec order on every video m-line's payload list (TPCUtils.mungeCodecOrder with
+     * SDPUtil.preferCodec: each codec's payload types move to the front, RTX stays put). lib-jitsi-meet
+     * munges the remote offer too: as the answerer, Chromium sends with the offer's first codec it
+     * supports, whatever setCodecPreferences put first in the answer.
+     */
+    function preferCodecs(sdp) {
+        const desc = splitSdp(sdp);
+
+        desc.media = desc.media.map(section => {
+            if (kindOf(section) !== 'video') {
+                return section;
+            }
+            const parts = section[0].split(' ');
+            let payloads = parts.slice(3);
+
+            for (const codec of codecOrder().slice().reverse()) {
+                const matching = section
+                    .map(l => /^a=rtpmap:(\d+) ([^/]+)\//.exec(l))
+                    .filter(m => m && m[2].toUpperCase() === codec)
+                    .map(m => m[1]);
+
+                payloads = [ ...matching, ...payloads.filter(p => !matching.includes(p)) ];
+            }
+
+            return [ [ ...parts.slice(0, 3), ...payloads ].join(' '), ...section.slice(1) ];
+        });
+
+        return joinSdp(desc);
+    }
+
+    /**
+     * The active encoding of a full-SVC sender for a requested height (TPCUtils
+     * _calculateActiveEncodingParams for a camera): the quality level of the height picks the
+     * scalability mode and bitrate; the scale brings the capture down to the height.
+     */
+    function svcEncoding(maxHeight) {
+        const capture = captureHeight();
+        const height = Math.min(maxHeight, capture);
+
+        if (height <= 0) {
+            return { active: false };
+        }
+        const quality = QUALITY_LEVELS.find(q => q.height <= height) || QUALITY_LEVELS[QUALITY_LEVELS.length - 1];
+
+        return {
+            active: true,
+            maxBitrate: codecSettings().bitrates[quality.level],
+            scalabilityMode: quality.mode,
+            scaleResolutionDownBy: capture / height
+        };
+    }
+
     function captureHeight() {
         const settings = state.videoTrack.getSettings();
 
@@ -406,16 +529,32 @@
             return;
         }
         const layers = state.options.simulcast ? SIM_LAYERS : [ SIM_LAYERS[2] ];
+        const settings = codecSettings();
 
         parameters.encodings.forEach((encoding, i) => {
+            if (isFullSvc()) {
+                // TPCUtils._getVideoStreamEncodings, full SVC: only the first encoding, all layers in it.
+                if (i === 0) {
+                    Object.assign(encoding, svcEncoding(captureHeight()));
+                } else {
+                    encoding.active = false;
+                    delete encoding.maxBitrate;
+                    delete encoding.scalabilityMode;
+                    delete encoding.scaleResolutionDownBy;
+                }
+
+                return;
+            }
             const layer = layers[i];
 
             if (!layer) {
                 return;
             }
             encoding.active = true;
-            encoding.maxBitrate = layer.maxBitrate;
+            encoding.maxBitrate = codecName() === 'VP8' ? layer.maxBitrate
+                : [ settings.bitrates.low, settings.bitrates.standard, settings.bitrates.high ][SIM_LAYERS.indexOf(layer)];
             encoding.scaleResolutionDownBy = layer.scaleResolutionDownBy;
+            settings.scalability && (encoding.scalabilityMode = 'L1T3');
         });
         parameters.degradationPreference = 'maintain-framerate';
         await sender.setParameters(parameters);
@@ -443,6 +582,23 @@
         }
         const height = captureHeight();
         let changed = false;
+
+        if (isFullSvc()) {
+            // One encoding: the height picks its mode, scale and bitrate; the others stay off.
+            const wanted = svcEncoding(maxHeight);
+            const first = parameters.encodings[0];
+
+            for (const key of [ 'active', 'maxBitrate', 'scalabilityMode', 'scaleResolutionDownBy' ]) {
+                if (wanted[key] !== undefined && first[key] !== wanted[key]) {
+                    first[key] = wanted[key];
+                    changed = true;
+                }
+            }
+            changed && await sender.setParameters(parameters);
+            note('sender-max-height', { maxHeight, encodings: sender.getParameters().encodings });
+
+            return;
+        }
 
         parameters.encodings.forEach((encoding, i) => {
             const scale = (state.options.simulcast ? SIM_LAYERS[i] : SIM_LAYERS[2]).scaleResolutionDownBy;
@@ -608,7 +764,8 @@
         'framesReceived', 'framesDropped', 'keyFramesDecoded', 'frameWidth', 'frameHeight', 'framesPerSecond',
         'freezeCount', 'totalFreezesDuration', 'pauseCount', 'totalPausesDuration', 'pliCount', 'firCount',
         'nackCount', 'decoderImplementation', 'totalAudioEnergy', 'audioLevel', 'totalSamplesReceived',
-        'concealedSamples', 'jitterBufferEmittedCount', 'lastPacketReceivedTimestamp', 'retransmittedPacketsReceived'
+        'concealedSamples', 'jitterBufferEmittedCount', 'lastPacketReceivedTimestamp', 'retransmittedPacketsReceived',
+        'totalDecodeTime', 'headerBytesReceived'
     ];
     const OUTBOUND_FIELDS = [
         'kind', 'mid', 'rid', 'packetsSent', 'bytesSent', 'frameWidth', 'frameHeight', 'framesPerSecond', 'framesSent',
