@@ -115,6 +115,7 @@ extension BridgeEngine {
         var startsLayerFrame: Bool?
         let header = packet.header
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+        if let id = sender.media.dependencyDescriptorExtensionID { noteDependencyDescriptor(id: id, of: &packet) }
         switch codec {
         case .vp8:
             guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
@@ -134,7 +135,7 @@ extension BridgeEngine {
             if summary.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
         case .av1, .vp9:
             // SVC: every layer on this SSRC, told apart by the dependency descriptor.
-            if let id = sender.media.dependencyDescriptorExtensionID, let element = header.extensionElement(id: id, in: packet.bytes) {
+            if let element = packet.dependencyDescriptor {
                 let bytes = UnsafeRawBufferPointer(rebasing: packet.bytes[element.offset..<(element.offset + element.length)])
                 let frame: AV1FrameDescription
                 do {
@@ -149,7 +150,6 @@ extension BridgeEngine {
                 // A new structure renames the layers allocation chose from.
                 if frame.structureChanged { conference.allocationDue = true }
                 packet.scalableFrame = frame
-                packet.dependencyDescriptorOffset = element.offset
                 packet.isKeyframeStart = frame.carriesStructure
                 if frame.carriesStructure { encoding.lastKeyframeAt = packet.now }
                 spatialLayer = Int(frame.spatialID)
@@ -187,6 +187,16 @@ extension BridgeEngine {
             guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
             countSent(endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit))
         }
+    }
+
+    /// Finds the dependency descriptor, whatever the codec: receivers' copies get its frame_number
+    /// continued across a reused slot (a receiver refuses a key frame numbered below the last one).
+    @inline(__always)
+    private func noteDependencyDescriptor(id: UInt8, of packet: inout IncomingPacket) {
+        guard let element = packet.header.extensionElement(id: id, in: packet.bytes) else { return }
+        packet.dependencyDescriptor = element
+        guard element.length >= 3 else { return }
+        packet.frameNumber = UInt16(packet.bytes[element.offset + 1]) << 8 | UInt16(packet.bytes[element.offset + 2])
     }
 
     @inline(__always)

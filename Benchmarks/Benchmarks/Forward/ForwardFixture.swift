@@ -4,8 +4,8 @@ import SRTP
 
 /// One sender's packets forwarded to N receivers through the socket-free engine: SRTP
 /// unprotect, RTP parse, extension rewrite, and per receiver the forwarding decision (for video,
-/// the receiver's encoding and temporal layer), a copy with its rewrite, and SRTP protect into
-/// the transmit queue. Every peer is connected (ICE, DTLS, SRTP) and has sent its
+/// the receiver's encoding or spatial layer, and temporal layer), a copy with its rewrite, and
+/// SRTP protect into the transmit queue. Every peer is connected (ICE, DTLS, SRTP) and has sent its
 /// `ReceiverVideoConstraints` before the measurement starts.
 ///
 /// Each iteration: protect the sender's next packet (fresh sequence numbers, so replay
@@ -20,6 +20,17 @@ final class ForwardFixture {
         case video
         /// Three VP8 simulcast encodings (SIM + FID groups); half the receivers rewrite SSRCs.
         case simulcast
+        /// AV1 L3T3_KEY, three spatial layers on one SSRC (FID group only); receivers ask for 180p,
+        /// 360p and 720p in turn, and half of them rewrite SSRCs.
+        case av1SVC
+
+        var videoEncodings: Int { self == .simulcast ? 3 : 1 }
+        var rewritingReceivers: Bool { self == .simulcast || self == .av1SVC }
+
+        /// The `maxHeight` receiver `index` asks for.
+        func maxHeight(ofReceiver index: Int) -> Int {
+            self == .av1SVC ? [180, 360, 720][index % 3] : 720
+        }
     }
 
     /// The setup found the bridge forwarding something other than what the benchmark measures.
@@ -35,11 +46,13 @@ final class ForwardFixture {
     /// Audio: the packet sent every time (with a new sequence number).
     private let audioTemplate: [UInt8]
     /// Video: the camera whose packets are sent in turn.
-    private let camera: VP8CameraStream?
+    private let camera: (any CameraStream)?
     private var audioSequence: UInt16 = 1000
     private var now: Instant
     /// Simulated time between two packets: 20 ms for audio, a frame's share for video.
     private let packetInterval: UInt64
+    /// Video: the camera layer each receiver is forwarded (by its `maxHeight`).
+    private let expectedLayers: [Int]
     /// Receiver index by address, for the setup's checks.
     private let receiverIndex: [PeerAddress: Int]
     /// Video packets the receivers were sent per frame of the camera, once allocation settled.
@@ -48,8 +61,10 @@ final class ForwardFixture {
     deinit { buffer.deallocate() }
 
     init(receivers: Int, traffic: Traffic) throws {
+        let maxHeights = (0..<receivers).map(traffic.maxHeight(ofReceiver:))
         simulation = try ForwardSimulation.connected(
-            receivers: receivers, videoEncodings: traffic == .simulcast ? 3 : 1, rewritingReceivers: traffic == .simulcast)
+            receivers: receivers, videoEncodings: traffic.videoEncodings, rewritingReceivers: traffic.rewritingReceivers,
+            maxHeights: maxHeights)
         sender = simulation.peers[0]
         guard let session = sender.outbound else { fatalError("sender not connected") }
         self.session = session
@@ -59,21 +74,17 @@ final class ForwardFixture {
         var index: [PeerAddress: Int] = [:]
         for (position, peer) in simulation.peers.enumerated().dropFirst() { index[peer.address] = position - 1 }
         receiverIndex = index
+        let camera: (any CameraStream)?
         switch traffic {
-        case .audio:
-            audioTemplate = Self.audioTemplate(ssrc: sender.audioSSRC)
-            camera = nil
-            packetInterval = 20_000_000
-        case .video:
-            audioTemplate = []
-            camera = .single(ssrc: sender.videoSSRCs[0])
-            packetInterval = VP8CameraStream.frameNanoseconds / 7
-        case .simulcast:
-            audioTemplate = []
-            let camera = VP8CameraStream.simulcast(ssrcs: sender.videoSSRCs)
-            self.camera = camera
-            packetInterval = VP8CameraStream.frameNanoseconds / UInt64(camera.packetsPerFrame)
+        case .audio: camera = nil
+        case .video: camera = VP8CameraStream.single(ssrc: sender.videoSSRCs[0])
+        case .simulcast: camera = VP8CameraStream.simulcast(ssrcs: sender.videoSSRCs)
+        case .av1SVC: camera = try AV1CameraStream.l3t3Key(ssrc: sender.videoSSRCs[0])
         }
+        self.camera = camera
+        audioTemplate = camera == nil ? Self.audioTemplate(ssrc: sender.audioSSRC) : []
+        packetInterval = camera?.packetInterval ?? 20_000_000
+        expectedLayers = camera.map { camera in maxHeights.map { CameraLayer.selected(from: camera.layers, maxHeight: $0) } } ?? []
     }
 
     /// One-byte extensions sdes:mid "a0" (id 10) and audio level 42 dBov (id 1), 160-byte
@@ -111,9 +122,9 @@ final class ForwardFixture {
     // MARK: setup (outside the measurement)
 
     /// Brings the fixture to the steady state the benchmark measures and checks it: audio
-    /// reaches every receiver; video reaches every receiver as exactly one encoding (the top one,
-    /// 720p, which fits the 2.5 Mbit/s budget) with every temporal layer. Throws otherwise, so a
-    /// benchmark never measures a bridge that forwards nothing.
+    /// reaches every receiver; video reaches every receiver as exactly one layer (the highest its
+    /// `maxHeight` allows, which fits the 2.5 Mbit/s budget) with every temporal layer. Throws
+    /// otherwise, so a benchmark never measures a bridge that forwards nothing.
     func warmUp() throws {
         guard let camera else {
             // The first packets create per-stream state (SRTP streams, slots, statistics).
@@ -140,33 +151,33 @@ final class ForwardFixture {
         if let starved = received.firstIndex(of: 0) {
             throw NotForwarded(description: "receiver \(starved) got no video in \(settleFrames) frames: \(received)")
         }
-        // Steady state: per packet, exactly the receivers of its encoding, every frame.
-        let top = camera.encodings.count - 1
+        // Steady state: per packet, exactly the receivers of its layer, every frame.
         var perReceiver = [Int](repeating: 0, count: receivers)
         for frame in 0..<12 {
             for _ in 0..<camera.packetsPerFrame {
                 var got = [Int](repeating: 0, count: receivers)
-                let encoding = sendCounting(into: &got)
-                let wanted = encoding == top ? 1 : 0
-                guard got.allSatisfy({ $0 == wanted }) else {
+                let layer = sendCounting(into: &got)
+                let wanted = expectedLayers.map { $0 == layer ? 1 : 0 }
+                guard got == wanted else {
                     throw NotForwarded(description:
-                        "frame \(frame): a packet of encoding \(encoding) reached receivers \(got), expected \(wanted) each (only encoding \(top) is wanted)")
+                        "frame \(frame): a packet of layer \(layer) reached receivers \(got), expected \(wanted) (layers wanted: \(expectedLayers))")
                 }
                 for index in got.indices { perReceiver[index] += got[index] }
             }
         }
         forwardedPerFrame = perReceiver.reduce(0, +) / 12
-        guard camera.isAtFrameStart, forwardedPerFrame == receivers * camera.encodings[top].packetsPerFrame else {
-            throw NotForwarded(description: "forwarded \(forwardedPerFrame) packets per frame, expected \(receivers * camera.encodings[top].packetsPerFrame)")
+        let expected = expectedLayers.reduce(0) { $0 + camera.layers[$1].packetsPerFrame }
+        guard camera.isAtFrameStart, forwardedPerFrame == expected else {
+            throw NotForwarded(description: "forwarded \(forwardedPerFrame) packets per frame, expected \(expected)")
         }
     }
 
     /// Sends the camera's next packet and adds the RTP datagrams each receiver was queued to
-    /// `counts`; returns the packet's encoding.
+    /// `counts`; returns the packet's layer.
     @discardableResult
     private func sendCounting(into counts: inout [Int]) -> Int {
         guard let camera else { return 0 }
-        let (plainLength, encoding) = camera.writeNext(into: buffer)
+        let (plainLength, layer) = camera.writeNext(into: buffer)
         let length = (try? session.protectRTP(buffer.baseAddress!, length: plainLength, capacity: buffer.count)) ?? 0
         now = now.adding(nanoseconds: packetInterval)
         let transmit = simulation.transmit
@@ -178,6 +189,6 @@ final class ForwardFixture {
         }
         transmit.removeAll()
         simulation.drainEvents()
-        return encoding
+        return layer
     }
 }

@@ -22,10 +22,12 @@ final class ForwardSimulation {
 
     /// One sender (with `videoEncodings` simulcast encodings) and `receivers` receivers, all
     /// connected (ICE, DTLS, SRTP keys) and each having asked, as jitsi-meet does when its bridge
-    /// channel opens, for every video up to 720p: without that the bridge forwards no video
-    /// (JVB's `initial-max-height-px` 0). Receivers at odd positions advertise `ssrc-rewriting`
-    /// when `rewritingReceivers` is set.
-    static func connected(receivers: Int, videoEncodings: Int = 1, rewritingReceivers: Bool = false) throws -> ForwardSimulation {
+    /// channel opens, for every video up to its entry in `maxHeights` (720 when it has none):
+    /// without that the bridge forwards no video (JVB's `initial-max-height-px` 0). Receivers at
+    /// odd positions advertise `ssrc-rewriting` when `rewritingReceivers` is set.
+    static func connected(
+        receivers: Int, videoEncodings: Int = 1, rewritingReceivers: Bool = false, maxHeights: [Int] = []
+    ) throws -> ForwardSimulation {
         let simulation = try ForwardSimulation()
         for index in 0...receivers {
             // Distinct loopback addresses, one per peer: 127.0.x.y.
@@ -40,14 +42,17 @@ final class ForwardSimulation {
             throw SetupError.notConnected(peer.name)
         }
         for index in simulation.peers.indices {
-            simulation.sendBridgeChannel(Self.receiveEverythingUpTo720p, fromPeerAt: index)
+            // Peer 0 is the sender; receiver i is peer i + 1.
+            let maxHeight = index > 0 && index <= maxHeights.count ? maxHeights[index - 1] : 720
+            simulation.sendBridgeChannel(Self.receiveEverything(upTo: maxHeight), fromPeerAt: index)
         }
         simulation.run(milliseconds: 10)
         return simulation
     }
 
-    static let receiveEverythingUpTo720p =
-        #"{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"defaultConstraints":{"maxHeight":720}}"#
+    static func receiveEverything(upTo maxHeight: Int) -> String {
+        #"{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"defaultConstraints":{"maxHeight":\#(maxHeight)}}"#
+    }
 
     /// Delivers one bridge-channel message as if the peer at `index` sent it on its data channel:
     /// the engine numbers SCTP associations 1, 2, … in endpoint-create order, which is join order.
@@ -193,7 +198,12 @@ final class ForwardSimulation {
             <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
           </payload-type>
           <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="96" name="rtx" clockrate="90000"><parameter name="apt" value="100"/></payload-type>
+          <payload-type xmlns="urn:xmpp:jingle:apps:rtp:1" id="41" name="AV1" clockrate="90000">
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack"/>
+            <rtcp-fb xmlns="urn:xmpp:jingle:apps:rtp:rtcp-fb:0" type="nack" subtype="pli"/>
+          </payload-type>
           <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="10" uri="urn:ietf:params:rtp-hdrext:sdes:mid"/>
+          <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="11" uri="https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"/>
         </media>
         """
 }

@@ -8,32 +8,19 @@
 /// frame start (RFC 7741 S = 1, PID = 0, frame tag bit 0 clear), takes an encoding's height from
 /// that key frame, and selects temporal layers from the descriptor's TID.
 ///
-/// Writing a packet allocates nothing (fixed arrays, mutated in place): it runs in the measured
-/// loop, whose malloc count must be the bridge's alone.
-final class VP8CameraStream {
-    /// One encoding's shape: its SSRC, frame size and how it is packetized.
-    struct Encoding {
-        var ssrc: UInt32
-        var width: Int
-        var height: Int
-        /// RTP packets per frame.
-        var packetsPerFrame: Int
-        /// RTP payload bytes per packet (descriptor, VP8 header and filler).
-        var payloadBytes: Int
-    }
-
+/// Writing a packet allocates nothing (fixed arrays, mutated in place).
+final class VP8CameraStream: CameraStream {
     static let payloadType: UInt8 = 100
     static let temporalPattern: [UInt8] = [0, 2, 1, 2]
-    /// 90 kHz ticks per frame at 30 fps.
-    static let frameTicks: UInt32 = 3000
-    static let frameNanoseconds: UInt64 = 33_333_333
     /// RTP header (12) + one-byte extension block with the sender's MID "1" (8).
     static let headerLength = 20
     /// X, then I (15-bit PictureID), L (TL0PICIDX), T (TID, Y).
     static let descriptorLength = 6
 
-    let encodings: [Encoding]
-    /// Packets of one frame over all encodings.
+    /// The encodings, lowest first.
+    let layers: [CameraLayer]
+    /// Each encoding's SSRC, same order.
+    let ssrcs: [UInt32]
     let packetsPerFrame: Int
     private var sequenceNumbers: [UInt16]
     private var pictureIDs: [UInt16]
@@ -42,37 +29,38 @@ final class VP8CameraStream {
     private var encodingIndex = 0
     private var packetIndex = 0
 
-    init(encodings: [Encoding]) {
-        self.encodings = encodings
-        packetsPerFrame = encodings.reduce(0) { $0 + $1.packetsPerFrame }
-        sequenceNumbers = encodings.map { UInt16(truncatingIfNeeded: $0.ssrc &* 7) }
-        pictureIDs = encodings.map { UInt16(truncatingIfNeeded: $0.ssrc &* 13) & 0x7FFF }
-        tl0PicIdxs = encodings.map { UInt8(truncatingIfNeeded: $0.ssrc) }
+    init(ssrcs: [UInt32], layers: [CameraLayer]) {
+        precondition(ssrcs.count == layers.count, "one SSRC per encoding")
+        self.layers = layers
+        self.ssrcs = ssrcs
+        packetsPerFrame = layers.reduce(0) { $0 + $1.packetsPerFrame }
+        sequenceNumbers = ssrcs.map { UInt16(truncatingIfNeeded: $0 &* 7) }
+        pictureIDs = ssrcs.map { UInt16(truncatingIfNeeded: $0 &* 13) & 0x7FFF }
+        tl0PicIdxs = ssrcs.map { UInt8(truncatingIfNeeded: $0) }
     }
 
     /// jitsi-meet's VP8 simulcast at its default bitrates: 320×180 at 150 kbit/s, 640×360 at
     /// 500 kbit/s and 1280×720 at 1.8 Mbit/s, in packets of at most ~1.1 KB (10 per frame in all).
     static func simulcast(ssrcs: [UInt32]) -> VP8CameraStream {
-        let ladder = [(320, 180, 1, 625), (640, 360, 2, 1042), (1280, 720, 7, 1071)]
-        return VP8CameraStream(encodings: zip(ssrcs, ladder).map { ssrc, shape in
-            Encoding(ssrc: ssrc, width: shape.0, height: shape.1, packetsPerFrame: shape.2, payloadBytes: shape.3)
-        })
+        VP8CameraStream(ssrcs: ssrcs, layers: [
+            CameraLayer(width: 320, height: 180, packetsPerFrame: 1, payloadBytes: 625),
+            CameraLayer(width: 640, height: 360, packetsPerFrame: 2, payloadBytes: 1042),
+            CameraLayer(width: 1280, height: 720, packetsPerFrame: 7, payloadBytes: 1071),
+        ])
     }
 
     /// One 1280×720 stream at 1.8 Mbit/s (a camera without simulcast).
     static func single(ssrc: UInt32) -> VP8CameraStream {
-        VP8CameraStream(encodings: [Encoding(ssrc: ssrc, width: 1280, height: 720, packetsPerFrame: 7, payloadBytes: 1071)])
+        VP8CameraStream(ssrcs: [ssrc], layers: [CameraLayer(width: 1280, height: 720, packetsPerFrame: 7, payloadBytes: 1071)])
     }
 
     /// Whether the next packet is the first of a frame (over all encodings).
     var isAtFrameStart: Bool { encodingIndex == 0 && packetIndex == 0 }
 
-    /// Writes the next packet into `buffer` (at least `headerLength` + the largest payload bytes)
-    /// and returns its length and the index of its encoding.
     @inline(__always)
-    func writeNext(into buffer: UnsafeMutableRawBufferPointer) -> (length: Int, encoding: Int) {
+    func writeNext(into buffer: UnsafeMutableRawBufferPointer) -> (length: Int, layer: Int) {
         let index = encodingIndex
-        let encoding = encodings[index]
+        let encoding = layers[index]
         let isKeyframe = frame == 0
         let pattern = Self.temporalPattern[frame % Self.temporalPattern.count]
         let temporal = isKeyframe ? 0 : pattern
@@ -91,7 +79,7 @@ final class VP8CameraStream {
         p.storeBytes(of: (endsFrame ? 0x80 : 0) | Self.payloadType, toByteOffset: 1, as: UInt8.self)
         p.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
         p.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
-        p.storeBytes(of: encoding.ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
+        p.storeBytes(of: ssrcs[index].bigEndian, toByteOffset: 8, as: UInt32.self)
         // RFC 8285 one-byte extensions: sdes:mid (id 10) "1", then padding.
         p.storeBytes(of: UInt32(0xBEDE_0001).bigEndian, toByteOffset: 12, as: UInt32.self)
         p.storeBytes(of: UInt32(0xA031_0000).bigEndian, toByteOffset: 16, as: UInt32.self)
@@ -132,7 +120,7 @@ final class VP8CameraStream {
         if packetIndex == encoding.packetsPerFrame {
             packetIndex = 0
             encodingIndex += 1
-            if encodingIndex == encodings.count {
+            if encodingIndex == layers.count {
                 encodingIndex = 0
                 frame += 1
             }

@@ -13,8 +13,16 @@ struct IncomingPacket {
     var scalableFrame: AV1FrameDescription?
     /// The layer frame of a VP9 SVC packet without a dependency descriptor.
     var vp9Frame: VP9LayerFrame?
-    /// Where the dependency descriptor's data starts in `bytes` (with `scalableFrame`), else -1.
-    var dependencyDescriptorOffset = -1
+    /// The dependency descriptor's element in `bytes`, for any video codec that carries one.
+    var dependencyDescriptor: RTPHeaderExtensionElement?
+    /// Its frame_number, when it has the 3 mandatory bytes.
+    var frameNumber: UInt16 = 0
+
+    /// Where the descriptor's data starts when its frame_number can be rewritten, else -1.
+    var dependencyDescriptorOffset: Int {
+        guard let element = dependencyDescriptor, element.length >= 3 else { return -1 }
+        return element.offset
+    }
     /// The encoding's index in its source (0 for audio and single-stream video).
     var encodingIndex: Int
     /// Whether the packet starts a key frame (always true where the codec cannot tell, so that

@@ -34,7 +34,7 @@ extension Receiver {
             if switched {
                 projection.stream.begin(
                     sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now, clockRate: packet.clockRate)
-                if let frame = packet.scalableFrame { projection.frameNumbers.begin(incoming: frame.frameNumber) }
+                if packet.dependencyDescriptorOffset >= 0 { projection.frameNumbers.begin(incoming: packet.frameNumber) }
             }
             let (sequence, timestamp) = projection.stream.forward(
                 sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
@@ -43,13 +43,12 @@ extension Receiver {
                 pictureIDs = try? projection.pictures.handleForwarded(VP8IncomingIDs(vp8), switched: switched)
             }
             var setsMarker = false
-            var frameNumber: UInt16 = 0
             if let frame = packet.scalableFrame {
                 setsMarker = projection.decodeTargets.endsForwardedTemporalUnit(frame)
-                frameNumber = projection.frameNumbers.forward(frame.frameNumber)
             } else if let frame = packet.vp9Frame {
                 setsMarker = projection.vp9Layers.endsForwardedPicture(frame)
             }
+            let frameNumber = packet.dependencyDescriptorOffset >= 0 ? projection.frameNumbers.forward(packet.frameNumber) : 0
             projection.history.record(ForwardedPacketHistory.Entry(
                 outgoingSequence: sequence, incomingSSRC: header.ssrc, incomingSequence: header.sequenceNumber,
                 outgoingTimestamp: timestamp, pictureID: pictureIDs?.pictureID ?? 0, tl0PicIdx: pictureIDs?.tl0PicIdx ?? 0,
