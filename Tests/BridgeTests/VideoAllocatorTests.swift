@@ -383,6 +383,16 @@ import Testing
         #expect(candidates.layers.compactMap { Self.label($0) } == ["180p/7.5", "360p/7.5", "720p/7.5"])
     }
 
+    /// A sender below 30 fps (CPU, SVC under load) offers 5/10/20 fps: a 15 fps limit gets the tallest
+    /// layer at 10 fps rather than 180p, which a preference for 15 fps that no layer within the
+    /// limit reaches would leave as the only size (seen with a VP9 L3T3_KEY sender at 23.7 fps).
+    @Test func frameRateLimitPrefersTheBestRateWithinIt() {
+        let slow = Self.measured(frameRates: [[5, 10, 20], [5, 10, 20], [5, 10, 20]])
+        let candidates = CandidateLayers(source: Self.camera("a", layers: slow),
+                                         constraints: VideoConstraints(maxHeight: 720, maxFrameRate: 15), isOnStage: true)
+        #expect(candidates.layers.compactMap { Self.label($0) } == ["180p/5", "180p/10", "360p/10", "720p/10"])
+    }
+
     // MARK: - Receiver constraints
 
     @Test func initialConstraintsForwardNothing() {

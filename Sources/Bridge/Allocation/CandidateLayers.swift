@@ -58,11 +58,14 @@ struct CandidateLayers: Sendable, Equatable {
         let wantsPreferred = !constraints.heightIsLimited || constraints.maxHeight > AllocationParameters.thumbnailHeightPx
         let preferredHeight = wantsPreferred ? AllocationParameters.onStagePreferredHeightPx : minHeight
         // The preferred frame rate is capped by what the source offers (JVB, for VLA-signalled rates) and,
-        // here also, by the receiver's limit: at ≤ 15 fps the preferred 360p layer becomes 360p/15.
+        // here also, by the receiver's limit: at ≤ 15 fps the preferred 360p layer becomes 360p/15. What
+        // the source offers then means within that limit: a sender held to 24 fps offers 6/12/24, and a
+        // 15 fps limit must prefer 720p/12, not drop every 360p and 720p layer for missing 15.
         var preferredFrameRate: Double? = nil
         if wantsPreferred {
             var rate = AllocationParameters.onStagePreferredFrameRate
-            if let best = pool.map(\.frameRate).max(), best > 0 { rate = min(rate, best) }
+            let offered = pool.filter { constraints.allowsFrameRate($0.frameRate) }
+            if let best = (offered.isEmpty ? pool : offered).map(\.frameRate).max(), best > 0 { rate = min(rate, best) }
             if let limit = constraints.maxFrameRate { rate = min(rate, limit) }
             preferredFrameRate = rate
         }
