@@ -15,7 +15,7 @@ let package = Package(
     products: [
         .executable(name: "meetpad-bridge", targets: ["MeetpadBridge"]),
         // The load harness in Benchmarks/ acts as a WebRTC client with the same protocol code.
-        .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP"]),
+        .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP", "CongestionControl"]),
         .library(name: "BridgeCore", targets: ["XMLStream", "Colibri", "Bridge"]),
         // The load harness (Benchmarks/LOAD.md): its sources live under Benchmarks/LoadHarness, but
         // it is built here so `make bench` compiles only its own files on top of the bridge's build.
@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "ICE", dependencies: ["Primitives", "CNice"], swiftSettings: strict),
         .target(name: "DTLS", dependencies: ["Primitives", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
         .target(name: "SRTP", dependencies: ["Primitives", "CSRTP"], swiftSettings: strict),
+        // Per-receiver bandwidth estimation from transport-cc feedback (GoogCC-style).
+        .target(name: "CongestionControl", dependencies: ["Primitives"], swiftSettings: strict),
         .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: strict),
         .target(name: "Colibri", dependencies: ["XMLStream", "Primitives"], swiftSettings: strict),
         .target(name: "XMPP", dependencies: ["XMLStream", "Primitives", "COpenSSL"], swiftSettings: strict),
@@ -115,6 +117,8 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives", "CMallocCounter"], swiftSettings: strict),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Primitives"], swiftSettings: strict),
+        .testTarget(
+            name: "CongestionControlTests", dependencies: ["CongestionControl", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], swiftSettings: strict),
         .testTarget(name: "ColibriTests", dependencies: ["Colibri", "XMLStream"], swiftSettings: strict),

@@ -13,11 +13,12 @@ cd "$ROOT"
 
 SHELLS="Bridge BridgeServer MeetpadBridge"
 declare -A FORBIDDEN=(
-    [Primitives]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP"
+    [Primitives]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP CongestionControl"
     [RTP]="$SHELLS Colibri XMLStream SCTP"
     [ICE]="$SHELLS Colibri XMLStream SCTP"
     [DTLS]="$SHELLS Colibri XMLStream SCTP"
     [SRTP]="$SHELLS Colibri XMLStream SCTP"
+    [CongestionControl]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP XMPP"
     [SCTP]="$SHELLS Colibri"
     [XMLStream]="$SHELLS Colibri"
     [Colibri]="$SHELLS"
