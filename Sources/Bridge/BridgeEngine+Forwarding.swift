@@ -113,6 +113,8 @@ extension BridgeEngine {
         var temporalLayer = 0
         var spatialLayer = 0
         var startsLayerFrame: Bool?
+        // Where the codec tells (nil: it cannot, and the packet keeps counting as a start).
+        var isKeyframeStart: Bool?
         let header = packet.header
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         if let id = sender.media.dependencyDescriptorExtensionID { noteDependencyDescriptor(id: id, of: &packet) }
@@ -120,10 +122,9 @@ extension BridgeEngine {
         case .vp8:
             guard let descriptor = try? VP8PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
             packet.vp8 = descriptor
-            packet.isKeyframeStart = descriptor.isKeyframeStart
+            isKeyframeStart = descriptor.isKeyframeStart
             temporalLayer = Int(descriptor.temporalLayerID ?? 0)
             if descriptor.isKeyframeStart {
-                encoding.lastKeyframeAt = packet.now
                 let frame = UnsafeRawBufferPointer(rebasing: payload[descriptor.length...])
                 if let size = try? VP8KeyframeHeader(parsing: frame) { encoding.observedHeight = Int(size.height) }
             }
@@ -131,8 +132,7 @@ extension BridgeEngine {
             // No layer information in the payload: each encoding is one layer, which a receiver
             // starts, or switches to, only at an IDR picture or the SPS that leads one.
             guard let summary = try? H264PayloadSummary(parsing: payload) else { return drop(.malformedRTP) }
-            packet.isKeyframeStart = summary.isKeyframeStart
-            if summary.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
+            isKeyframeStart = summary.isKeyframeStart
         case .av1, .vp9:
             // SVC: every layer on this SSRC, told apart by the dependency descriptor.
             if let element = packet.dependencyDescriptor {
@@ -150,8 +150,7 @@ extension BridgeEngine {
                 // A new structure renames the layers allocation chose from.
                 if frame.structureChanged { conference.allocationDue = true }
                 packet.scalableFrame = frame
-                packet.isKeyframeStart = frame.carriesStructure
-                if frame.carriesStructure { encoding.lastKeyframeAt = packet.now }
+                isKeyframeStart = frame.carriesStructure
                 spatialLayer = Int(frame.spatialID)
                 temporalLayer = Int(frame.temporalID)
                 startsLayerFrame = frame.isStartOfFrame
@@ -159,8 +158,7 @@ extension BridgeEngine {
                 // Without the dependency descriptor, VP9's own layer indices tell the layers.
                 guard let descriptor = try? VP9PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
                 let frame = VP9LayerFrame(descriptor)
-                packet.isKeyframeStart = frame.isKeyframeStart
-                if frame.isKeyframeStart { encoding.lastKeyframeAt = packet.now }
+                isKeyframeStart = frame.isKeyframeStart
                 if descriptor.hasLayerIndices {
                     encoding.isScalable = true
                     packet.vp9Frame = frame
@@ -172,6 +170,10 @@ extension BridgeEngine {
             }
         case .unknown:
             break
+        }
+        if let isKeyframeStart {
+            packet.isKeyframeStart = isKeyframeStart
+            if isKeyframeStart { encoding.lastKeyframeAt = packet.now }
         }
         let isStarting = encoding.lastPacketAt.map {
             packet.now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds

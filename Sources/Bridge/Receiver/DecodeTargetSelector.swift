@@ -21,11 +21,8 @@ struct DecodeTargetSelector {
     private(set) var targetTemporal = 0
     /// The decode target followed, nil before a start (or after a structure change, until the key frame).
     private(set) var current: Int?
-    private(set) var currentSpatial = 0
-    private(set) var currentTemporal = 0
     /// The decode target the target layer resolves to under the structure and active set last seen.
     private(set) var desired: Int?
-    private var desiredSpatial = 0
     /// Whether every frame present in `desired` is present in `current` (no switch point needed).
     private var desiredIsWithinCurrent = false
     /// The decode targets of the structure of `generation`.
@@ -78,9 +75,17 @@ struct DecodeTargetSelector {
             self.containers = containers
         }
 
+        /// Decode target `target`'s spatial and temporal layer.
+        @inline(__always)
+        func layer(_ target: Int) -> (spatial: Int, temporal: Int) { (Int(spatial[target]), Int(temporal[target])) }
+
         @inline(__always)
         func isSubset(_ inner: Int, of outer: Int) -> Bool { containers[inner] & (1 << UInt32(outer)) != 0 }
     }
+
+    /// The layers of the decode target followed (0 before a start).
+    var currentSpatial: Int { current.map { targets.layer($0).spatial } ?? 0 }
+    var currentTemporal: Int { current.map { targets.layer($0).temporal } ?? 0 }
 
     /// Whether frames are selected for the receiver at all.
     var isForwarding: Bool { targetSpatial >= 0 }
@@ -91,7 +96,7 @@ struct DecodeTargetSelector {
         guard isForwarding else { return false }
         guard let current else { return true }
         guard let desired, desired != current else { return false }
-        return desiredSpatial != currentSpatial && !desiredIsWithinCurrent
+        return targets.layer(desired).spatial != targets.layer(current).spatial && !desiredIsWithinCurrent
     }
 
     /// Sets the allocation's target layer (resolved at once against the structure last seen).
@@ -183,8 +188,6 @@ struct DecodeTargetSelector {
 
     private mutating func adopt(_ target: Int) {
         current = target
-        currentSpatial = Int(targets.spatial[target])
-        currentTemporal = Int(targets.temporal[target])
         // The subset relation refers to the current target.
         resolve()
     }
@@ -201,13 +204,12 @@ struct DecodeTargetSelector {
         var best: Int?
         var lowest: Int?
         for target in 0..<targets.count where activeDecodeTargets & (1 << UInt32(target)) != 0 {
-            let layers = (Int(targets.spatial[target]), Int(targets.temporal[target]))
-            if lowest.map({ layers < (Int(targets.spatial[$0]), Int(targets.temporal[$0])) }) ?? true { lowest = target }
-            guard layers.0 <= targetSpatial, layers.1 <= targetTemporal else { continue }
-            if best.map({ (Int(targets.spatial[$0]), Int(targets.temporal[$0])) < layers }) ?? true { best = target }
+            let layer = targets.layer(target)
+            if lowest.map({ layer < targets.layer($0) }) ?? true { lowest = target }
+            guard layer.spatial <= targetSpatial, layer.temporal <= targetTemporal else { continue }
+            if best.map({ targets.layer($0) < layer }) ?? true { best = target }
         }
         desired = best ?? lowest
-        desiredSpatial = desired.map { Int(targets.spatial[$0]) } ?? 0
         desiredIsWithinCurrent = false
         if let desired, let current, desired != current, desired < targets.count, current < targets.count {
             desiredIsWithinCurrent = targets.isSubset(desired, of: current)

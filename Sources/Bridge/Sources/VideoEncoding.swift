@@ -52,14 +52,14 @@ final class VideoEncoding {
     /// The highest spatial layer of an SVC encoding.
     var topSpatialLayer: Int { dependencyDescriptors.topSpatialLayer ?? meter.highestSpatialLayer }
 
-    /// The height of spatial layer `spatial` of an SVC encoding: as its structure tells, else a
-    /// ladder halved per layer down from `ladderTop` (how browsers scale SVC layers).
-    func height(ofSpatialLayer spatial: Int, ladderTop: Int) -> Int {
+    /// The height of spatial layer `spatial` of an SVC encoding: as its structure tells, else the
+    /// 720p ladder halved per layer down, as browsers scale SVC layers (and simulcast encodings).
+    func height(ofSpatialLayer spatial: Int) -> Int {
         if let height = dependencyDescriptors.renderHeight(ofSpatialLayer: spatial) { return height }
         if dependencyDescriptors.structure == nil, spatial < vp9SpatialHeights.count, vp9SpatialHeights[spatial] > 0 {
             return vp9SpatialHeights[spatial]
         }
-        return ladderTop >> max(topSpatialLayer - spatial, 0)
+        return VideoSource.ladderHeight(index: spatial, count: topSpatialLayer + 1)
     }
 
     /// Counts one packet of this encoding (media, not retransmissions). `startsLayerFrame` tells an

@@ -39,7 +39,7 @@ final class VideoSource {
     /// configures (scale-down 4, 2, 1 of 720p), else 0 ("unknown", fits every positive constraint).
     func height(of encoding: VideoEncoding) -> Int {
         if encoding.isScalable {
-            return encoding.height(ofSpatialLayer: encoding.topSpatialLayer, ladderTop: Self.ladderBaseHeight)
+            return encoding.height(ofSpatialLayer: encoding.topSpatialLayer)
         }
         if encoding.observedHeight > 0 { return encoding.observedHeight }
         guard encodings.count > 1 else { return 0 }
@@ -69,7 +69,7 @@ final class VideoSource {
                 }
             } else {
                 for (spatial, temporal) in scalable {
-                    let height = encoding.height(ofSpatialLayer: spatial, ladderTop: Self.ladderBaseHeight)
+                    let height = encoding.height(ofSpatialLayer: spatial)
                     layers.append(layer(spatial: spatial, temporal: temporal, height: height))
                 }
             }
