@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strict),
         .target(
             name: "Bridge",
-            dependencies: ["Primitives", "RTP", "ICE", "DTLS", "SRTP", "Colibri"],
+            dependencies: ["Primitives", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "CongestionControl"],
             swiftSettings: strict
         ),
 

@@ -19,6 +19,9 @@ public struct BridgeConfiguration: Sendable {
     /// (JVB's `videobridge.cc.initial-max-height-px`, 0 there: no video until the client says
     /// what it shows). Load generators without a bridge channel raise it.
     public var initialMaxHeight: Int
+    /// Whether allocation spends each receiver's downlink estimate (JVB's `videobridge.cc.trust-bwe`,
+    /// true there too). Off, every receiver gets what its constraints allow, whatever its link.
+    public var trustsBandwidthEstimate: Bool
 
     /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough
     /// that signalling alone cannot exhaust memory.
@@ -33,9 +36,11 @@ public struct BridgeConfiguration: Sendable {
         advertisePrivateCandidates: Bool = true,
         maximumConferences: Int = defaultMaximumConferences,
         maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference,
-        initialMaxHeight: Int = 0
+        initialMaxHeight: Int = 0,
+        trustsBandwidthEstimate: Bool = true
     ) {
         self.initialMaxHeight = initialMaxHeight
+        self.trustsBandwidthEstimate = trustsBandwidthEstimate
         self.hostAddresses = hostAddresses
         self.advertisedAddresses = advertisedAddresses
         self.sctpEnabled = sctpEnabled

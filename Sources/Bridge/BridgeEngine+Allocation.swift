@@ -19,12 +19,30 @@ extension BridgeEngine {
         for endpoint in conference.endpoints where endpoint.media.acceptsVideo {
             let receiver = endpoint.receiver
             let candidates = sources.filter { $0.owner !== endpoint }
+            let budget = BandwidthBudget.estimateBps(
+                for: endpoint, trustsEstimate: configuration.trustsBandwidthEstimate, now: now)
             let allocation = VideoAllocator.allocate(
-                sources: candidates.map {
-                    AllocationSource(sourceName: $0.name, endpointID: $0.ownerID, videoType: $0.videoType, layers: layers[$0.key] ?? [])
+                sources: candidates.map { source in
+                    let projection = receiver.projection(for: source)
+                    return AllocationSource(
+                        sourceName: source.name, endpointID: source.ownerID, videoType: source.videoType,
+                        layers: layers[source.key] ?? [],
+                        forwardedLayer: projection?.targetLayer)
                 },
-                constraints: receiver.constraints, availableBandwidthBps: BandwidthBudget.estimateBps(for: endpoint))
-            let outcome = receiver.apply(allocation, sources: candidates, random: &random, isSSRCInUse: conference.isSSRCInUse)
+                constraints: receiver.constraints, availableBandwidthBps: budget)
+            // The estimate fell below what the receiver is being sent: its queue is overflowing.
+            let linkIsOverrun = configuration.trustsBandwidthEstimate
+                && receiver.downlink.estimateBps.map { $0 < receiver.allocatedBitrateBps } == true
+            receiver.allocatedEstimateBps = receiver.downlink.estimateBps
+            receiver.allocatedBitrateBps = allocation.targetBitrateBps
+            updateProbing(of: receiver, after: allocation, now: now)
+            let outcome = receiver.apply(
+                allocation, sources: candidates, linkIsOverrun: linkIsOverrun, random: &random, isSSRCInUse: conference.isSSRCInUse)
+            for change in outcome.retargeted {
+                log(.debug, "endpoint \(endpoint.id) gets \(change.source) at \(change.to?.summary ?? "nothing"), was "
+                    + "\(change.from?.summary ?? "nothing") (budget \(budget / 1000) kbit/s, estimate "
+                    + "\(receiver.downlink.estimateBps.map { "\($0 / 1000) kbit/s" } ?? "none"), allocated \(allocation.targetBitrateBps / 1000) kbit/s)")
+            }
             if !outcome.newMappings.isEmpty {
                 send(.videoSourcesMap(outcome.newMappings.map(Self.mapping)), to: endpoint)
             }

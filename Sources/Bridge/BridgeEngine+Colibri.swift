@@ -103,6 +103,10 @@ extension BridgeEngine {
             throw .badRequest("Visitors cannot have sources")
         }
         for media in request.media { endpoint.media.merge(media) }
+        // The receiver's feedback covers the bridge's numbers only if it asked for transport-cc.
+        endpoint.receiver.downlink.extensionID = endpoint.media.usesTransportCC ? endpoint.media.transportCCExtensionID : nil
+        endpoint.receiver.downlink.absSendTimeExtensionID = endpoint.media.absSendTimeExtensionID
+        if endpoint.media.wantsREMB, endpoint.remb == nil { endpoint.remb = RembReporter() }
         if let transport = request.transport?.ice { applyRemoteTransport(transport, to: endpoint, now: now, transmit: transmit) }
         if let sources = request.sources { try replaceSources(of: endpoint, in: conference, with: sources) }
         if let forceMute = request.forceMute {

@@ -45,10 +45,12 @@ extension BridgeEngine {
             return drop(.duplicateRetransmission)
         }
         stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: arrival)
+        noteArrival(of: header.sequenceNumber, payloadType: header.payloadType, in: stream, from: sender, now: now)
         noteMediaFlowing(sender, in: conference, now: now)
 
         // Header extensions are per hop (docs/colibri2.md §5.2): only level, orientation and the
-        // AV1 dependency descriptor travel on; the sender's MID in particular must not.
+        // AV1 dependency descriptor travel on; the sender's MID in particular must not. Its
+        // transport-wide number and send time keep their places for the bridge's own values.
         guard let length = try? header.retainExtensions(sender.media.forwardedExtensionIDs, in: packet) else {
             return drop(.malformedRTP)
         }
@@ -57,12 +59,28 @@ extension BridgeEngine {
         var incoming = IncomingPacket(
             bytes: forwarded, header: header, vp8: nil, encodingIndex: 0, isKeyframeStart: true,
             clockRate: InboundStream.audioClockRate, now: now)
+        incoming.transportSequenceOffset = Self.dataOffset(
+            of: sender.media.transportCCExtensionID, length: 2, header: header, in: forwarded)
+        incoming.absSendTimeOffset = Self.dataOffset(
+            of: sender.media.absSendTimeExtensionID, length: AbsoluteSendTime.length, header: header, in: forwarded)
+        if incoming.absSendTimeOffset >= 0, sender.remb != nil {
+            let sent = AbsoluteSendTime.value(in: forwarded, at: incoming.absSendTimeOffset)
+            sender.remb?.note(absSendTime: sent, arrival: arrival, size: datagram.count)
+        }
         if payload.kind == .audio {
             forwardAudio(&incoming, stream: stream, from: sender, in: conference, transmit: transmit)
         } else {
             incoming.clockRate = InboundStream.videoClockRate
             forwardVideo(&incoming, stream: stream, codec: payload.codec, from: sender, in: conference, transmit: transmit)
         }
+    }
+
+    /// Where the element `id` has its data in `packet` when it is `length` bytes long, else -1:
+    /// a place for a per-hop value the bridge writes into each receiver's copy.
+    @inline(__always)
+    private static func dataOffset(of id: UInt8?, length: Int, header: RTPHeaderView, in packet: UnsafeRawBufferPointer) -> Int {
+        guard let id, let element = header.extensionElement(id: id, in: packet), element.length == length else { return -1 }
+        return element.offset
     }
 
     /// Audio: silence dropping and speech activity from the level extension, then every other
@@ -80,15 +98,14 @@ extension BridgeEngine {
         }
         for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsAudio {
             guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-            guard endpoint.receiver.rewritesSSRCs else {
-                sendRTP(packet.bytes, to: address, protectedBy: outbound, transmit: transmit)
-                continue
-            }
             var isNewMapping = false
-            let sent = endpoint.receiver.forwardAudio(
-                packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
-                isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
+            let sent = endpoint.receiver.rewritesSSRCs
+                ? endpoint.receiver.forwardAudio(
+                    packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
+                    isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
+                : endpoint.receiver.forwardAudioUnchanged(packet, to: address, protectedBy: outbound, transmit: transmit)
             if isNewMapping { sendAudioMap(of: source, to: endpoint) }
+            endpoint.receiver.downlink.audioBytesSent &+= UInt64(sent)
             countSent(sent)
         }
     }
@@ -112,7 +129,6 @@ extension BridgeEngine {
         }
         var temporalLayer = 0
         var spatialLayer = 0
-        var startsLayerFrame: Bool?
         // Where the codec tells (nil: it cannot, and the packet keeps counting as a start).
         var isKeyframeStart: Bool?
         let header = packet.header
@@ -153,7 +169,6 @@ extension BridgeEngine {
                 isKeyframeStart = frame.carriesStructure
                 spatialLayer = Int(frame.spatialID)
                 temporalLayer = Int(frame.temporalID)
-                startsLayerFrame = frame.isStartOfFrame
             } else if codec == .vp9 {
                 // Without the dependency descriptor, VP9's own layer indices tell the layers.
                 guard let descriptor = try? VP9PayloadDescriptor(parsing: payload) else { return drop(.malformedRTP) }
@@ -166,21 +181,24 @@ extension BridgeEngine {
                 }
                 spatialLayer = frame.spatial
                 temporalLayer = frame.temporal
-                startsLayerFrame = descriptor.isStartOfFrame
             }
         case .unknown:
             break
         }
         if let isKeyframeStart {
             packet.isKeyframeStart = isKeyframeStart
-            if isKeyframeStart { encoding.lastKeyframeAt = packet.now }
+            if isKeyframeStart {
+                encoding.lastKeyframeAt = packet.now
+                log(.debug, "key frame from endpoint \(sender.id) on \(header.ssrc)")
+                discardRetransmissionRequests(before: header.sequenceNumber, in: stream)
+            }
         }
         let isStarting = encoding.lastPacketAt.map {
             packet.now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds
         } ?? true
         encoding.record(
             bytes: packet.header.payloadLength, timestamp: packet.header.timestamp, spatialLayer: spatialLayer,
-            temporalLayer: temporalLayer, startsLayerFrame: startsLayerFrame, now: packet.now)
+            temporalLayer: temporalLayer, now: packet.now)
         // A layer just (re)appeared: allocate now, so this packet, typically the key frame that
         // starts it, is not lost to a receiver that wants the layer (senders resume a layer
         // paused by SenderSourceConstraints with a key frame).
@@ -206,22 +224,6 @@ extension BridgeEngine {
         guard bytes > 0 else { return }
         counters.packetsSent &+= 1
         counters.bytesSent &+= UInt64(bytes)
-    }
-
-    /// Copies a plain RTP packet into a send slot, encrypts it there, and commits it.
-    @inline(__always)
-    func sendRTP(_ packet: UnsafeRawBufferPointer, to address: PeerAddress, protectedBy srtp: SRTPSession, transmit: TransmitQueue) {
-        var sentBytes = 0
-        transmit.append(to: address) { slot in
-            guard let destination = slot.baseAddress, let source = packet.baseAddress,
-                packet.count + SRTPSession.maximumTrailerLength <= slot.count
-            else { return 0 }
-            destination.copyMemory(from: source, byteCount: packet.count)
-            let protected = (try? srtp.protectRTP(destination, length: packet.count, capacity: slot.count)) ?? 0
-            sentBytes = protected
-            return protected
-        }
-        countSent(sentBytes)
     }
 
     /// Turns an RTX packet (RFC 4588: original sequence number first in the payload) back into

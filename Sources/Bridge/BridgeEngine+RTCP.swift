@@ -12,7 +12,8 @@ extension BridgeEngine {
 
     /// RTCP is terminated here, not relayed (docs/colibri2.md §5.3): sender reports are
     /// re-issued to receivers, keyframe requests and NACKs are answered or routed to the media
-    /// SSRC's owner, and everything else (receiver reports, REMB, transport-cc, SDES, BYE) is
+    /// SSRC's owner, transport-cc feedback (about the bridge's own numbering toward this endpoint)
+    /// moves its downlink estimate, and everything else (receiver reports, REMB, SDES, BYE) is
     /// consumed.
     func handleRTCP(_ datagram: UnsafeMutableRawBufferPointer, from endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
         guard datagram.count >= 8 else { return drop(.malformedRTCP) }
@@ -48,6 +49,8 @@ extension BridgeEngine {
                     guard let entry = fir.entry(index) else { continue }
                     requestKeyframe(ssrc: incomingSSRC(for: entry.ssrc, receiver: endpoint), in: conference, now: now, transmit: transmit)
                 }
+            case .transportCC(let feedback):
+                noteDownlinkFeedback(feedback, from: endpoint, in: conference, now: now)
             case .nack(let nack):
                 guard let projection = endpoint.receiver.videoProjectionsByOutgoingSSRC[nack.mediaSSRC] else { continue }
                 answer(nack, for: projection, to: endpoint, now: now, transmit: transmit)
@@ -104,6 +107,7 @@ extension BridgeEngine {
         if let last = owner.lastKeyframeRequest[ssrc], now.milliseconds(since: last) < 200 { return }
         owner.lastKeyframeRequest[ssrc] = now
         counters.keyframeRequestsSent &+= 1
+        log(.debug, "asking endpoint \(owner.id) for a key frame on \(ssrc)")
         if owner.media.usesPLI {
             let request = RTCPPictureLossIndication(senderSSRC: conference.videoFeedbackSSRC, mediaSSRC: ssrc)
             sendRTCP(to: owner, transmit: transmit) { buffer throws(RTPBuildError) in try request.write(into: buffer) }
@@ -120,12 +124,18 @@ extension BridgeEngine {
 
     /// Resends what a NACK on a receiver's outgoing stream asks for within the receiver's
     /// `RetransmissionLimiter`; every packet a limit refuses (the rest of the NACK past
-    /// `perRequest` included) counts as a drop.
+    /// `perRequest` included) counts as a drop, as does every packet of an encoding the receiver
+    /// has since been switched away from.
     private func answer(_ nack: RTCPGenericNACK, for projection: VideoSourceProjection, to endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
         guard let address = endpoint.address, let outbound = endpoint.outboundSRTP, let owner = projection.source.owner else { return }
         var resent = 0
         var refused: UInt64 = 0
+        var superseded: UInt64 = 0
         for sequenceNumber in nack {
+            if projection.wasSuperseded(sequenceNumber) {
+                superseded &+= 1
+                continue
+            }
             guard resent < RetransmissionLimiter.perRequest else {
                 refused &+= 1
                 continue
@@ -152,6 +162,7 @@ extension BridgeEngine {
             }
         }
         if refused > 0 { drop(.retransmissionLimited, times: refused) }
+        if superseded > 0 { drop(.retransmissionSuperseded, times: superseded) }
     }
 
     /// Receiver reports for everything the endpoint sends, from the feedback SSRC of each
@@ -195,6 +206,21 @@ extension BridgeEngine {
             guard wrote else { break }
             counters.transportFeedbackSent &+= 1
         }
+    }
+
+    /// REMB with the sender's uplink estimate to a sender without transport-cc (`RembReporter`),
+    /// covering all its video SSRCs.
+    func sendREMB(_ endpoint: Endpoint, conference: Conference, now: Instant, transmit: TransmitQueue) {
+        guard let bitrate = endpoint.remb?.due(
+                now: now, roundTripMilliseconds: endpoint.ice.roundTripTimeNanoseconds.map { Double($0) / 1e6 } ?? 100)
+        else { return }
+        let ssrcs = endpoint.sources.video.flatMap { $0.encodings.map(\.ssrc) }
+        guard !ssrcs.isEmpty else { return }
+        let sender = conference.videoFeedbackSSRC
+        sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
+            try RTCPREMB.write(senderSSRC: sender, bitrate: bitrate, ssrcs: ssrcs.prefix(255), into: buffer)
+        }
+        counters.rembSent &+= 1
     }
 
     /// Builds one RTCP packet straight into a send slot, protects it there and commits it.

@@ -1,3 +1,4 @@
+import CongestionControl
 import DTLS
 import ICE
 public import Primitives
@@ -37,6 +38,8 @@ public final class BridgeEngine {
     var lastNow = Instant.zero
     /// Where decrypted DTLS application data (SCTP packets) lands before it is handed upward.
     var applicationDataScratch = [UInt8](repeating: 0, count: 1 << 16)
+    /// Where a stream's due NACK numbers land before they are written into the NACK.
+    var retransmissionRequestScratch = [UInt16](repeating: 0, count: BridgeEngine.retransmissionRequestBatch)
 
     /// False during a graceful shutdown: conference creates are refused with `graceful_shutdown`,
     /// while existing conferences keep running and may still add endpoints (as JVB).
@@ -68,7 +71,14 @@ public final class BridgeEngine {
 
     func emit(_ event: BridgeEvent) { events.append(event) }
 
-    func log(_ level: BridgeLogLevel, _ message: String) { events.append(.log(level, message)) }
+    /// Whether debug messages are wanted (the shell's logger is at debug level). Off, they are not
+    /// even built: some come from the media path (key frames, allocation changes).
+    public var logsDebug = false
+
+    func log(_ level: BridgeLogLevel, _ message: @autoclosure () -> String) {
+        guard level != .debug || logsDebug else { return }
+        events.append(.log(level, message()))
+    }
 
     func drop(_ reason: DropReason, times: UInt64 = 1) { drops.count(reason, times: times) }
 
@@ -100,6 +110,9 @@ public final class BridgeEngine {
                 }
                 deadline = deadline.earliest(endpoint.nextReportAt)
                 if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback.nextFeedbackAt) }
+                deadline = deadline.earliest(endpoint.remb?.nextDeadline)
+                deadline = deadline.earliest(retransmissionRequestDeadline(of: endpoint))
+                deadline = deadline.earliest(endpoint.receiver.padding.nextDeadline)
                 deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
             }
         }
@@ -114,6 +127,10 @@ public final class BridgeEngine {
             if let change = conference.speech.decide(now: now) { announce(change, in: conference) }
             for endpoint in conference.endpoints {
                 sendTransportFeedback(endpoint, conference: conference, now: now, transmit: transmit)
+                sendREMB(endpoint, conference: conference, now: now, transmit: transmit)
+                sendRetransmissionRequests(endpoint, conference: conference, now: now, transmit: transmit)
+                sendConnectionStats(endpoint, now: now)
+                sendProbePadding(endpoint, now: now, transmit: transmit)
                 checkMediaFlowing(endpoint, in: conference, now: now)
                 endpoint.ice.handleTimeout(now: now, transmit: transmit)
                 drainICEEvents(endpoint, now: now, transmit: transmit)

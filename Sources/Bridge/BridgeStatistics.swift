@@ -32,6 +32,16 @@ public struct BridgeStatistics: Sendable {
     public var keyframeRequestsSent: UInt64 = 0
     /// Transport-cc feedback packets sent to senders.
     public var transportFeedbackSent: UInt64 = 0
+    /// REMB packets sent to senders without transport-cc.
+    public var rembSent: UInt64 = 0
+    /// Padding bytes sent to receivers to probe their downlinks (`--trust-bwe` only).
+    public var probePaddingBytesSent: UInt64 = 0
+    /// Sequence numbers of senders' video the bridge NACKed (generic NACK; each retry counts).
+    public var retransmissionRequestsSent: UInt64 = 0
+    /// Missing sequence numbers of senders' video that arrived later (retransmitted or reordered).
+    public var retransmissionRequestsRecovered: UInt64 = 0
+    /// Missing sequence numbers of senders' video given up: out of tries, too old, or behind a key frame.
+    public var retransmissionRequestsAbandoned: UInt64 = 0
     /// Dominant-speaker changes announced.
     public var dominantSpeakerChanges: UInt64 = 0
     /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).

@@ -45,6 +45,10 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case unknownSSRC
     /// A retransmission a NACK asked for, refused by the per-receiver limits.
     case retransmissionLimited
+    /// A retransmission a NACK asked for of an encoding the receiver was since switched away from:
+    /// it decodes the new one from its key frame, and on a congested link the repair would only
+    /// queue ahead of that key frame.
+    case retransmissionSuperseded
     /// A sender report for an SSRC the reporting endpoint does not own.
     case spoofedSenderReport
     /// Audio marked silent (RFC 6464 level 127) after three such packets in a row, as JVB drops it.
@@ -81,6 +85,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .candidateAddressInUse: "candidate_address_in_use"
         case .unknownSSRC: "unknown_ssrc"
         case .retransmissionLimited: "retransmission_limited"
+        case .retransmissionSuperseded: "retransmission_superseded"
         case .spoofedSenderReport: "spoofed_sender_report"
         case .silence: "silence"
         case .duplicateRetransmission: "duplicate_retransmission"

@@ -22,6 +22,8 @@ final class Endpoint {
     var speakerHandle: SpeakerHandle?
     /// Arrival times of what the endpoint sends, for transport-cc feedback to it.
     var transportFeedback = TransportFeedbackRecorder()
+    /// Its uplink estimate, for REMB, when it negotiated REMB and abs-send-time but not transport-cc.
+    var remb: RembReporter?
     /// When the endpoint last sent RTP, and whether the others were told its media flows.
     var lastMediaAt: Instant?
     var isMediaFlowing = false

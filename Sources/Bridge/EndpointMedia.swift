@@ -18,16 +18,23 @@ struct EndpointMedia {
     private(set) var payloads = [PayloadInfo?](repeating: nil, count: 128)
     /// Original payload type → this endpoint's RTX payload type for it.
     private(set) var rtxPayloadType = [UInt8?](repeating: nil, count: 128)
-    /// Header-extension ids the bridge forwards unchanged (hop-by-hop rules, docs/colibri2.md §5.2).
+    /// Header-extension ids kept in packets on their way through (hop-by-hop rules, docs/colibri2.md
+    /// §5.2): those forwarded unchanged, and the transport-wide sequence number and absolute send
+    /// time, whose places each receiver's copy reuses for the bridge's own values.
     private(set) var forwardedExtensionIDs = RTPExtensionIDSet()
     /// The audio-level extension's id (RFC 6464: speech activity, silence dropping), if negotiated.
     private(set) var audioLevelExtensionID: UInt8?
     /// The transport-wide sequence number extension's id, if negotiated (transport-cc feedback).
     private(set) var transportCCExtensionID: UInt8?
+    /// The absolute send time extension's id, if negotiated (delay-based estimation without transport-cc).
+    private(set) var absSendTimeExtensionID: UInt8?
     /// The AV1 dependency descriptor's id, if negotiated: SVC layer selection reads it.
     private(set) var dependencyDescriptorExtensionID: UInt8?
     /// Whether the endpoint negotiated transport-cc feedback (`<rtcp-fb type="transport-cc">`).
     private(set) var usesTransportCC = false
+    /// Whether a video payload type negotiated REMB (`goog-remb`): jicofo offers it to clients
+    /// without transport-cc.
+    private(set) var usesREMB = false
     /// Whether a video payload type negotiated PLI; keyframe requests are FIRs otherwise (RFC 5104).
     private(set) var usesPLI = false
     /// Whether any audio payload type was signalled.
@@ -43,6 +50,10 @@ struct EndpointMedia {
         "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension",
     ]
 
+    /// Whether the bridge should tell this sender its uplink estimate by REMB: it asked for REMB
+    /// and not transport-cc, and stamps the abs-send-time the estimate is made from.
+    var wantsREMB: Bool { usesREMB && !usesTransportCC && absSendTimeExtensionID != nil }
+
     /// Merges one `<media>` description.
     mutating func merge(_ description: MediaDescription) {
         let kind: MediaKind = description.type == .audio ? .audio : .video
@@ -50,6 +61,7 @@ struct EndpointMedia {
             var info = PayloadInfo(kind: kind, associatedPayloadType: nil)
             if kind == .video { info.codec = VideoCodec(name: payloadType.name) }
             if payloadType.rtcpFeedback.contains(where: { $0.type == "transport-cc" }) { usesTransportCC = true }
+            if kind == .video, payloadType.rtcpFeedback.contains(where: { $0.type == "goog-remb" }) { usesREMB = true }
             if kind == .video, payloadType.rtcpFeedback.contains(where: { $0.type == "nack" && $0.subtype == "pli" }) { usesPLI = true }
             if payloadType.name.lowercased() == "rtx",
                 let apt = payloadType.parameters.first(where: { $0.name == "apt" }).flatMap({ UInt8($0.value) }),
@@ -64,7 +76,14 @@ struct EndpointMedia {
         for ext in description.headerExtensions {
             if Self.forwardedURIs.contains(ext.uri) { forwardedExtensionIDs.insert(ext.id) }
             if ext.uri == RTPHeaderExtensionURI.audioLevel { audioLevelExtensionID = ext.id }
-            if ext.uri == RTPHeaderExtensionURI.transportCC { transportCCExtensionID = ext.id }
+            if ext.uri == RTPHeaderExtensionURI.transportCC {
+                transportCCExtensionID = ext.id
+                forwardedExtensionIDs.insert(ext.id)
+            }
+            if ext.uri == RTPHeaderExtensionURI.absSendTime {
+                absSendTimeExtensionID = ext.id
+                forwardedExtensionIDs.insert(ext.id)
+            }
             if ext.uri == RTPHeaderExtensionURI.av1DependencyDescriptor { dependencyDescriptorExtensionID = ext.id }
         }
     }

@@ -21,6 +21,10 @@ final class InboundStream {
     var encoding: VideoEncoding?
     /// The audio source this SSRC belongs to.
     var audioSource: AudioSource?
+    /// The gaps in this SSRC's sequence numbers the bridge NACKs the sender for. Only video with
+    /// an RTX payload type and an RTX SSRC has one: without RTX a sender cannot answer usefully.
+    /// Allocated on the stream's first such packet, then kept for the stream's life.
+    var retransmissionRequests: RetransmissionRequester?
 
     init(ssrc: UInt32, kind: MediaKind) {
         self.kind = kind
@@ -40,6 +44,11 @@ final class InboundStream {
 
     /// Bytes the packet cache holds allocated.
     var cacheBytes: Int { cache.map { $0.capacity * $0.slotSize } ?? 0 }
+
+    /// A ring as long as the packet cache (512 numbers, 12 KB a stream): a loss older than that
+    /// is past any receiver's jitter buffer at video rates. A burst of more than 256 missing
+    /// numbers is an outage a key frame repairs better than hundreds of retransmissions.
+    static let retransmissionRequestConfiguration = RetransmissionRequester.Configuration(historyLength: 512, maxGap: 256)
 
     static let audioClockRate: UInt32 = 48_000
     static let videoClockRate: UInt32 = 90_000

@@ -8,7 +8,10 @@ import Primitives
 /// Three limits, all per receiver: at most `perRequest` retransmissions per NACK packet, a byte
 /// budget refilled at `bytesPerSecond` (a legitimate receiver at 10 % loss of a 2.5 Mbit/s
 /// camera needs 250 kbit/s), and no repeat of the same packet within one round trip (the first
-/// retransmission cannot have arrived yet, JVB suppresses the same way).
+/// retransmission cannot have arrived yet, JVB suppresses the same way), up to 100 ms: the round
+/// trip is one consent check's, which on a congested link may have waited in a full queue, while
+/// the receiver re-asks after its own, shorter estimate; refusing every re-ask left a key frame
+/// unrepaired until the receiver gave up on it, three seconds frozen, in interop.
 ///
 /// Sans-IO: time comes in as `Instant`s. Its table is allocated once, with the receiver.
 struct RetransmissionLimiter {
@@ -18,6 +21,7 @@ struct RetransmissionLimiter {
     /// Repeat suppression when the round trip is not known yet, and its floor.
     static let defaultRepeatIntervalNanoseconds: UInt64 = 100_000_000
     static let minimumRepeatIntervalNanoseconds: UInt64 = 20_000_000
+    static let maximumRepeatIntervalNanoseconds: UInt64 = 100_000_000
     /// Recently resent packets remembered (a power of two); a collision only forgets one early.
     static let recentCapacity = 256
 
@@ -38,7 +42,9 @@ struct RetransmissionLimiter {
     mutating func admit(ssrc: UInt32, sequenceNumber: UInt16, bytes: Int, now: Instant, roundTripNanoseconds: UInt64?) -> Verdict {
         let key = UInt64(ssrc) << 16 | UInt64(sequenceNumber)
         let slot = Self.slot(for: key)
-        let window = max(roundTripNanoseconds ?? Self.defaultRepeatIntervalNanoseconds, Self.minimumRepeatIntervalNanoseconds)
+        let window = min(
+            max(roundTripNanoseconds ?? Self.defaultRepeatIntervalNanoseconds, Self.minimumRepeatIntervalNanoseconds),
+            Self.maximumRepeatIntervalNanoseconds)
         if recentKeys[slot] == key, now.nanoseconds(since: recentTimes[slot]) < window { return .repeated }
         refill(now: now)
         guard tokens >= bytes else { return .overBudget }

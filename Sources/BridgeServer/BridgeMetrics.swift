@@ -76,6 +76,11 @@ public final class BridgeMetrics: Sendable {
             ("data_channel_messages_sent", { $0.dataChannelMessagesSent }, "Bridge-channel messages sent"),
             ("keyframe_requests_sent", { $0.keyframeRequestsSent }, "Key-frame requests (PLI/FIR) sent to senders"),
             ("transport_cc_feedback_sent", { $0.transportFeedbackSent }, "Transport-cc feedback packets sent to senders"),
+            ("remb_sent", { $0.rembSent }, "REMB packets sent to senders without transport-cc"),
+            ("probe_padding_bytes_sent", { $0.probePaddingBytesSent }, "Padding bytes sent to probe receivers' downlinks"),
+            ("retransmission_requests_sent", { $0.retransmissionRequestsSent }, "Sequence numbers NACKed to senders (each retry counts)"),
+            ("retransmission_requests_recovered", { $0.retransmissionRequestsRecovered }, "Missing sender packets that arrived later"),
+            ("retransmission_requests_abandoned", { $0.retransmissionRequestsAbandoned }, "Missing sender packets given up"),
             ("dominant_speaker_changes", { $0.dominantSpeakerChanges }, "Dominant-speaker changes announced"),
         ]
         totals = names.map { name, read, help in

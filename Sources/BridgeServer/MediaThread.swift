@@ -30,6 +30,7 @@ final class MediaThread {
 
     init(engine: BridgeEngine, socket: MediaSocket, transmitCapacity: Int, inbox: CommandInbox, status: MediaLoopStatus, logger: Logger) {
         self.engine = engine
+        engine.logsDebug = logger.logLevel <= .debug
         self.socket = socket
         self.inbox = inbox
         self.status = status

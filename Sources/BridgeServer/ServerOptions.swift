@@ -55,6 +55,8 @@ public struct ServerOptions: Sendable {
     public var maximumConferences: Int?
     /// `--initial-max-height-px`
     public var initialMaxHeight: Int?
+    /// `--trust-bwe/--no-trust-bwe`
+    public var trustsBandwidthEstimate: Bool?
     /// `--max-endpoints-per-conference`
     public var maximumEndpointsPerConference: Int?
 

@@ -34,6 +34,7 @@ extension ServerSettings: CustomStringConvertible {
             ("shutdown.shutting-down-delay", "\(shuttingDownDelay)"),
             ("limits.max-conferences", "\(maximumConferences)"),
             ("videobridge.cc.initial-max-height-px", "\(initialMaxHeight)"),
+            ("videobridge.cc.trust-bwe", "\(trustsBandwidthEstimate)"),
             ("limits.max-endpoints-per-conference", "\(maximumEndpointsPerConference)"),
         ]
         var lines = values.map { key, value in "\(key)=\(value)  # \(sources[key] ?? "default")" }

@@ -13,7 +13,8 @@ extension ServerSettings {
             advertisePrivateCandidates: advertisePrivateCandidates,
             maximumConferences: maximumConferences,
             maximumEndpointsPerConference: maximumEndpointsPerConference,
-            initialMaxHeight: initialMaxHeight
+            initialMaxHeight: initialMaxHeight,
+            trustsBandwidthEstimate: trustsBandwidthEstimate
         )
     }
 }

@@ -128,6 +128,8 @@ extension ServerSettings {
             "videobridge.cc.initial-max-height-px", flag: options.initialMaxHeight, "--initial-max-height-px",
             default: initialMaxHeight
         )
+        trustsBandwidthEstimate = try pick.boolean(
+            "videobridge.cc.trust-bwe", flag: options.trustsBandwidthEstimate, "--trust-bwe", default: trustsBandwidthEstimate)
         maximumEndpointsPerConference = try pick.integer(
             "limits.max-endpoints-per-conference", flag: options.maximumEndpointsPerConference, "--max-endpoints-per-conference",
             env: ["JVB_MAX_ENDPOINTS_PER_CONFERENCE"], default: maximumEndpointsPerConference

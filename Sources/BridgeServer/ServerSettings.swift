@@ -46,6 +46,8 @@ public struct ServerSettings: Sendable {
     /// Video height before a receiver's first constraints (`--initial-max-height-px`,
     /// `videobridge.cc.initial-max-height-px`).
     public var initialMaxHeight = 0
+    /// Whether allocation spends receivers' downlink estimates (`--trust-bwe`, `videobridge.cc.trust-bwe`).
+    public var trustsBandwidthEstimate = true
     /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,
     /// JVB_MAX_ENDPOINTS_PER_CONFERENCE (ours)).
     public var maximumEndpointsPerConference = BridgeConfiguration.defaultMaximumEndpointsPerConference

@@ -204,14 +204,32 @@ static uint64_t timespec_ns(const struct timespec *t) {
     return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
 }
 
+// Reads both clocks at (nearly) one instant: the realtime read is bracketed by two monotonic
+// ones and paired with their midpoint. A thread preempted between two plain reads would pair
+// times milliseconds apart and shift every arrival of the batch by that much; a wide bracket is
+// read again, and the tightest of a few tries is kept.
+static void read_clock_pair(uint64_t *mono_ns, uint64_t *real_ns) {
+    uint64_t best_width = UINT64_MAX;
+    for (int attempt = 0; attempt < 3 && best_width > 50000; attempt++) {
+        struct timespec before, real, after;
+        clock_gettime(CLOCK_MONOTONIC, &before);
+        clock_gettime(CLOCK_REALTIME, &real);
+        clock_gettime(CLOCK_MONOTONIC, &after);
+        uint64_t start = timespec_ns(&before), end = timespec_ns(&after);
+        if (end - start < best_width) {
+            best_width = end - start;
+            *mono_ns = start + (end - start) / 2;
+            *real_ns = timespec_ns(&real);
+        }
+    }
+}
+
 // The kernel stamps datagrams with CLOCK_REALTIME; the engine runs on CLOCK_MONOTONIC. Both
 // clocks are read once per batch and each stamp is carried over by its age, so a realtime step
 // shifts nothing (ages outside 0...1 s fall back to "now").
 static void stamp_arrivals(ms_batch *b, unsigned count) {
-    struct timespec mono, real;
-    clock_gettime(CLOCK_MONOTONIC, &mono);
-    clock_gettime(CLOCK_REALTIME, &real);
-    uint64_t mono_ns = timespec_ns(&mono), real_ns = timespec_ns(&real);
+    uint64_t mono_ns = 0, real_ns = 0;
+    read_clock_pair(&mono_ns, &real_ns);
     for (unsigned i = 0; i < count; i++) {
         uint64_t arrival = mono_ns;
         struct msghdr *h = &b->messages[i].msg_hdr;

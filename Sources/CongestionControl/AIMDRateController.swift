@@ -111,4 +111,13 @@ public struct AIMDRateController: Sendable {
         lastDecrease = now
         phase = .hold
     }
+
+    /// A probe measured the link at `rate`: an estimate below it jumps there, as the probe showed
+    /// the link carries it. A congestion point remembered below the probe no longer holds.
+    public mutating func raise(to rate: Double, now: Instant) {
+        guard rate > bitsPerSecond else { return }
+        if let upper = linkCapacity.upperBoundBitsPerSecond, rate > upper { linkCapacity.reset() }
+        bitsPerSecond = min(rate, configuration.maximumBitsPerSecond)
+        lastUpdate = now
+    }
 }

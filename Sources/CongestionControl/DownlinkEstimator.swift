@@ -19,6 +19,9 @@ public struct DownlinkEstimator: Sendable {
     private var rateController: AIMDRateController
     private var acknowledged = AcknowledgedBitrateEstimator()
     private var lossBased: LossBasedEstimate
+    private var probes = ProbeBitrateEstimator()
+    /// The newest probe cluster measured and its rate, for the `ProbeController`.
+    public private(set) var lastProbeResult: (cluster: Int, bitsPerSecond: Double)?
     /// Smoothed round trip as seen through feedback (includes the feedback interval), ms.
     public private(set) var roundTripMilliseconds = 100.0
 
@@ -42,6 +45,9 @@ public struct DownlinkEstimator: Sendable {
     public var usage: BandwidthUsage { detector.usage }
     /// The loss fraction of the last judged window.
     public var lossFraction: Double { lossBased.lossFraction }
+    /// Whether the path reads as congested now: overused, or losing more than the loss-based
+    /// bound tolerates. No time to probe.
+    public var isCongested: Bool { detector.usage == .overusing || lossFraction > LossBasedEstimate.decreaseLossLimit }
 
     /// Takes the results of one feedback message (in the order feedback lists them, which is
     /// sequence order) handled at `now` on the bridge's clock, and returns the new estimate.
@@ -50,13 +56,16 @@ public struct DownlinkEstimator: Sendable {
         var lost = 0
         var received = 0
         var newestSend: Instant?
+        var probeResult: (cluster: Int, bitsPerSecond: Double)?
         for result in results {
+            // The cluster's latest evaluation stands: a later loss can withdraw an earlier result.
+            if result.probeCluster >= 0 { probeResult = probes.add(result).map { (result.probeCluster, $0) } }
             guard let arrival = result.arrival else {
                 lost += 1
                 continue
             }
             received += 1
-            acknowledged.add(size: result.size, arrival: arrival)
+            acknowledged.add(size: result.size, sendTime: result.sendTime, arrival: arrival)
             newestSend = max(newestSend ?? result.sendTime, result.sendTime)
             if let delta = grouper.add(sendTime: result.sendTime, arrival: arrival) {
                 let slope = trendline.add(delta)
@@ -73,11 +82,20 @@ public struct DownlinkEstimator: Sendable {
         }
         guard lost + received > 0 else { return bitsPerSecond }
         let delayBased = rateController.update(
-            usage: detector.usage, acknowledgedBitsPerSecond: acknowledged.bitsPerSecond,
+            usage: detector.usage, acknowledgedBitsPerSecond: acknowledged.controllingBitsPerSecond(for: detector.usage),
             roundTripMilliseconds: roundTripMilliseconds, now: now)
         lossBased.update(
             lost: lost, received: received, delayBasedBitsPerSecond: delayBased,
-            roundTripMilliseconds: roundTripMilliseconds, now: now)
+            acknowledgedBitsPerSecond: acknowledged.bottleneckBitsPerSecond, roundTripMilliseconds: roundTripMilliseconds,
+            now: now)
+        if let probeResult {
+            lastProbeResult = probeResult
+            // A probe that arrived while the path reads as overused measured a queue, not room.
+            if detector.usage != .overusing {
+                rateController.raise(to: probeResult.bitsPerSecond, now: now)
+                lossBased.raise(to: probeResult.bitsPerSecond)
+            }
+        }
         return bitsPerSecond
     }
 }

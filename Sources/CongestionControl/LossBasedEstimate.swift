@@ -12,6 +12,9 @@ public struct LossBasedEstimate: Sendable {
     public static let decreaseLossLimit = 0.10
     /// How fast the bound recovers after a cut, per second.
     public static let growthPerSecond = 0.08
+    /// A loss cut keeps at least this fraction of the acknowledged rate (as the delay-based
+    /// controller's decrease does).
+    public static let acknowledgedFloor = 0.85
 
     /// The bound, bit/s.
     public private(set) var bitsPerSecond: Double
@@ -38,8 +41,8 @@ public struct LossBasedEstimate: Sendable {
     /// that a later loss cut would then fail to take away. `roundTripMilliseconds` spaces cuts.
     @discardableResult
     public mutating func update(
-        lost newlyLost: Int, received: Int, delayBasedBitsPerSecond: Double, roundTripMilliseconds: Double = 100,
-        now: Instant
+        lost newlyLost: Int, received: Int, delayBasedBitsPerSecond: Double, acknowledgedBitsPerSecond: Double? = nil,
+        roundTripMilliseconds: Double = 100, now: Instant
     ) -> Double {
         lost += newlyLost
         total += newlyLost + received
@@ -65,11 +68,25 @@ public struct LossBasedEstimate: Sendable {
             let roundTrip = roundTripMilliseconds.isFinite ? min(max(roundTripMilliseconds, 0), 10_000) : 0
             let interval = 300 + Int64(roundTrip)
             if lastDecrease.map({ now.milliseconds(since: $0) >= interval }) ?? true {
-                bitsPerSecond *= 1 - 0.5 * lossFraction
+                var cut = bitsPerSecond * (1 - 0.5 * lossFraction)
+                // Loss from an overflowing queue: what got through is the link's rate. Cutting
+                // far below it starves the receiver for the seconds regrowth takes (seen on a
+                // 300 kbit/s link: 299 → 132 → 81 kbit/s, on losses of packets sent before the
+                // first cut took effect).
+                if let acknowledged = acknowledgedBitsPerSecond {
+                    cut = max(cut, min(bitsPerSecond, Self.acknowledgedFloor * acknowledged))
+                }
+                bitsPerSecond = cut
                 lastDecrease = now
             }
         }
         bitsPerSecond = max(bitsPerSecond, minimumBitsPerSecond)
         return bitsPerSecond
+    }
+
+    /// A probe measured the link at `rate`: unless loss is heavy, the bound rises with it.
+    public mutating func raise(to rate: Double) {
+        guard lossFraction <= Self.decreaseLossLimit else { return }
+        bitsPerSecond = max(bitsPerSecond, rate)
     }
 }

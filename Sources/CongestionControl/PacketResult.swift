@@ -16,14 +16,17 @@ public struct PacketResult: Sendable, Equatable {
     public var size: Int
     /// When the receiver got the packet, on the receiver's clock; nil when feedback reports it lost.
     public var arrival: Instant?
+    /// The probe cluster the packet was sent in, -1 for none.
+    public var probeCluster: Int
 
     /// Creates a result; `arrival` nil means the packet was reported lost.
     @inlinable
-    public init(sequenceNumber: Int64, sendTime: Instant, size: Int, arrival: Instant?) {
+    public init(sequenceNumber: Int64, sendTime: Instant, size: Int, arrival: Instant?, probeCluster: Int = -1) {
         self.sequenceNumber = sequenceNumber
         self.sendTime = sendTime
         self.size = size
         self.arrival = arrival
+        self.probeCluster = probeCluster
     }
 
     /// Whether the feedback said the packet did not arrive.

@@ -22,15 +22,17 @@ public struct SentPacketHistory: Sendable {
         @usableFromInline var sendTime: Instant = .zero
         @usableFromInline var size: Int32 = 0
         @usableFromInline var state: ReportState = .unreported
+        @usableFromInline var probeCluster: Int16 = -1
 
         init() {}
 
         @inlinable
-        init(sequenceNumber: Int64, sendTime: Instant, size: Int32, state: ReportState) {
+        init(sequenceNumber: Int64, sendTime: Instant, size: Int32, state: ReportState, probeCluster: Int16) {
             self.sequenceNumber = sequenceNumber
             self.sendTime = sendTime
             self.size = size
             self.state = state
+            self.probeCluster = probeCluster
         }
     }
 
@@ -55,13 +57,15 @@ public struct SentPacketHistory: Sendable {
     /// The number of packets the ring can hold.
     public var capacity: Int { entries.count }
 
-    /// Records a packet the bridge is sending and returns its extended sequence number.
+    /// Records a packet the bridge is sending (in probe cluster `probeCluster`, -1 for none) and
+    /// returns its extended sequence number.
     @inlinable @discardableResult
-    public mutating func recordSent(sequenceNumber: UInt16, size: Int, at time: Instant) -> Int64 {
+    public mutating func recordSent(sequenceNumber: UInt16, size: Int, at time: Instant, probeCluster: Int = -1) -> Int64 {
         let extended = unwrapper.extend(sequenceNumber)
         if time > newestSendTime { newestSendTime = time }
         entries[Int(truncatingIfNeeded: extended) & mask] = Entry(
-            sequenceNumber: extended, sendTime: time, size: Int32(clamping: size), state: .unreported)
+            sequenceNumber: extended, sendTime: time, size: Int32(clamping: size), state: .unreported,
+            probeCluster: Int16(clamping: probeCluster))
         return extended
     }
 
@@ -81,7 +85,8 @@ public struct SentPacketHistory: Sendable {
         else { return nil }
         entries[slot].state = newState
         return PacketResult(
-            sequenceNumber: extended, sendTime: entry.sendTime, size: Int(entry.size), arrival: report.arrival)
+            sequenceNumber: extended, sendTime: entry.sendTime, size: Int(entry.size), arrival: report.arrival,
+            probeCluster: Int(entry.probeCluster))
     }
 
     /// Resolves every entry of one feedback message, appending the results to `results` (which

@@ -102,6 +102,10 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
             help: "Video height a receiver gets before its first ReceiverVideoConstraints (JVB's videobridge.cc.initial-max-height-px), default 0.")
     var initialMaxHeight: Int?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Allocate video within each receiver's downlink estimate (JVB's videobridge.cc.trust-bwe), default on.")
+    var trustBwe: Bool?
+
     @Option(help: "Most endpoints in one conference; more are refused. Env JVB_MAX_ENDPOINTS_PER_CONFERENCE, default 500.")
     var maxEndpointsPerConference: Int?
 
@@ -135,6 +139,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.shuttingDownDelay = shuttingDownDelay
         options.maximumConferences = maxConferences
         options.initialMaxHeight = initialMaxHeight
+        options.trustsBandwidthEstimate = trustBwe
         options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp
         options.logLevel = logLevel

@@ -9,6 +9,18 @@ import XMPP
     /// A password, so XMPP (on by default) can resolve.
     static let xmppEnvironment = ["JVB_AUTH_PASSWORD": "s3cret"]
 
+    static func engine(_ settings: ServerSettings) -> BridgeConfiguration {
+        settings.bridgeConfiguration(bound: PeerAddress(ipv4: 0x7F00_0001, port: 10_000), interfaces: [])
+    }
+
+    @Test func trustBWEFlagTurnsEstimateSpendingOff() throws {
+        var options = ServerOptions()
+        options.trustsBandwidthEstimate = false
+        let settings = try ServerSettings(options: options, environment: Self.xmppEnvironment)
+        #expect(!settings.trustsBandwidthEstimate && !Self.engine(settings).trustsBandwidthEstimate)
+        #expect(settings.description.contains("videobridge.cc.trust-bwe=false"))
+    }
+
     @Test func defaultsMatchJVB() throws {
         let settings = try ServerSettings(options: ServerOptions(), environment: Self.xmppEnvironment)
         #expect(settings.mediaPort == 10000)
@@ -28,6 +40,7 @@ import XMPP
         #expect(settings.xmpp.presenceInterval == 5)
         #expect(settings.gracefulShutdownMaxDuration == 86_400 && settings.shuttingDownDelay == 60)
         #expect(settings.stressPacketRate == 50_000 && settings.region == nil)
+        #expect(settings.trustsBandwidthEstimate && Self.engine(settings).trustsBandwidthEstimate)
     }
 
     @Test func environmentOverridesDefaults() throws {

@@ -37,7 +37,7 @@ final class BridgeSimulation {
     /// (optionally with a wrong fingerprint) and its sources, and starts the peer's ICE.
     func join(
         _ peer: SimulatedPeer, fingerprintOverride: String? = nil, visitor: Bool = false, capabilities: [String] = [],
-        sourcesXML: String? = nil
+        sourcesXML: String? = nil, mediaXML: String = BridgeSimulation.mediaXML
     ) throws {
         let create = conferenceCreated ? "" : #" name="room@conference.example.com" create="true""#
         conferenceCreated = true
@@ -45,7 +45,7 @@ final class BridgeSimulation {
         let (ok, reply) = try colibri("""
             <conference-modify xmlns="jitsi:colibri2" meeting-id="\(meetingID)"\(create)>
               <endpoint id="\(peer.name)" create="true" stats-id="\(peer.name)-stats"\(role)>
-                \(Self.mediaXML)
+                \(mediaXML)
                 <transport ice-controlling="true"><sctp/></transport>
                 <sources/>
                 <capability name="source-names"/>

@@ -121,18 +121,23 @@ final class SimulatedPeer {
     static let vp8KeyframePayload: [UInt8] = [0x10, 0x50, 0x2A, 0x00, 0x9D, 0x01, 0x2A, 0x00, 0x05, 0xD0, 0x02]
         + Array(repeating: 0xAB, count: 149)
 
-    func sendRTP(ssrc: UInt32, payloadType: UInt8, sequenceNumber: UInt16? = nil, payload: [UInt8]? = nil, timestamp: UInt32 = 0x1000) {
+    func sendRTP(
+        ssrc: UInt32, payloadType: UInt8, sequenceNumber: UInt16? = nil, payload: [UInt8]? = nil, timestamp: UInt32 = 0x1000,
+        extensionBlock: [UInt8] = SimulatedPeer.midAndLevelExtensions
+    ) {
         let payload = payload ?? (payloadType == 100 ? Self.vp8KeyframePayload : Array(repeating: 0xAB, count: 160))
         guard let outbound, let destination = bridgeAddress else { return }
         let seq = sequenceNumber ?? { sequence &+= 1; return sequence }()
         var packet: [UInt8] = [0x90, payloadType, UInt8(seq >> 8), UInt8(seq & 0xFF)]
         packet += [UInt8(timestamp >> 24), UInt8((timestamp >> 16) & 0xFF), UInt8((timestamp >> 8) & 0xFF), UInt8(timestamp & 0xFF)]
         packet += [UInt8(ssrc >> 24), UInt8((ssrc >> 16) & 0xFF), UInt8((ssrc >> 8) & 0xFF), UInt8(ssrc & 0xFF)]
-        // One-byte extension block: MID "a0" (id 10, 2 bytes) and audio level (id 1, 1 byte), padded.
-        packet += [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x00, 0x00, 0x00]
+        packet += extensionBlock
         packet += payload
         sendProtected(packet, rtcp: false, to: destination, session: outbound)
     }
+
+    /// One-byte extension block: MID "a0" (id 10, 2 bytes) and audio level (id 1, 1 byte), padded.
+    static let midAndLevelExtensions: [UInt8] = [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x00, 0x00, 0x00]
 
     /// Sends one plain RTCP compound through SRTCP.
     func sendRTCP(_ compound: [UInt8]) {

@@ -193,6 +193,32 @@ import Testing
         #expect(UInt16(resent[offset]) << 8 | UInt16(resent[offset + 1]) == lost)
     }
 
+    /// After a switch to 180p, the 720p packets the receiver lost before it are not resent: it
+    /// decodes from the 180p key frame, and on the congested link that caused the switch the
+    /// repairs would queue ahead of that key frame. Packets of the 180p encoding still are.
+    @Test func nacksForAnEncodingLeftBehindAreNotAnswered() throws {
+        let (simulation, sender, rewriting, _) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
+        let slot = try #require((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first)
+        let slotSSRC = try #require((slot["ssrc"] as? NSNumber)?.uint32Value)
+        let slotRTX = try #require((slot["rtx"] as? NSNumber)?.uint32Value)
+        let lostBefore = try #require(rewriting.receivedRTP[slotSSRC]?[4])
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+            from: rewriting)
+        simulation.run(milliseconds: 10)
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: true, start: 10)
+        let lostAfter = try #require(rewriting.receivedRTP[slotSSRC]?.last)
+        rewriting.receivedPackets.removeAll()
+        rewriting.sendRTCP(try SecuritySimulationTests.nack(sender: rewriting.videoSSRC, media: slotSSRC, lost: [lostBefore, lostAfter]))
+        simulation.deliver()
+        let resent = rewriting.receivedPackets.filter { Self.ssrc($0) == slotRTX }
+        #expect(resent.count == 1)
+        let offset = try #require(try resent.first?.withUnsafeBytes { try RTPHeaderView(parsing: $0).payloadOffset })
+        #expect(resent.first.map { UInt16($0[offset]) << 8 | UInt16($0[offset + 1]) } == lostAfter)
+        #expect(simulation.engine.statistics().drops["retransmission_superseded"] == 1)
+    }
+
     static func ssrc(_ packet: [UInt8]) -> UInt32 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).ssrc) ?? 0 } }
     static func sequence(_ packet: [UInt8]) -> UInt16 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).sequenceNumber) ?? 0 } }
     static func timestamp(_ packet: [UInt8]) -> UInt32 { packet.withUnsafeBytes { (try? RTPHeaderView(parsing: $0).timestamp) ?? 0 } }

@@ -196,6 +196,16 @@ import Testing
              budgetBps: 200_000,
              expected: ["a-v0": "180p/15", "b-v0": "180p/7.5", "c-v0": "180p/7.5"]),
         Case(name: "no budget, no video", message: message(defaultHeight: 180), budgetBps: 0, expected: [:]),
+        Case(name: "an estimate below every layer keeps the first source's lowest layer",
+             message: message(defaultHeight: 360), budgetBps: 30_000, expected: ["a-v0": "180p/7.5"]),
+        Case(name: "an estimate below every layer keeps the stage's lowest layer",
+             message: message(defaultHeight: 360, onStage: ["c-v0"]), budgetBps: 30_000, expected: ["c-v0": "180p/7.5"]),
+        // Seen on a 300 kbit/s link: the speaker's lowest layer missed the budget by a little, the next
+        // camera's fitted, and the floor then added the speaker's on top (twice the budget).
+        Case(name: "the head's lowest layer comes first when it does not fit, and leaves nothing for the rest",
+             sources: [camera("a", layers: vp8([[156, 200, 250], [400, 500, 600], [700, 900, 1_100]])),
+                       camera("b", layers: vp8([[128, 150, 200], [400, 500, 600], [700, 900, 1_100]]))],
+             message: message(defaultHeight: 720), budgetBps: 153_000, expected: ["a-v0": "180p/7.5"]),
 
         // screen share
         Case(name: "an on-stage screen share takes resolution over frame rate",
@@ -391,6 +401,46 @@ import Testing
         let candidates = CandidateLayers(source: Self.camera("a", layers: slow),
                                          constraints: VideoConstraints(maxHeight: 720, maxFrameRate: 15), isOnStage: true)
         #expect(candidates.layers.compactMap { Self.label($0) } == ["180p/5", "180p/10", "360p/10", "720p/10"])
+    }
+
+    /// A loaded sender at 17 fps offers 4.25/8.5/17: under a limit of 15 a receiver starting now
+    /// gets half rate, one already getting the full rate keeps it, until the sender passes 18.75.
+    @Test func frameRateLimitHoldsTheForwardedTemporalLayer() {
+        func allocated(top: Double, forwardedTemporal: Int?) -> String? {
+            var source = Self.camera("a", layers: Self.measured(frameRates: Array(repeating: [top / 4, top / 2, top], count: 3)))
+            source.forwardedLayer = forwardedTemporal.map {
+                VideoLayer(encoding: 2, temporal: $0, height: 720, frameRate: top, bitrateBps: 1_500_000)
+            }
+            let candidates = CandidateLayers(
+                source: source, constraints: VideoConstraints(maxHeight: 720, maxFrameRate: 15), isOnStage: true)
+            return candidates.layers.last.flatMap { Self.label($0) }
+        }
+        #expect(allocated(top: 17, forwardedTemporal: nil) == "720p/8.5")
+        #expect(allocated(top: 17, forwardedTemporal: 1) == "720p/8.5")
+        #expect(allocated(top: 17, forwardedTemporal: 2) == "720p/17")
+        #expect(allocated(top: 18.5, forwardedTemporal: 2) == "720p/18.5")
+        #expect(allocated(top: 19, forwardedTemporal: 2) == "720p/9.5")
+        #expect(allocated(top: 16, forwardedTemporal: nil) == "720p/16")
+    }
+
+    /// Going up needs 15 % more budget than the layer's rate, staying needs the rate: a budget at
+    /// a boundary does not flip the receiver between two layers every second.
+    @Test func upSwitchNeedsAMarginThatStayingDoesNot() {
+        func allocated(budget: Int, forwarded: VideoLayer?) -> String? {
+            var source = Self.camera("a")
+            source.forwardedLayer = forwarded
+            let allocation = VideoAllocator.allocate(
+                sources: [source], constraints: Self.receiver(Self.message(defaultHeight: 720)),
+                availableBandwidthBps: budget)
+            return allocation.sources.first?.targetLayer.flatMap { Self.label($0) }
+        }
+        let layers = Self.vp8()
+        let at360 = layers.first { $0.height == 360 && $0.temporal == 2 }
+        let at720 = layers.first { $0.height == 720 && $0.temporal == 2 }
+        #expect(allocated(budget: 1_600_000, forwarded: nil) == "720p/30")
+        #expect(allocated(budget: 1_600_000, forwarded: at360) == "360p/30")
+        #expect(allocated(budget: 1_800_000, forwarded: at360) == "720p/30")
+        #expect(allocated(budget: 1_550_000, forwarded: at720) == "720p/30")
     }
 
     // MARK: - Receiver constraints

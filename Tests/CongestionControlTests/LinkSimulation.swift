@@ -26,7 +26,15 @@ struct LinkSimulation {
     /// What the bridge has to forward over time (ms → bit/s): the sender paces at the lower of
     /// this and the estimate, so below the estimate it is application limited.
     var mediaAvailableAt: (Int64) -> Double = { _ in .infinity }
+    /// What the receiver would like (its allocation's ideal), for probing; nil: no probing.
+    var wantedAt: ((Int64) -> Double)?
     let packetSize = 1200
+    /// The bridge probes with padding-only packets of at most 255 padding bytes.
+    let probePacketSize = 285
+    private var prober = ProbeController()
+    private var cluster: (id: Int, bytesPerMillisecond: Double, until: Instant)?
+    private var clusterBudgetBytes = 0.0
+    private(set) var probesSent = 0
     private var history = SentPacketHistory()
     private var receiver = FeedbackReceiver()
     private var pendingFeedback: [(deliverAt: Instant, reports: [PacketReport])] = []
@@ -48,6 +56,7 @@ struct LinkSimulation {
             let now = Instant.zero.adding(milliseconds: millisecond)
             link.capacityBitsPerSecond = capacityAt(millisecond)
             deliverFeedback(at: now)
+            if let wanted = wantedAt?(millisecond) { probe(at: now, wanted: wanted) }
             send(at: now, limit: mediaAvailableAt(millisecond))
             offerCrossTraffic(at: now, millisecond: millisecond)
             for packet in link.serve(until: now.adding(milliseconds: 1)) {
@@ -84,6 +93,31 @@ struct LinkSimulation {
             sendBudgetBytes -= Double(packetSize)
             history.recordSent(sequenceNumber: nextSequence, size: packetSize, at: now)
             link.enqueue(.init(sequenceNumber: nextSequence, size: packetSize, enqueued: now))
+            nextSequence &+= 1
+        }
+    }
+
+    /// Starts a cluster when the controller says so, and paces the current one.
+    private mutating func probe(at now: Instant, wanted: Double) {
+        if let result = estimator.lastProbeResult {
+            prober.noteResult(cluster: result.cluster, bitsPerSecond: result.bitsPerSecond, now: now)
+        }
+        if cluster == nil, let planned = prober.plan(
+            estimate: estimator.bitsPerSecond, wanted: wanted, isCongested: estimator.isCongested, now: now) {
+            cluster = (planned.id, planned.bitsPerSecond / 8 / 1000, now.adding(milliseconds: planned.durationMilliseconds))
+            clusterBudgetBytes = 0
+            probesSent += 1
+        }
+        guard let current = cluster else { return }
+        guard now < current.until else {
+            cluster = nil
+            return
+        }
+        clusterBudgetBytes += current.bytesPerMillisecond
+        while clusterBudgetBytes >= Double(probePacketSize) {
+            clusterBudgetBytes -= Double(probePacketSize)
+            history.recordSent(sequenceNumber: nextSequence, size: probePacketSize, at: now, probeCluster: current.id)
+            link.enqueue(.init(sequenceNumber: nextSequence, size: probePacketSize, enqueued: now))
             nextSequence &+= 1
         }
     }

@@ -37,9 +37,54 @@ import Testing
         var estimator = AcknowledgedBitrateEstimator()
         #expect(estimator.bitsPerSecond == nil)
         for packet in 0..<400 {  // 1200 bytes every 5 ms: 1.92 Mbit/s
-            estimator.add(size: 1200, arrival: Instant.zero.adding(milliseconds: Int64(packet * 5)))
+            let at = Instant.zero.adding(milliseconds: Int64(packet * 5))
+            estimator.add(size: 1200, sendTime: at, arrival: at)
         }
         #expect(abs((estimator.bitsPerSecond ?? 0) - 1_920_000) < 20_000)
+    }
+
+    /// A link that shrank 320 ms ago: the 500 ms window still mixes in the old rate, the newest
+    /// 250 ms are the new one (what a decrease must aim at), as the link stretched them: sent 5 ms
+    /// apart, they arrived 32 ms apart.
+    @Test func recentRateFollowsAShrunkLinkAtOnce() {
+        var estimator = AcknowledgedBitrateEstimator()
+        var sent = Instant.zero
+        var arrival = Instant.zero
+        for _ in 0..<200 {  // 1200 bytes every 5 ms: 1.92 Mbit/s for a second
+            estimator.add(size: 1200, sendTime: sent, arrival: arrival)
+            sent = sent.adding(milliseconds: 5)
+            arrival = arrival.adding(milliseconds: 5)
+        }
+        for _ in 0..<10 {  // still sent every 5 ms, through the link every 32 ms: 300 kbit/s
+            sent = sent.adding(milliseconds: 5)
+            arrival = arrival.adding(milliseconds: 32)
+            estimator.add(size: 1200, sendTime: sent, arrival: arrival)
+        }
+        #expect((estimator.bitsPerSecond ?? 0) > 800_000)
+        #expect(abs((estimator.recentBitsPerSecond(overMilliseconds: 250) ?? 0) - 300_000) < 60_000)
+        #expect(abs((estimator.bottleneckBitsPerSecond ?? 0) - 300_000) < 60_000)
+        // Never longer than the window, never shorter than the 150 ms a rate needs.
+        #expect(estimator.recentBitsPerSecond(overMilliseconds: 5_000) == estimator.bitsPerSecond)
+        #expect(estimator.recentBitsPerSecond(overMilliseconds: 1) == estimator.recentBitsPerSecond(overMilliseconds: 150))
+    }
+
+    /// The sender went quiet (a camera's lull, a CPU-starved encoder): the newest arrivals are as
+    /// sparse as they were sent, so they say nothing of the link and a decrease keeps to the
+    /// whole window's rate (seen in interop: a 2 Mbit/s link cut to 131 kbit/s).
+    @Test func aLullInTheSenderIsNotTheBottleneck() {
+        var estimator = AcknowledgedBitrateEstimator()
+        var at = Instant.zero
+        for _ in 0..<200 {
+            estimator.add(size: 1200, sendTime: at, arrival: at.adding(milliseconds: 20))
+            at = at.adding(milliseconds: 5)
+        }
+        for _ in 0..<10 {
+            at = at.adding(milliseconds: 32)
+            estimator.add(size: 1200, sendTime: at, arrival: at.adding(milliseconds: 20))
+        }
+        #expect(abs((estimator.recentBitsPerSecond(overMilliseconds: 250) ?? 0) - 300_000) < 60_000)
+        #expect(estimator.bottleneckBitsPerSecond == estimator.bitsPerSecond)
+        #expect((estimator.bottleneckBitsPerSecond ?? 0) > 800_000)
     }
 
     @Test(arguments: [(0.01, 1.0), (0.05, 0.9), (0.2, 0.9 * 0.9)])

@@ -72,8 +72,10 @@ def _finish_bridge(request, process: BridgeProcess) -> None:
 
 @pytest.fixture
 def bridge(request, artifact_dir):
+    """A bridge for one test; indirect parametrization (`parametrize("bridge", [(args...)], indirect=True)`)
+    adds command-line arguments."""
     require_loopback_only()
-    process = _start_bridge(BridgeProcess(log_dir=artifact_dir))
+    process = _start_bridge(BridgeProcess(log_dir=artifact_dir, extra_args=getattr(request, "param", ())))
     try:
         yield process
     finally:

@@ -247,6 +247,17 @@ def _payload_type(media: ET.Element, pt: int, name: str, clockrate: int, channel
 
 
 VIDEO_FEEDBACK = [("ccm", "fir"), ("nack", None), ("nack", "pli"), ("transport-cc", None)]
+# jicofo offers transport-cc to clients that advertise http://jitsi.org/tcc, REMB to the others, never
+# both (colibri2.md §5.1, ParticipantInviteRunnable.createOffer).
+VIDEO_FEEDBACK_REMB = [("ccm", "fir"), ("nack", None), ("nack", "pli"), ("goog-remb", None)]
+
+
+def video_feedback(tcc: bool) -> list[tuple[str, Optional[str]]]:
+    return VIDEO_FEEDBACK if tcc else VIDEO_FEEDBACK_REMB
+
+
+def video_header_extensions(tcc: bool) -> tuple[tuple[int, str], ...]:
+    return VIDEO_HEADER_EXTENSIONS if tcc else tuple(e for e in VIDEO_HEADER_EXTENSIONS if e[1] != URI_TCC)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,25 +295,27 @@ def video_codec(name: str) -> VideoCodecOffer:
     return next(c for c in VIDEO_CODECS if c.name.lower() == name.lower())
 
 
-def add_media(endpoint: ET.Element) -> None:
+def add_media(endpoint: ET.Element, tcc: bool = True) -> None:
     """jicofo's default <media> offer (colibri2.md §5.1/5.2): opus + telephone-event; AV1, VP8, H264,
-    VP9 with their RTX payload types; the dependency descriptor (id 11) among the video extensions."""
+    VP9 with their RTX payload types; the dependency descriptor (id 11) among the video extensions.
+    `tcc` False: the offer to a client without transport-cc (REMB instead, no transport-wide numbers)."""
     audio = _el(endpoint, NS_COLIBRI2, "media", type="audio")
     _payload_type(audio, 111, "opus", 48000, 2, params=[("minptime", "10"), ("useinbandfec", "1")],
-                  fbs=[("transport-cc", None)])
+                  fbs=[("transport-cc", None)] if tcc else ())
     _payload_type(audio, 126, "telephone-event", 8000)
     _el(audio, NS_HDREXT, "rtp-hdrext", id=1, uri=URI_AUDIO_LEVEL)
     _el(audio, NS_HDREXT, "rtp-hdrext", id=10, uri=URI_MID)
-    _el(audio, NS_HDREXT, "rtp-hdrext", id=5, uri=URI_TCC)
+    if tcc:
+        _el(audio, NS_HDREXT, "rtp-hdrext", id=5, uri=URI_TCC)
     _el(audio, NS_HDREXT, "extmap-allow-mixed")
 
     video = _el(endpoint, NS_COLIBRI2, "media", type="video")
     for codec in VIDEO_CODECS:
-        _payload_type(video, codec.pt, codec.name, 90000, params=codec.params, fbs=VIDEO_FEEDBACK)
+        _payload_type(video, codec.pt, codec.name, 90000, params=codec.params, fbs=video_feedback(tcc))
     for codec in VIDEO_RTX_ORDER:
         _payload_type(video, codec.rtx_pt, "rtx", 90000, params=[("apt", str(codec.pt))],
                       fbs=VIDEO_FEEDBACK[:3] if codec.rtx_feedback else ())
-    for ext_id, uri in VIDEO_HEADER_EXTENSIONS:
+    for ext_id, uri in video_header_extensions(tcc):
         _el(video, NS_HDREXT, "rtp-hdrext", id=ext_id, uri=uri)
     _el(video, NS_HDREXT, "extmap-allow-mixed")
 
@@ -341,13 +354,13 @@ CAPABILITY_SSRC_REWRITING = "ssrc-rewriting"  # jicofo adds it for clients adver
 
 def allocate_request(meeting_id: str, endpoint_id: str, stats_id: str, *, create_conference: bool,
                      conference_name: Optional[str] = None, sctp: bool = True, visitor: bool = False,
-                     capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,)) -> ET.Element:
+                     capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,), tcc: bool = True) -> ET.Element:
     """`visitor`: jicofo's muc-role="visitor" (colibri2.md §2.1), only ever sent on create.
     `capabilities`: one <capability name=…/> each, in order (jicofo: source-names, then ssrc-rewriting)."""
     root = conference_modify(meeting_id, create=create_conference, name=conference_name)
     ep = _el(root, NS_COLIBRI2, "endpoint", id=endpoint_id, create="true",
              **{"stats-id": stats_id, "muc-role": "visitor" if visitor else None})
-    add_media(ep)
+    add_media(ep, tcc=tcc)
     transport = _el(ep, NS_COLIBRI2, "transport", **{"ice-controlling": "true"})
     if sctp:
         _el(transport, NS_COLIBRI2, "sctp")
@@ -523,12 +536,13 @@ class Focus:
     # -- jicofo's requests, in order ---------------------------------------------------------
 
     def allocate(self, endpoint_id: str, stats_id: Optional[str] = None, sctp: bool = True,
-                 visitor: bool = False, capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,)) -> Allocation:
+                 visitor: bool = False, capabilities: Iterable[str] = (CAPABILITY_SOURCE_NAMES,),
+                 tcc: bool = True) -> Allocation:
         stats_id = stats_id or f"Peer-{endpoint_id[:4]}"
         self.stats_ids[endpoint_id] = stats_id
         request = allocate_request(self.meeting_id, endpoint_id, stats_id, create_conference=not self.created,
                                    conference_name=self.conference_name, sctp=sctp, visitor=visitor,
-                                   capabilities=capabilities)
+                                   capabilities=capabilities, tcc=tcc)
         response = self.send(request, what=f"allocate {endpoint_id}")
         self.created = True
         return parse_allocation(endpoint_id, response.root)

@@ -25,31 +25,36 @@ from typing import Optional
 
 from aiortc import sdp as aiortc_sdp
 
-from focus import (VIDEO_CODECS, VIDEO_FEEDBACK, VIDEO_HEADER_EXTENSIONS, VIDEO_RTX_ORDER, Allocation, Candidate, Fingerprint,
-                   IceUdpTransport, MediaSource, SsrcGroup, URI_AUDIO_LEVEL, URI_MID, URI_TCC)
+from focus import (VIDEO_CODECS, VIDEO_FEEDBACK, VIDEO_RTX_ORDER, Allocation, Candidate, Fingerprint,
+                   IceUdpTransport, MediaSource, SsrcGroup, URI_AUDIO_LEVEL, URI_MID, URI_TCC, video_feedback,
+                   video_header_extensions)
 
 SCTP_PORT = 5000
 MAX_MESSAGE_SIZE = 262144
 
-AUDIO_LINES = [
-    "a=rtpmap:111 opus/48000/2",
-    "a=rtcp-fb:111 transport-cc",
-    "a=fmtp:111 minptime=10;useinbandfec=1",
-    "a=rtpmap:126 telephone-event/8000",
-    f"a=extmap:1 {URI_AUDIO_LEVEL}",
-    f"a=extmap:10 {URI_MID}",
-    f"a=extmap:5 {URI_TCC}",
-    "a=extmap-allow-mixed",
-]
+def _audio_lines(tcc: bool) -> list[str]:
+    """focus.add_media's audio offer as SDP (`tcc` False: without transport-cc, as jicofo offers it
+    to a client without it)."""
+    lines = ["a=rtpmap:111 opus/48000/2"]
+    if tcc:
+        lines.append("a=rtcp-fb:111 transport-cc")
+    lines += ["a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:126 telephone-event/8000",
+              f"a=extmap:1 {URI_AUDIO_LEVEL}", f"a=extmap:10 {URI_MID}"]
+    if tcc:
+        lines.append(f"a=extmap:5 {URI_TCC}")
+    return lines + ["a=extmap-allow-mixed"]
+
+
 AUDIO_PTS = "111 126"
 
-def _video_lines() -> list[str]:
+
+def _video_lines(tcc: bool) -> list[str]:
     """focus.add_media's video offer as lib-jitsi-meet writes it into SDP: the codecs, then the RTX
     payload types, each with its rtcp-fb; the header extensions (dependency descriptor id 11)."""
     lines: list[str] = []
     for codec in VIDEO_CODECS:
         lines.append(f"a=rtpmap:{codec.pt} {codec.name}/90000")
-        lines += [f"a=rtcp-fb:{codec.pt} {t}{' ' + s if s else ''}" for t, s in VIDEO_FEEDBACK]
+        lines += [f"a=rtcp-fb:{codec.pt} {t}{' ' + s if s else ''}" for t, s in video_feedback(tcc)]
         if codec.params:
             # jicofo's H264 value ends in ';' (CodecUtil.kt); an empty fmtp parameter is left out here.
             lines.append(f"a=fmtp:{codec.pt} " + ";".join(f"{k}={v}".rstrip(";") for k, v in codec.params))
@@ -57,12 +62,13 @@ def _video_lines() -> list[str]:
         lines += [f"a=rtpmap:{codec.rtx_pt} rtx/90000", f"a=fmtp:{codec.rtx_pt} apt={codec.pt}"]
         if codec.rtx_feedback:
             lines += [f"a=rtcp-fb:{codec.rtx_pt} {t}{' ' + s if s else ''}" for t, s in VIDEO_FEEDBACK[:3]]
-    lines += [f"a=extmap:{ext_id} {uri}" for ext_id, uri in VIDEO_HEADER_EXTENSIONS]
+    lines += [f"a=extmap:{ext_id} {uri}" for ext_id, uri in video_header_extensions(tcc)]
     lines.append("a=extmap-allow-mixed")
     return lines
 
 
-VIDEO_LINES = _video_lines()
+AUDIO_LINES = {tcc: _audio_lines(tcc) for tcc in (True, False)}
+VIDEO_LINES = {tcc: _video_lines(tcc) for tcc in (True, False)}
 VIDEO_PTS = " ".join([*(str(c.pt) for c in VIDEO_CODECS), *(str(c.rtx_pt) for c in VIDEO_RTX_ORDER)])
 
 
@@ -109,8 +115,9 @@ class OfferBuilder:
     """Builds the bridge-side offer for one participant and keeps the m-line layout across
     renegotiations (what lib-jitsi-meet's remote description does as sources come and go)."""
 
-    def __init__(self, allocation: Allocation):
+    def __init__(self, allocation: Allocation, tcc: bool = True):
         self.allocation = allocation
+        self.tcc = tcc
         self.session_id = secrets.randbelow(2**62)
         self.version = 0
         self.slots: list[Slot] = [
@@ -174,7 +181,7 @@ class OfferBuilder:
                           f"a=max-message-size:{MAX_MESSAGE_SIZE}"]
             else:
                 lines += ["a=rtcp:9 IN IP4 0.0.0.0", "a=rtcp-mux", f"a={slot.direction}"]
-                lines += AUDIO_LINES if slot.kind == "audio" else VIDEO_LINES
+                lines += AUDIO_LINES[self.tcc] if slot.kind == "audio" else VIDEO_LINES[self.tcc]
                 if slot.source is not None and slot.direction != "inactive":
                     if slot.source.owner == "jvb":
                         # jicofo signals the feedback sources with msid "mixedmslabel mixedlabel<kind>0".

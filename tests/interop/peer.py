@@ -67,8 +67,10 @@ class Peer:
     """One participant. `counts[owner][kind]` = decoded frames received from that endpoint."""
 
     def __init__(self, name: str, *, endpoint_id: Optional[str] = None, hue: int = 0, fps: int = 20,
-                 wrong_fingerprint: bool = False, send_media: bool = True, visitor: bool = False):
+                 wrong_fingerprint: bool = False, send_media: bool = True, visitor: bool = False, tcc: bool = True):
+        """`tcc` False: allocated and offered as jicofo does for a client without transport-cc (REMB)."""
         self.name = name
+        self.tcc = tcc
         self.endpoint_id = endpoint_id or new_endpoint_id()
         self.wrong_fingerprint = wrong_fingerprint
         # A visitor (colibri2 muc-role="visitor") is allocated with the flag and, as jicofo does, its
@@ -111,8 +113,8 @@ class Peer:
         """allocate, then offer/answer. Afterwards `sources` holds this peer's own sources; the bridge
         cannot receive anything from it until accept() (it does not know the ICE credentials yet)."""
         self.allocation = await asyncio.to_thread(focus.allocate, self.endpoint_id, f"{self.name}-{self.endpoint_id[:3]}",
-                                                  visitor=self.visitor)
-        self.offers = OfferBuilder(self.allocation)
+                                                  visitor=self.visitor, tcc=self.tcc)
+        self.offers = OfferBuilder(self.allocation, tcc=self.tcc)
         for source in remote_sources:
             self._remember(source)
             self.offers.add_remote_source(source)

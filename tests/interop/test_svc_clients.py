@@ -25,7 +25,6 @@ from rtp_sniffer import RtpSniffer
 from test_default_clients import (clients, inbound_video_of, join_default_clients,  # noqa: F401 (fixtures)
                                   speech_wav)
 
-CAPTURE_FPS = 30
 WARMUP = 20.0  # seconds from the last join until every receiver must decode every sender
 STEP_DEADLINE = 3.0  # seconds for a receiver to follow a new constraint
 FPS_TOLERANCE = 3.0
@@ -33,7 +32,12 @@ ENCODERS = {"AV1": "libaom", "VP9": "libvpx", "VP8": "libvpx", "H264": ""}
 
 
 CAPTURE_FPS = 30
-STARVED_FPS = 27  # a sender or receiver below this is short of CPU: rate-shaped checks only report
+STARVED_FPS = 27  # a receiver decoding below this is short of CPU: its renderer's drops only report
+# The bridge counts a layer within a 15 fps limit up to 16.5 fps (AllocationParameters); a sender
+# measured this close to it may be judged either way, since the test's and the bridge's
+# measurements differ by a frame or so.
+FPS_LIMIT = 15
+FPS_LIMIT_BOUNDARY = (13.5, 18.5)
 
 
 def measured(text: str) -> None:
@@ -312,24 +316,23 @@ def svc_receivers_follow_max_height(bridge, focus, clients, codec: str) -> None:
             # Both that and C's decoded rate only ever underestimate it: the larger is taken.
             sender_fps = max((fps_before + ((a.sending_video() or {}).get("framesPerSecond") or 0)) / 2,
                              free[a.name]["fps"])
-            expected_fps = sender_fps if sender_fps <= 15 + FPS_TOLERANCE else sender_fps / 2
+            # The highest temporal layer within the limit: the full rate if the sender is that slow,
+            # else half of it (T1 of L1T3/L3T3), at the boundary either.
+            if sender_fps < FPS_LIMIT_BOUNDARY[0]:
+                allowed = [sender_fps]
+            elif sender_fps > FPS_LIMIT_BOUNDARY[1]:
+                allowed = [sender_fps / 2]
+            else:
+                allowed = [sender_fps, sender_fps / 2]
             measured(f"maxFrameRate 15: B decodes A at {limited[a.name]['fps']:.1f} fps "
                      f"({limited[a.name]['height']}p; {'%.2fs' % took_b if took_b is not None else 'never'} to 720p), "
                      f"C (no limit) at {free[a.name]['fps']:.1f} fps ({free[a.name]['height']}p); A encodes "
-                     f"{sender_fps:.1f} fps -> expected {expected_fps:.1f}")
-            if abs(limited[a.name]["fps"] - expected_fps) > FPS_TOLERANCE and sender_fps < STARVED_FPS:
-                # Below ~27 fps the sender's temporal ladder is no longer 7.5/15/30 and its layers'
-                # measured rates wobble across the limit's tolerance (issue 11 note): reported only.
-                measured(f"WARNING (sender CPU-starved at {sender_fps:.1f} fps): B decodes A at "
-                         f"{limited[a.name]['fps']:.1f} fps, expected {expected_fps:.1f} ± {FPS_TOLERANCE}")
-            elif abs(limited[a.name]["fps"] - expected_fps) > FPS_TOLERANCE:
+                     f"{sender_fps:.1f} fps -> expected {' or '.join(f'{x:.1f}' for x in allowed)}")
+            if all(abs(limited[a.name]["fps"] - x) > FPS_TOLERANCE for x in allowed):
                 problems.append(f"maxFrameRate 15: B decodes A at {limited[a.name]['fps']:.1f} fps, expected "
-                                f"{expected_fps:.1f} ± {FPS_TOLERANCE} (A encodes {sender_fps:.1f} fps; C, without a limit, decodes "
-                                f"{free[a.name]['fps']:.1f})")
-            if limited[a.name]["height"] != expected_height(a, 720) and sender_fps < STARVED_FPS:
-                measured(f"WARNING (sender CPU-starved at {sender_fps:.1f} fps): B decodes A at "
-                         f"{limited[a.name]['height']}p at maxFrameRate 15, expected {expected_height(a, 720)}p")
-            elif limited[a.name]["height"] != expected_height(a, 720):
+                                f"{' or '.join(f'{x:.1f}' for x in allowed)} ± {FPS_TOLERANCE} (A encodes "
+                                f"{sender_fps:.1f} fps; C, without a limit, decodes {free[a.name]['fps']:.1f})")
+            if limited[a.name]["height"] != expected_height(a, 720):
                 problems.append(f"maxFrameRate 15: B decodes A at {limited[a.name]['height']}p after the window, "
                                 f"expected {expected_height(a, 720)}p (maxHeight 720)")
             check_decoding(limited[a.name], b, a, problems, "maxFrameRate 15")
@@ -352,6 +355,13 @@ def svc_receivers_follow_max_height(bridge, focus, clients, codec: str) -> None:
                 if r.errors:
                     problems.append(f"{r.name}: page errors {r.errors}")
             measured(f"bridge drops {bridge.metrics().by_label('jitsi_jvb_drops_total', 'reason')}")
+            # The bridge's downlink estimates (spent by allocation unless --no-trust-bwe): every
+            # receiver negotiated transport-cc, so each must have been told one.
+            for r in members:
+                estimates = [m["msg"].get("estimatedDownlinkBandwidth") for m in r.messages_of("ConnectionStats")]
+                measured(f"ConnectionStats to {r.name}: {estimates}")
+                if not estimates or not all(isinstance(e, int) and e > 0 for e in estimates):
+                    problems.append(f"{r.name} got no positive downlink estimate in ConnectionStats: {estimates}")
         finally:
             if call is not None:
                 await call.close()
@@ -360,12 +370,23 @@ def svc_receivers_follow_max_height(bridge, focus, clients, codec: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+# These two check that layers follow the receivers' constraints, so the bridge does not spend its
+# downlink estimates here (test_bandwidth does): on a 2-core machine three Chromium clients encoding
+# L3T3 stall one another, a receiver's transport-cc arrival times then carry the stalls, and the
+# delay-based estimator reads them as a growing queue (as libwebrtc's would) and rightly picks a
+# lower layer for a few seconds, which these constraint steps cannot tell from a wrong selection.
+# The estimates are still computed and sent in ConnectionStats, which the test checks.
+CONSTRAINTS_ONLY = pytest.mark.parametrize("bridge", [("--no-trust-bwe",)], indirect=True, ids=["no-trust-bwe"])
+
+
 @pytest.mark.bridge
+@CONSTRAINTS_ONLY
 def test_av1_l3t3_key_receivers_follow_max_height(bridge, focus, clients):
     svc_receivers_follow_max_height(bridge, focus, clients, "AV1")
 
 
 @pytest.mark.bridge
+@CONSTRAINTS_ONLY
 def test_vp9_l3t3_key_receivers_follow_max_height(bridge, focus, clients):
     svc_receivers_follow_max_height(bridge, focus, clients, "VP9")
 

@@ -87,13 +87,14 @@ final class ForwardFixture {
         expectedLayers = camera.map { camera in maxHeights.map { CameraLayer.selected(from: camera.layers, maxHeight: $0) } } ?? []
     }
 
-    /// One-byte extensions sdes:mid "a0" (id 10) and audio level 42 dBov (id 1), 160-byte
-    /// payload, payload type 111 (Opus): what SimulatedPeer.sendRTP sends in the engine tests.
+    /// One-byte extensions sdes:mid "a0" (id 10), audio level 42 dBov (id 1) and a transport-wide
+    /// sequence number (id 5, which every receiver gets restamped with its own), 160-byte payload,
+    /// payload type 111 (Opus), as a default jitsi-meet client sends audio.
     static func audioTemplate(ssrc: UInt32) -> [UInt8] {
         [0x90, 111, 0, 0, 0, 0, 0x10, 0]
             + [UInt8(truncatingIfNeeded: ssrc >> 24), UInt8(truncatingIfNeeded: ssrc >> 16),
                UInt8(truncatingIfNeeded: ssrc >> 8), UInt8(truncatingIfNeeded: ssrc)]
-            + [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x00, 0x00, 0x00]
+            + [0xBE, 0xDE, 0x00, 0x02, 0xA1, 0x61, 0x30, 0x10, 0x2A, 0x51, 0x00, 0x01]
             + [UInt8](repeating: 0xAB, count: 160)
     }
 

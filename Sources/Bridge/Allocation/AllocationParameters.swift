@@ -32,22 +32,33 @@ enum AllocationParameters {
     /// `SingleSourceAllocation.kt`), not a reference.conf key; it is the thumbnail height jitsi-meet asks for.
     static let thumbnailHeightPx = 180
 
-    /// How far a measured frame rate may stray from the rate it is compared with. Layers' rates are
-    /// frames counted over the last second, so they wobble by a frame or two: a 15 fps camera's
-    /// 720p layer reads 14 in one second while its 180p layer reads 16, and a strict comparison
-    /// dropped the 360p and 720p layers (below the "preferred" 16 fps) for that second, switching
-    /// receivers to 180p and back. Temporal layers differ by a factor of two, so a quarter either
-    /// way absorbs the wobble and never mistakes one layer for the next.
-    static let frameRateTolerance = 0.25
+    /// How far below the preferred frame rate a layer may run and still count as reaching it. A
+    /// layer's rate is its encoding's (estimated from timestamps) halved per temporal layer left out,
+    /// so layers of one encoding never disagree; but a loaded sender's encoders drop frames unevenly,
+    /// and its 720p encoding may run at 24 fps while the 180p one keeps 30. Temporal layers differ
+    /// by a factor of two, so a quarter absorbs that and never mistakes one layer for the next.
+    static let preferredFrameRateTolerance = 0.25
 
-    /// Whether a layer measured at `measured` fps runs at `target` fps.
-    static func frameRate(_ measured: Double, reaches target: Double) -> Bool {
-        measured >= target * (1 - frameRateTolerance)
+    /// How far above a receiver's frame-rate limit a layer may run and still count as within it:
+    /// enough for a 15 fps camera's timestamp jitter under a limit of 15, little enough that the
+    /// 17 fps top layer of a CPU-starved 30 fps sender is not taken for the 15 fps one asked for.
+    static let frameRateLimitTolerance = 0.1
+
+    /// How far above a receiver's frame-rate limit the temporal layer it is forwarded may run
+    /// before it is dropped: a layer taken at 16.4 fps under a limit of 15 stays until 18.75, so
+    /// a loaded sender wavering between 16 and 18 fps does not flip the receiver between its
+    /// full and half rate (seen as 13.8 fps decoded, a mix of both, in the VP9 SVC interop).
+    static let forwardedFrameRateLimitTolerance = 0.25
+
+    /// Whether a layer running at `rate` fps runs at `target` fps.
+    static func frameRate(_ rate: Double, reaches target: Double) -> Bool {
+        rate >= target * (1 - preferredFrameRateTolerance)
     }
 
-    /// Whether a layer measured at `measured` fps stays within a limit of `limit` fps.
-    static func frameRate(_ measured: Double, isWithin limit: Double) -> Bool {
-        measured <= limit * (1 + frameRateTolerance)
+    /// Whether a layer running at `rate` fps stays within a limit of `limit` fps; `isForwarded`
+    /// for the temporal layer the receiver already gets (`forwardedFrameRateLimitTolerance`).
+    static func frameRate(_ rate: Double, isWithin limit: Double, isForwarded: Bool = false) -> Bool {
+        rate <= limit * (1 + (isForwarded ? forwardedFrameRateLimitTolerance : frameRateLimitTolerance))
     }
 
     /// `videobridge.cc.allow-oversend-onstage` = true: an on-stage screen share at the top of the priority list
@@ -60,6 +71,13 @@ enum AllocationParameters {
     /// `videobridge.cc.bwe-change-threshold` = 0.15: a new bandwidth estimate triggers reallocation only when it
     /// differs from the one last allocated with by more than this fraction of it.
     static let bandwidthChangeThreshold = 0.15
+
+    /// A layer above the one a receiver is forwarded is taken only when the budget has this much
+    /// more than its measured bitrate; keeping a layer needs only its bitrate. Layers' rates move
+    /// by 10-30 % from second to second (key frames, motion), and without the margin a receiver
+    /// whose estimate sat at a boundary was switched 360p ↔ 720p every second, each way up paying
+    /// a key frame (seen on a 2 Mbit/s link).
+    static let upswitchBitrateMargin = 1.15
 
     /// `videobridge.cc.max-time-between-calculations` = 5 s: allocation re-runs at least this often, so
     /// changed layer bitrates are picked up even without a control event.

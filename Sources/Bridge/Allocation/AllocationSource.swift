@@ -9,11 +9,20 @@ struct AllocationSource: Sendable, Equatable {
     /// Every way the source can be forwarded, low to high quality: by encoding, then temporal layer. A layer
     /// whose `bitrateBps` is 0 is not being received at the moment.
     var layers: [VideoLayer]
+    /// The layer the receiver is forwarded now (nil: none). Allocation holds on to it within
+    /// wider margins than a layer taken anew needs, so measurements wavering at a boundary do
+    /// not flip the receiver: a frame-rate limit (`FrameRateLimit`) and the budget
+    /// (`AllocationParameters.upswitchBitrateMargin`).
+    var forwardedLayer: VideoLayer?
 
-    init(sourceName: String, endpointID: String, videoType: VideoType, layers: [VideoLayer]) {
+    /// The temporal layer of `forwardedLayer`.
+    var forwardedTemporal: Int? { forwardedLayer?.temporal }
+
+    init(sourceName: String, endpointID: String, videoType: VideoType, layers: [VideoLayer], forwardedLayer: VideoLayer? = nil) {
         self.sourceName = sourceName
         self.endpointID = endpointID
         self.videoType = videoType
         self.layers = layers
+        self.forwardedLayer = forwardedLayer
     }
 }

@@ -1,16 +1,21 @@
-/// What allocation may spend on one receiver. The bridge does not estimate receivers' downlinks
-/// yet (transport-cc feedback from receivers, GoogCC-style), so there is no estimate to trust:
-/// allocation is bounded by the receiver's constraints and lastN only, as JVB's is with
-/// `videobridge.cc.trust-bwe = false`. The estimator replaces this one place.
+import Primitives
+
+/// What allocation may spend on one receiver's video: the estimate of its downlink from its
+/// transport-cc feedback (`Downlink`) less the audio sent to it, lowered further by an
+/// `assumedBandwidthBps` the receiver sets (see `ReceiverConstraints.bandwidthBudget`).
 ///
-/// A fixed figure in its place (JVB's 2.5 Mbit/s starting estimate was tried) is no estimate of
-/// anything: JVB probes past it within seconds, a constant never does. Two 720p cameras crossed it
-/// with every key frame, and allocation flipped a source between 180p and 720p each second,
-/// asking for a key frame at every flip.
+/// Before the receiver's first feedback, for receivers that did not negotiate transport-cc, and
+/// with `--no-trust-bwe` (`BridgeConfiguration.trustsBandwidthEstimate`), there is no estimate to spend: allocation is
+/// then bounded by constraints and lastN only, as JVB's is with `videobridge.cc.trust-bwe = false`. A fixed figure in its place (JVB's 2.5 Mbit/s starting
+/// estimate was tried) is no estimate of anything: two 720p cameras crossed it with every key
+/// frame, and allocation flipped a source between 180p and 720p each second.
 enum BandwidthBudget {
-    /// A receiver's `assumedBandwidthBps` is honoured without a limit (JVB needs
-    /// `assumed-bandwidth-limit` configured; see `ReceiverConstraints.bandwidthBudget`).
-    static func estimateBps(for endpoint: Endpoint) -> Int {
-        endpoint.receiver.constraints.bandwidthBudget(estimatedBps: .max, assumedBandwidthLimitBps: .max)
+    static func estimateBps(for endpoint: Endpoint, trustsEstimate: Bool, now: Instant) -> Int {
+        let receiver = endpoint.receiver
+        let audio = receiver.downlink.readAudioRate(now: now)
+        // At least 1 bit/s: 0 would read as the receiver's own "no video" (see VideoAllocator).
+        let trusted = trustsEstimate ? receiver.downlink.estimateBps.map { max($0 - audio, 1) } : nil
+        let estimate = trusted ?? AllocationParameters.unlimitedBandwidthBps
+        return min(receiver.constraints.bandwidthBudget(estimatedBps: estimate, assumedBandwidthLimitBps: .max), estimate)
     }
 }

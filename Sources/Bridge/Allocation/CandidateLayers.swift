@@ -35,12 +35,13 @@ struct CandidateLayers: Sendable, Equatable {
         }
         let received = source.layers.filter { $0.bitrateBps > 0 }
         let pool = received.isEmpty ? source.layers : received
+        let frameRateLimit = FrameRateLimit(constraints: constraints, forwardedTemporal: source.forwardedTemporal)
         switch source.videoType {
         case .camera:
-            self = Self.forCamera(pool, constraints: constraints, bitratesUnknown: received.isEmpty)
+            self = Self.forCamera(pool, constraints: constraints, limit: frameRateLimit, bitratesUnknown: received.isEmpty)
         case .desktop, .desktopHighFrameRate:
             self = Self.forScreenShare(
-                pool, constraints: constraints, isOnStage: isOnStage, bitratesUnknown: received.isEmpty)
+                pool, constraints: constraints, limit: frameRateLimit, isOnStage: isOnStage, bitratesUnknown: received.isEmpty)
         case .none:
             self = .none
         }
@@ -52,7 +53,7 @@ struct CandidateLayers: Sendable, Equatable {
     /// every temporal layer up to the limit is a candidate. The preferred layer is the last one no taller than
     /// the preferred height (or the source's smallest height, when that is taller).
     private static func forCamera(
-        _ pool: [VideoLayer], constraints: VideoConstraints, bitratesUnknown: Bool
+        _ pool: [VideoLayer], constraints: VideoConstraints, limit: FrameRateLimit, bitratesUnknown: Bool
     ) -> CandidateLayers {
         guard let minHeight = pool.map(\.height).min() else { return .none }
         let wantsPreferred = !constraints.heightIsLimited || constraints.maxHeight > AllocationParameters.thumbnailHeightPx
@@ -64,7 +65,7 @@ struct CandidateLayers: Sendable, Equatable {
         var preferredFrameRate: Double? = nil
         if wantsPreferred {
             var rate = AllocationParameters.onStagePreferredFrameRate
-            let offered = pool.filter { constraints.allowsFrameRate($0.frameRate) }
+            let offered = pool.filter(limit.allows)
             if let best = (offered.isEmpty ? pool : offered).map(\.frameRate).max(), best > 0 { rate = min(rate, best) }
             if let limit = constraints.maxFrameRate { rate = min(rate, limit) }
             preferredFrameRate = rate
@@ -76,7 +77,7 @@ struct CandidateLayers: Sendable, Equatable {
             guard let preferredFrameRate, layer.frameRate > 0 else { return true }
             return AllocationParameters.frameRate(layer.frameRate, reaches: preferredFrameRate)
         }
-        let layers = withinFrameRate(wanted, constraints: constraints)
+        let layers = limit.filter(wanted)
         let preferredCeiling = max(preferredHeight, minHeight)
         return CandidateLayers(
             layers: layers,
@@ -90,13 +91,13 @@ struct CandidateLayers: Sendable, Equatable {
     /// on-stage share takes all it can before anyone else gets anything), and on stage it may be oversent up
     /// to the cheapest layer of its highest resolution (typically 720p at the lowest frame rate).
     private static func forScreenShare(
-        _ pool: [VideoLayer], constraints: VideoConstraints, isOnStage: Bool, bitratesUnknown: Bool
+        _ pool: [VideoLayer], constraints: VideoConstraints, limit: FrameRateLimit, isOnStage: Bool, bitratesUnknown: Bool
     ) -> CandidateLayers {
         var wanted = pool.filter { constraints.allowsHeight($0.height) }
         if wanted.isEmpty, let minHeight = pool.map(\.height).min() {
             wanted = pool.filter { $0.height == minHeight }
         }
-        let layers = withinFrameRate(wanted, constraints: constraints)
+        let layers = limit.filter(wanted)
         guard let tallest = layers.map(\.height).max() else { return .none }
         var oversendIndex: Int? = nil
         if isOnStage && AllocationParameters.allowOversendOnStage {
@@ -109,13 +110,5 @@ struct CandidateLayers: Sendable, Equatable {
         return CandidateLayers(
             layers: layers, preferredIndex: layers.count - 1, oversendIndex: oversendIndex,
             bitratesUnknown: bitratesUnknown)
-    }
-
-    /// Drops layers above the receiver's frame-rate limit. The limit is soft like the height: when every layer
-    /// exceeds it, the slowest ones stay.
-    private static func withinFrameRate(_ layers: [VideoLayer], constraints: VideoConstraints) -> [VideoLayer] {
-        let within = layers.filter { constraints.allowsFrameRate($0.frameRate) }
-        guard within.isEmpty, let slowest = layers.map(\.frameRate).min() else { return within }
-        return layers.filter { $0.frameRate == slowest }
     }
 }

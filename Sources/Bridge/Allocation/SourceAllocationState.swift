@@ -8,11 +8,23 @@ struct SourceAllocationState: Sendable {
     /// Index into `candidates.layers` of the target; -1 while nothing is chosen.
     private(set) var targetIndex = -1
 
+    /// Index into `candidates.layers` of the layer the receiver is forwarded now (-1: none of them).
+    private let forwardedIndex: Int
+
     init(source: AllocationSource, constraints: VideoConstraints, isOnStage: Bool) {
         self.source = source
         self.constraints = constraints
         self.isOnStage = isOnStage
         candidates = CandidateLayers(source: source, constraints: constraints, isOnStage: isOnStage)
+        forwardedIndex = candidates.layers.firstIndex { $0.selects(sameAs: source.forwardedLayer) } ?? -1
+    }
+
+    /// What layer `index` needs of the budget to be taken: its bitrate, with the up-switch margin
+    /// above the layer forwarded now (`AllocationParameters.upswitchBitrateMargin`).
+    private func neededBps(_ index: Int) -> Int {
+        let rate = candidates.layers[index].bitrateBps
+        return index > forwardedIndex && forwardedIndex >= 0
+            ? Int(Double(rate) * AllocationParameters.upswitchBitrateMargin) : rate
     }
 
     /// The bitrate of the current target, 0 while there is none.
@@ -39,12 +51,12 @@ struct SourceAllocationState: Sendable {
         let ceiling = availableBps + before
         if targetIndex < 0, isOnStage, let preferred = candidates.preferredIndex {
             var index = 0
-            while index <= preferred && layers[index].bitrateBps <= ceiling {
+            while index <= preferred && neededBps(index) <= ceiling {
                 targetIndex = index
                 index += 1
             }
         } else if targetIndex + 1 < layers.count, targetIndex < 0 || !candidates.bitratesUnknown,
-            layers[targetIndex + 1].bitrateBps < ceiling
+            neededBps(targetIndex + 1) < ceiling
         {
             targetIndex += 1
         }
@@ -61,6 +73,14 @@ struct SourceAllocationState: Sendable {
             }
         }
         return targetBitrateBps - before
+    }
+
+    /// Takes the lowest layer whatever the budget; returns its bitrate (0 if it already had a layer
+    /// or has none to take).
+    mutating func keepLowestLayer() -> Int {
+        guard targetIndex < 0, !candidates.layers.isEmpty else { return 0 }
+        targetIndex = 0
+        return targetBitrateBps
     }
 
     /// The decision for this source.

@@ -11,6 +11,9 @@
 ///    reached its preferred layer, the sources after it get nothing more, so a bandwidth increase goes to
 ///    the stage before thumbnails appear only to vanish again.
 ///
+/// 4. Floor, settled before the climb: a camera heading the list whose lowest layer does not fit gets it
+///    anyway, unless the budget is 0, and the rest then get nothing.
+///
 /// A pure function of its inputs, run on control events (constraints, sources, layer or bandwidth changes),
 /// never per packet.
 enum VideoAllocator {
@@ -31,6 +34,20 @@ enum VideoAllocator {
 
         var remaining = min(availableBandwidthBps, AllocationParameters.unlimitedBandwidthBps)
         var isOversending = false
+        // An estimate that fits nothing still leaves the receiver its most important camera (the
+        // head of the list: on stage, else selected, else the dominant speaker) at the lowest
+        // layer. Going dark would also leave probing no stream to pad on, so the estimate could
+        // never climb back. It is taken before the climb, so what it leaves (nothing) is all the
+        // rest may have: taken after, it came on top of a lesser camera that did fit. Screen
+        // shares keep JVB's bounded oversending instead; a budget of 0 is the receiver's own
+        // `assumedBandwidthBps`, and is obeyed.
+        if availableBandwidthBps > 0, let head = states.indices.first(where: { !states[$0].constraints.isDisabled }),
+            states[head].source.videoType == .camera,
+            let lowest = states[head].candidates.layers.first, lowest.bitrateBps >= remaining
+        {
+            remaining -= states[head].keepLowestLayer()
+            if remaining < 0 { isOversending = true }
+        }
         var changed = true
         while changed {
             changed = false
@@ -43,7 +60,6 @@ enum VideoAllocator {
                 if states[index].isOnStage && !states[index].hasReachedPreferred { break }
             }
         }
-
         return VideoAllocation(
             sources: states.map(\.result),
             isOversending: isOversending,

@@ -41,8 +41,8 @@ struct VideoConstraints: Sendable, Equatable {
 
     /// Whether a layer at `frameRate` is within the frame-rate limit (give or take the measurement's
     /// wobble); an unknown rate (≤ 0) always is.
-    func allowsFrameRate(_ frameRate: Double) -> Bool {
+    func allowsFrameRate(_ frameRate: Double, isForwarded: Bool = false) -> Bool {
         guard let maxFrameRate, frameRate > 0 else { return true }
-        return AllocationParameters.frameRate(frameRate, isWithin: maxFrameRate)
+        return AllocationParameters.frameRate(frameRate, isWithin: maxFrameRate, isForwarded: isForwarded)
     }
 }

@@ -23,4 +23,14 @@ struct VideoLayer: Sendable, Equatable {
         self.frameRate = frameRate
         self.bitrateBps = bitrateBps
     }
+
+    /// Whether `other` forwards the same frames (encoding, spatial and temporal layer), whatever
+    /// the measured rates say.
+    func selects(sameAs other: VideoLayer?) -> Bool {
+        guard let other else { return false }
+        return encoding == other.encoding && spatial == other.spatial && temporal == other.temporal
+    }
+
+    /// "720p/30 (1500 kbit/s)", for logs.
+    var summary: String { "\(height)p/\((frameRate * 10).rounded() / 10) (\(bitrateBps / 1000) kbit/s)" }
 }

@@ -19,6 +19,12 @@ struct ForwardedPacketHistory: Sendable {
         /// rewritten), for SVC packets; the cached packet has the forwarded layout.
         var frameNumber: UInt16 = 0
         var dependencyDescriptorOffset: Int16 = -1
+        /// Where the cached packet's transport-wide sequence number is (-1: none): a resent
+        /// packet is a new packet on the link and gets a new number.
+        var transportSequenceOffset: Int16 = -1
+        /// Where the cached packet's absolute send time is (-1: none): a resent packet is stamped
+        /// with the time it is resent.
+        var absSendTimeOffset: Int16 = -1
     }
 
     static let capacity = 512

@@ -23,6 +23,12 @@ struct IncomingPacket {
         guard let element = dependencyDescriptor, element.length >= 3 else { return -1 }
         return element.offset
     }
+    /// Where the sender's transport-wide sequence number has its 2 bytes (-1: none): each
+    /// receiver's copy gets the bridge's number for that receiver there.
+    var transportSequenceOffset = -1
+    /// Where the sender's absolute send time has its 3 bytes (-1: none): each receiver's copy gets
+    /// the time the bridge sent it there.
+    var absSendTimeOffset = -1
     /// The encoding's index in its source (0 for audio and single-stream video).
     var encodingIndex: Int
     /// Whether the packet starts a key frame (always true where the codec cannot tell, so that

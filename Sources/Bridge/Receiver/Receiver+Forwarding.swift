@@ -38,6 +38,7 @@ extension Receiver {
             }
             let (sequence, timestamp) = projection.stream.forward(
                 sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
+            projection.forwardedPayloadType = header.payloadType
             var pictureIDs: VP8OutgoingIDs?
             if let vp8 = packet.vp8, vp8.pictureID != nil {
                 pictureIDs = try? projection.pictures.handleForwarded(VP8IncomingIDs(vp8), switched: switched)
@@ -53,11 +54,15 @@ extension Receiver {
                 outgoingSequence: sequence, incomingSSRC: header.ssrc, incomingSequence: header.sequenceNumber,
                 outgoingTimestamp: timestamp, pictureID: pictureIDs?.pictureID ?? 0, tl0PicIdx: pictureIDs?.tl0PicIdx ?? 0,
                 hasPictureIDs: pictureIDs != nil, hasTL0PicIdx: pictureIDs?.tl0PicIdx != nil, setsMarker: setsMarker,
-                frameNumber: frameNumber, dependencyDescriptorOffset: Int16(truncatingIfNeeded: packet.dependencyDescriptorOffset)))
+                frameNumber: frameNumber, dependencyDescriptorOffset: Int16(truncatingIfNeeded: packet.dependencyDescriptorOffset),
+                transportSequenceOffset: Int16(truncatingIfNeeded: packet.transportSequenceOffset),
+                absSendTimeOffset: Int16(truncatingIfNeeded: packet.absSendTimeOffset)))
             let rewrite = OutgoingRewrite(
                 ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp, pictureIDs: pictureIDs,
-                setsMarker: setsMarker, frameNumber: frameNumber, dependencyDescriptorOffset: packet.dependencyDescriptorOffset)
-            return Self.queue(packet.bytes, header: header, vp8: packet.vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+                setsMarker: setsMarker, frameNumber: frameNumber, dependencyDescriptorOffset: packet.dependencyDescriptorOffset,
+                transportSequenceOffset: packet.transportSequenceOffset, absSendTimeOffset: packet.absSendTimeOffset)
+            return queue(packet.bytes, header: header, vp8: packet.vp8, rewrite: rewrite, to: address, srtp: srtp,
+                         transmit: transmit, now: packet.now)
         }
     }
 
@@ -85,8 +90,25 @@ extension Receiver {
         }
         let (sequence, timestamp) = projection.stream.forward(
             sequence: header.sequenceNumber, timestamp: header.timestamp, now: packet.now)
-        let rewrite = OutgoingRewrite(ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp)
-        return Self.queue(packet.bytes, header: header, vp8: nil, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+        let rewrite = OutgoingRewrite(
+            ssrc: projection.outgoingSSRC, sequenceNumber: sequence, timestamp: timestamp,
+            transportSequenceOffset: packet.transportSequenceOffset, absSendTimeOffset: packet.absSendTimeOffset)
+        return queue(packet.bytes, header: header, vp8: nil, rewrite: rewrite, to: address, srtp: srtp,
+                     transmit: transmit, now: packet.now)
+    }
+
+    /// Forwards one audio packet to a receiver that does not rewrite SSRCs: as the sender sent it,
+    /// but for the receiver's own transport-wide number.
+    @inline(__always)
+    func forwardAudioUnchanged(
+        _ packet: IncomingPacket, to address: PeerAddress, protectedBy srtp: SRTPSession, transmit: TransmitQueue
+    ) -> Int {
+        let header = packet.header
+        let rewrite = OutgoingRewrite(
+            ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+            transportSequenceOffset: packet.transportSequenceOffset, absSendTimeOffset: packet.absSendTimeOffset)
+        return queue(packet.bytes, header: header, vp8: nil, rewrite: rewrite, to: address, srtp: srtp,
+                     transmit: transmit, now: packet.now)
     }
 
     /// Resends what the receiver lost of `projection`'s outgoing stream: the packet sent under
@@ -110,27 +132,42 @@ extension Receiver {
                 pictureIDs: entry.hasPictureIDs
                     ? VP8OutgoingIDs(pictureID: entry.pictureID, tl0PicIdx: entry.hasTL0PicIdx ? entry.tl0PicIdx : nil) : nil,
                 setsMarker: entry.setsMarker, frameNumber: entry.frameNumber,
-                dependencyDescriptorOffset: Int(entry.dependencyDescriptorOffset))
+                dependencyDescriptorOffset: Int(entry.dependencyDescriptorOffset),
+                transportSequenceOffset: Int(entry.transportSequenceOffset), absSendTimeOffset: Int(entry.absSendTimeOffset))
             if let rtxSSRC = projection.outgoingRTXSSRC, let payloadType = rtxPayloadType(header.payloadType) {
                 let rtxSequence = rtxSequenceNumbers[rtxSSRC, default: UInt16.random(in: 0...0x7FFF, using: &random)]
                 rtxSequenceNumbers[rtxSSRC] = rtxSequence &+ 1
                 rewrite.retransmission = .init(payloadType: payloadType, ssrc: rtxSSRC, sequenceNumber: rtxSequence)
             }
-            sent = Self.queue(bytes, header: header, vp8: vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit)
+            sent = queue(bytes, header: header, vp8: vp8, rewrite: rewrite, to: address, srtp: srtp, transmit: transmit, now: now)
         }
         return sent
     }
 
+    /// Writes and queues one packet for this receiver, numbered on its link and stamped with the
+    /// time it leaves when the packet has room for them (the sender's own transport-wide and
+    /// send-time elements, kept for this).
     @inline(__always)
-    static func queue(
+    func queue(
         _ bytes: UnsafeRawBufferPointer, header: RTPHeaderView, vp8: VP8PayloadDescriptor?, rewrite: OutgoingRewrite,
-        to address: PeerAddress, srtp: SRTPSession, transmit: TransmitQueue
+        to address: PeerAddress, srtp: SRTPSession, transmit: TransmitQueue, now: Instant
     ) -> Int {
+        var rewrite = rewrite
+        let isNumbered = rewrite.transportSequenceOffset >= 0 && downlink.extensionID != nil
+        if isNumbered, let id = downlink.extensionID {
+            rewrite.transportSequenceID = id
+            rewrite.transportSequenceNumber = downlink.nextSequenceNumber
+        }
+        if rewrite.absSendTimeOffset >= 0, let id = downlink.absSendTimeExtensionID {
+            rewrite.absSendTimeID = id
+            rewrite.absSendTime = AbsoluteSendTime.value(at: now)
+        }
         var sent = 0
         transmit.append(to: address) { slot in
             sent = ForwardedPacketWriter.write(bytes, header: header, vp8: vp8, rewrite: rewrite, into: slot, protectedBy: srtp)
             return sent
         }
+        if isNumbered, sent > 0 { downlink.noteSent(size: sent, now: now) }
         return sent
     }
 }

@@ -1,3 +1,4 @@
+import CongestionControl
 import Primitives
 
 /// Everything the bridge keeps to serve one endpoint as a receiver: its constraints and
@@ -27,6 +28,16 @@ final class Receiver {
     private(set) var announcedForwardedSources: [String]?
     /// Sequence numbers of the RTX streams the bridge originates toward this receiver.
     var rtxSequenceNumbers: [UInt32: UInt16] = [:]
+    /// The link to this receiver: the bridge's transport-wide numbering and bandwidth estimate.
+    var downlink = Downlink()
+    /// Padding that probes the downlink while the forwarded layers leave it underused.
+    var padding = PaddingPacer()
+    /// The downlink estimate the current allocation was made with (nil: none yet), so a new
+    /// estimate re-allocates only when it differs enough (`bandwidthChangeThreshold`).
+    var allocatedEstimateBps: Int?
+    /// The bitrate of the layers the current allocation forwards (its target).
+    var allocatedBitrateBps = 0
+    var nextConnectionStatsAt: Instant?
 
     init(rewritesSSRCs: Bool, initialMaxHeight: Int = 0) {
         self.rewritesSSRCs = rewritesSSRCs
@@ -43,14 +54,19 @@ final class Receiver {
         var newMappings: [VideoSourceProjection] = []
         /// The forwarded set changed: send `ForwardedSources`.
         var forwardedSources: [String]?
+        /// Sources whose target layer changed (nil: not forwarded), for the log.
+        var retargeted: [(source: String, from: VideoLayer?, to: VideoLayer?)] = []
     }
 
     /// Applies a new allocation over the conference's current video sources (not the receiver's
     /// own): targets set, slots assigned to every forwarded source (rewriting receivers), and
     /// state of sources that are gone dropped.
+    /// `linkIsOverrun`: the receiver's link no longer carries what it is being sent, so sources
+    /// switched down stop their old layers at once instead of bridging the wait for the new key
+    /// frame (see `VideoSourceProjection.setTarget`).
     func apply(
-        _ allocation: VideoAllocation, sources: [VideoSource], random: inout some RandomNumberGenerator,
-        isSSRCInUse: (UInt32) -> Bool
+        _ allocation: VideoAllocation, sources: [VideoSource], linkIsOverrun: Bool = false,
+        random: inout some RandomNumberGenerator, isSSRCInUse: (UInt32) -> Bool
     ) -> AllocationOutcome {
         var outcome = AllocationOutcome()
         let live = Set(sources.map(\.key))
@@ -61,16 +77,28 @@ final class Receiver {
             guard let source = sourcesByName[decision.sourceName], let layer = decision.targetLayer else { continue }
             targeted.insert(source.key)
             let (projection, isNew) = projectionCreatingIfNeeded(for: source, random: &random, isSSRCInUse: isSSRCInUse)
-            projection.setTarget(layer)
+            retarget(projection, to: layer, leavingAtOnce: linkIsOverrun, noting: &outcome)
             if isNew && rewritesSSRCs { outcome.newMappings.append(projection) }
         }
-        for (key, projection) in videoProjections where !targeted.contains(key) { projection.setTarget(nil) }
+        for (key, projection) in videoProjections where !targeted.contains(key) {
+            retarget(projection, to: nil, leavingAtOnce: linkIsOverrun, noting: &outcome)
+        }
         let forwarded = allocation.forwardedSources
         if forwarded != announcedForwardedSources {
             announcedForwardedSources = forwarded
             outcome.forwardedSources = forwarded
         }
         return outcome
+    }
+
+    private func retarget(
+        _ projection: VideoSourceProjection, to layer: VideoLayer?, leavingAtOnce: Bool, noting outcome: inout AllocationOutcome
+    ) {
+        let before = projection.targetLayer
+        projection.setTarget(layer, leavingAtOnce: leavingAtOnce)
+        if before?.selects(sameAs: layer) != true && !(before == nil && layer == nil) {
+            outcome.retargeted.append((projection.source.name, before, layer))
+        }
     }
 
     /// The projection of `source`, made on its first allocation: under a slot for rewriting

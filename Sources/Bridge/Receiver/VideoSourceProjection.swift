@@ -24,10 +24,12 @@ final class VideoSourceProjection {
     let source: VideoSource
     var outgoingSSRC: UInt32
     var outgoingRTXSSRC: UInt32?
+    /// The allocation's target layer, nil when the source is not forwarded.
+    private(set) var targetLayer: VideoLayer?
     /// The allocation's target encoding index, or -1 when the source is not forwarded.
-    private(set) var targetEncoding = -1
-    private(set) var targetTemporal = 0
-    private(set) var targetSpatial = 0
+    var targetEncoding: Int { targetLayer?.encoding ?? -1 }
+    var targetTemporal: Int { targetLayer?.temporal ?? 0 }
+    var targetSpatial: Int { targetLayer?.spatial ?? 0 }
     /// The encoding being forwarded, -1 before the first key frame of a target.
     private(set) var currentEncoding = -1
     private var currentTemporal = 0
@@ -38,6 +40,9 @@ final class VideoSourceProjection {
     var stream = RTPStreamProjection()
     var pictures = VP8PictureContinuity()
     var history = ForwardedPacketHistory()
+    /// The sender's payload type of the last packet forwarded: padding on the RTX stream uses
+    /// the RTX payload type paired with it.
+    var forwardedPayloadType: UInt8?
     /// Frame selection within an SVC encoding: by its dependency descriptors, or for VP9 without
     /// them by the payload descriptor's layer indices.
     var decodeTargets = DecodeTargetSelector()
@@ -71,25 +76,34 @@ final class VideoSourceProjection {
         return index >= 0 && index < source.encodings.count ? source.encodings[index].ssrc : nil
     }
 
+    /// Whether the packet sent under outgoing `sequenceNumber` belongs to an encoding other than
+    /// the one forwarded now (or about to start, after leaving one at once): the receiver will
+    /// decode from the new encoding's key frame, so repairing the old one is wasted link.
+    func wasSuperseded(_ sequenceNumber: UInt16) -> Bool {
+        guard let entry = history.lookup(sequenceNumber), let current = currentIncomingSSRC else { return false }
+        return entry.incomingSSRC != current
+    }
+
     /// The encoding a key frame is needed from, when one is awaited.
     var awaitedKeyframeEncoding: VideoEncoding? {
         awaitsKeyframe && targetEncoding < source.encodings.count ? source.encodings[targetEncoding] : nil
     }
 
-    /// Sets the allocation's choice: `layer` nil stops forwarding.
-    func setTarget(_ layer: VideoLayer?) {
+    /// Sets the allocation's choice: `layer` nil stops forwarding. A lower encoding normally
+    /// starts at its key frame while the current one's base layer bridges the wait; with
+    /// `leavingAtOnce` (the receiver's link is overrun) the current one stops now, since its
+    /// frames would only be lost in a full queue and delay the key frame behind them.
+    func setTarget(_ layer: VideoLayer?, leavingAtOnce: Bool = false) {
         let encoding = layer?.encoding ?? -1
         if encoding != targetEncoding || (layer?.spatial ?? 0) != targetSpatial { keyframes.startNewTarget() }
+        if leavingAtOnce, layer != nil, encoding < currentEncoding { currentEncoding = -1 }
+        targetLayer = layer
         guard let layer else {
-            targetEncoding = -1
             currentEncoding = -1
             decodeTargets.stop()
             vp9Layers.stop()
             return
         }
-        targetEncoding = encoding
-        targetTemporal = layer.temporal
-        targetSpatial = layer.spatial
         decodeTargets.setTarget(spatial: layer.spatial, temporal: layer.temporal)
         vp9Layers.setTarget(spatial: layer.spatial, temporal: layer.temporal)
     }
@@ -128,6 +142,14 @@ final class VideoSourceProjection {
     @inline(__always)
     func select(encodingIndex: Int, timestamp: UInt32, vp8: VP8PayloadDescriptor?, isKeyframeStart: Bool) -> Verdict {
         guard targetEncoding >= 0 else { return .ignore }
+        if encodingIndex == currentEncoding, isKeyframeStart, targetEncoding < currentEncoding {
+            // The encoding being left sends a key frame (browsers answer a request for one layer
+            // on all of them): its biggest frame, into a link that was just found too small for
+            // it, would be lost and retransmitted for seconds while the target's key frame queues
+            // behind it. It ends the old encoding instead; the target's key frame is due now.
+            currentEncoding = -1
+            return .ignore
+        }
         if encodingIndex != currentEncoding {
             // A switch (or the start) happens only at a key frame of the target, which decodes
             // without anything sent before.
@@ -141,12 +163,16 @@ final class VideoSourceProjection {
         }
         if !hasFrame || timestamp != frameTimestamp {
             let temporal = vp8?.temporalLayerID.map(Int.init) ?? 0
-            if targetTemporal < currentTemporal {
-                currentTemporal = targetTemporal
-            } else if targetTemporal > currentTemporal, temporal == 0 || (vp8?.isLayerSync == true && temporal <= targetTemporal) {
+            // Until the lower encoding's key frame arrives, the higher one's base layer alone keeps
+            // the picture moving at a fraction of the rate: a receiver switched down for bandwidth
+            // has no room for the whole encoding it is leaving.
+            let ceiling = targetEncoding < currentEncoding ? 0 : targetTemporal
+            if ceiling < currentTemporal {
+                currentTemporal = ceiling
+            } else if ceiling > currentTemporal, temporal == 0 || (vp8?.isLayerSync == true && temporal <= ceiling) {
                 // Going up is safe only where the higher layer does not depend on frames the
                 // receiver never got: a base-layer frame or a layer-sync frame.
-                currentTemporal = targetTemporal
+                currentTemporal = ceiling
             }
             frameTimestamp = timestamp
             frameForwarded = temporal <= currentTemporal

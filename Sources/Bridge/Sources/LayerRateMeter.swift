@@ -1,9 +1,10 @@
 import Primitives
 
-/// Bits and frames per second of one encoding, per spatial and temporal layer, over the last second.
+/// Bits per second of one encoding, per spatial and temporal layer, over the last second.
 ///
-/// Allocation needs what each layer costs (a receiver's budget) and gives (frame rate); both are
-/// measured, because senders change them (congestion, `SenderSourceConstraints`, CPU). A simulcast
+/// Allocation needs what each layer costs (a receiver's budget), and it is measured because senders
+/// change it (congestion, `SenderSourceConstraints`, CPU); the frame rate a layer gives comes from
+/// `FrameRateEstimate`, which timestamps make steadier than counting frames. A simulcast
 /// encoding has spatial layer 0 only; an SVC stream (AV1, VP9) carries up to four on one SSRC.
 /// Ten 100 ms buckets in preallocated arrays: recording a packet allocates nothing.
 struct LayerRateMeter {
@@ -15,16 +16,15 @@ struct LayerRateMeter {
     static let bucketMilliseconds: UInt64 = 100
 
     private var bytes = [Int](repeating: 0, count: bucketCount * cellsPerBucket)
-    private var frames = [Int](repeating: 0, count: bucketCount * cellsPerBucket)
     /// The bucket number (milliseconds / 100) each bucket currently holds.
     private var bucketEpochs = [UInt64](repeating: .max, count: bucketCount)
     /// The highest layers seen, so allocation offers only layers that exist.
     private(set) var highestTemporalLayer = 0
     private(set) var highestSpatialLayer = 0
 
-    /// Counts one packet; `startsFrame` on the first packet of a frame seen (for SVC, of a layer frame).
+    /// Counts one packet.
     @inline(__always)
-    mutating func record(bytes count: Int, spatialLayer: Int = 0, temporalLayer: Int, startsFrame: Bool, now: Instant) {
+    mutating func record(bytes count: Int, spatialLayer: Int = 0, temporalLayer: Int, now: Instant) {
         let temporal = min(max(temporalLayer, 0), Self.temporalLayers - 1)
         let spatial = min(max(spatialLayer, 0), Self.spatialLayers - 1)
         if temporal > highestTemporalLayer { highestTemporalLayer = temporal }
@@ -35,29 +35,19 @@ struct LayerRateMeter {
             bucketEpochs[bucket] = epoch
             for index in bucket * Self.cellsPerBucket..<(bucket + 1) * Self.cellsPerBucket {
                 bytes[index] = 0
-                frames[index] = 0
             }
         }
         let index = bucket * Self.cellsPerBucket + spatial * Self.temporalLayers + temporal
         bytes[index] &+= count
-        if startsFrame { frames[index] &+= 1 }
     }
 
     /// Bits per second of spatial layers 0…`spatial` at temporal layers 0…`temporal` over the last
     /// second: what forwarding that layer costs when upper spatial layers depend on lower ones (for
     /// K-SVC an overestimate after the key frame, on the safe side).
     func bitrateBps(upToSpatial spatial: Int = 0, temporal: Int, now: Instant) -> Int {
-        sum(bytes, spatial: 0...clampedSpatial(spatial), temporal: temporal, now: now) * 8
+        let layer = min(max(spatial, 0), Self.spatialLayers - 1)
+        return sum(bytes, spatial: 0...layer, temporal: temporal, now: now) * 8
     }
-
-    /// Frames per second of spatial layer `spatial` at temporal layers 0…`temporal` over the last
-    /// second: the frame rate a receiver of that layer decodes.
-    func frameRate(spatial: Int = 0, upTo temporal: Int, now: Instant) -> Double {
-        let layer = clampedSpatial(spatial)
-        return Double(sum(frames, spatial: layer...layer, temporal: temporal, now: now))
-    }
-
-    private func clampedSpatial(_ spatial: Int) -> Int { min(max(spatial, 0), Self.spatialLayers - 1) }
 
     private func sum(_ values: [Int], spatial: ClosedRange<Int>, temporal: Int, now: Instant) -> Int {
         let newest = now.nanoseconds / 1_000_000 / Self.bucketMilliseconds

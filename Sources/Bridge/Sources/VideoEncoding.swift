@@ -13,9 +13,16 @@ final class VideoEncoding {
     /// Frame height from the newest key frame's bitstream header; 0 while unknown.
     var observedHeight = 0
     var meter = LayerRateMeter()
-    /// Timestamp of the newest frame seen, to tell a frame's first packet.
-    var lastTimestamp: UInt32 = 0
+    /// The encoding's frame rate, all its temporal layers together.
+    var frameRate = FrameRateEstimate()
     var lastPacketAt: Instant?
+    /// When the packets last started after a pause (or first came): until the meter's second has
+    /// passed since, what it measures is only part of the encoding's rate.
+    private(set) var activeSince: Instant?
+    /// The encoding's whole rate (every layer) when it was last measured over a full second: what
+    /// it will cost again when a sender resumes it after pausing it (Chrome stops its top layer
+    /// when its own uplink or CPU runs short, and restarts it at the same rate).
+    var steadyBitrateBps = 0
     var lastKeyframeAt: Instant?
     /// Set once the encoding's packets carried dependency descriptors with an AV1 or VP9 payload:
     /// its layers are then the descriptor's decode targets, selected frame by frame.
@@ -62,13 +69,20 @@ final class VideoEncoding {
         return VideoSource.ladderHeight(index: spatial, count: topSpatialLayer + 1)
     }
 
-    /// Counts one packet of this encoding (media, not retransmissions). `startsLayerFrame` tells an
-    /// SVC layer frame's first packet (its layers share the timestamp); else a new timestamp does.
+    /// Frames per second of `temporal` and the temporal layers below it: the encoding's rate halved
+    /// per layer above. Every spatial layer of an SVC stream has the rate of its temporal units.
+    func frameRate(upTo temporal: Int, of topTemporal: Int) -> Double {
+        frameRate.framesPerSecond(upTo: temporal, of: topTemporal + 1)
+    }
+
+    /// Counts one packet of this encoding (media, not retransmissions).
     @inline(__always)
-    func record(bytes: Int, timestamp: UInt32, spatialLayer: Int = 0, temporalLayer: Int, startsLayerFrame: Bool? = nil, now: Instant) {
-        let startsFrame = startsLayerFrame ?? (lastPacketAt == nil || timestamp != lastTimestamp)
-        lastTimestamp = timestamp
+    func record(bytes: Int, timestamp: UInt32, spatialLayer: Int = 0, temporalLayer: Int, now: Instant) {
+        if lastPacketAt.map({ now.milliseconds(since: $0) >= VideoSource.activityTimeoutMilliseconds }) ?? true {
+            activeSince = now
+        }
         lastPacketAt = now
-        meter.record(bytes: bytes, spatialLayer: spatialLayer, temporalLayer: temporalLayer, startsFrame: startsFrame, now: now)
+        frameRate.note(timestamp: timestamp)
+        meter.record(bytes: bytes, spatialLayer: spatialLayer, temporalLayer: temporalLayer, now: now)
     }
 }

@@ -48,21 +48,31 @@ final class VideoSource {
 
     /// The layers a receiver can be given now: every encoding that is being received, at each
     /// temporal layer seen on it (for an SVC encoding, each active decode target), with measured
-    /// bitrate and frame rate. An encoding that started less than a measurement window ago counts
-    /// 1 bit/s rather than 0 ("not being sent"), so its first key frame can be forwarded at once.
+    /// bitrate and the frame rate of its place on the temporal ladder. An encoding that started
+    /// less than a measurement window ago has measured only part of its rate: on its first start
+    /// it counts at least 1 bit/s rather than 0 ("not being sent"), so its first key frame can be
+    /// forwarded at once; resumed after a pause, at least what it cost before (else a resumed 720p
+    /// reads as nearly free and is given to a receiver with room for 180p).
     func layers(now: Instant) -> [VideoLayer] {
         var layers: [VideoLayer] = []
         for encoding in encodings {
             let isActive = encoding.lastPacketAt.map { now.milliseconds(since: $0) < Self.activityTimeoutMilliseconds } ?? false
+            let isWarmingUp = isActive && encoding.activeSince.map { now.milliseconds(since: $0) < Self.measurementWindowMilliseconds } ?? false
             let meter = encoding.meter
+            let scalable = encoding.isScalable ? encoding.scalableLayers() : []
+            let topTemporal = scalable.map(\.temporal).max() ?? meter.highestTemporalLayer
+            let topSpatial = scalable.map(\.spatial).max() ?? 0
+            if isActive, !isWarmingUp {
+                encoding.steadyBitrateBps = meter.bitrateBps(upToSpatial: topSpatial, temporal: topTemporal, now: now)
+            }
+            let floor = isWarmingUp ? max(encoding.steadyBitrateBps, 1) : (isActive ? 1 : 0)
             func layer(spatial: Int, temporal: Int, height: Int) -> VideoLayer {
                 let measured = meter.bitrateBps(upToSpatial: spatial, temporal: temporal, now: now)
                 return VideoLayer(
                     encoding: encoding.index, spatial: spatial, temporal: temporal, height: height,
-                    frameRate: meter.frameRate(spatial: spatial, upTo: temporal, now: now),
-                    bitrateBps: isActive ? max(measured, 1) : measured)
+                    frameRate: encoding.frameRate(upTo: temporal, of: topTemporal),
+                    bitrateBps: max(measured, floor))
             }
-            let scalable = encoding.isScalable ? encoding.scalableLayers() : []
             if scalable.isEmpty {
                 for temporal in 0...meter.highestTemporalLayer {
                     layers.append(layer(spatial: 0, temporal: temporal, height: height(of: encoding)))
@@ -79,6 +89,8 @@ final class VideoSource {
 
     /// An encoding without packets for this long counts as stopped (JVB uses the same order).
     static let activityTimeoutMilliseconds: Int64 = 1000
+    /// The `LayerRateMeter`'s window: an encoding active for less has not been measured whole.
+    static let measurementWindowMilliseconds: Int64 = Int64(LayerRateMeter.bucketCount) * Int64(LayerRateMeter.bucketMilliseconds)
 
     /// The encoding with a primary or RTX SSRC of `ssrc`.
     func encoding(ssrc: UInt32) -> VideoEncoding? { encodings.first { $0.ssrc == ssrc || $0.rtxSSRC == ssrc } }
