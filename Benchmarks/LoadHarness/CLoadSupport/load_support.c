@@ -6,10 +6,10 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <opus/opus.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -121,20 +121,45 @@ int load_send_batch(int fd, const uint8_t *slab, int slot, int count, const int3
     return sent;
 }
 
-int load_wait(const int *fds, int count, int64_t timeout_ns, uint8_t *ready) {
-    struct pollfd pfds[1024];
-    if (count > 1024) count = 1024;
+int load_waiter_open(const int *fds, int count) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) return -errno;
     for (int i = 0; i < count; i++) {
-        pfds[i].fd = fds[i];
-        pfds[i].events = POLLIN;
-        pfds[i].revents = 0;
+        struct epoll_event event = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &event) != 0) {
+            int error = errno;
+            close(epfd);
+            return -error;
+        }
     }
+    return epfd;
+}
+
+int load_waiter_wait(int epfd, int count, int64_t timeout_ns, uint8_t *ready) {
+    // Level-triggered: sockets beyond one call's events are reported again by the next.
+    struct epoll_event events[256];
+    memset(ready, 0, (size_t)count);
     if (timeout_ns < 0) timeout_ns = 0;
     struct timespec ts = {.tv_sec = timeout_ns / 1000000000LL, .tv_nsec = timeout_ns % 1000000000LL};
-    int n = ppoll(pfds, (nfds_t)count, &ts, NULL);
+    int n = epoll_pwait2(epfd, events, 256, &ts, NULL);
+    if (n < 0 && errno == ENOSYS) {
+        // Kernels before 5.11: millisecond timeouts, rounded up so a short wait still waits.
+        n = epoll_wait(epfd, events, 256, (int)((timeout_ns + 999999) / 1000000));
+    }
     if (n < 0) return errno == EINTR ? 0 : -errno;
-    for (int i = 0; i < count; i++) ready[i] = (pfds[i].revents & (POLLIN | POLLERR)) ? 1 : 0;
-    return n;
+    int marked = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t index = events[i].data.u32;
+        if (index < (uint32_t)count && !ready[index]) {
+            ready[index] = 1;
+            marked++;
+        }
+    }
+    return marked;
+}
+
+void load_waiter_close(int epfd) {
+    if (epfd >= 0) close(epfd);
 }
 
 int64_t load_realtime_ns(void) {

@@ -36,6 +36,8 @@ final class LoadRun {
         bindAddress = bind.ipv4
     }
 
+    deinit { load_waiter_close(waiter) }
+
     static func now() -> Instant { Instant(nanoseconds: UInt64(load_monotonic_ns())) }
 
     // MARK: setup
@@ -155,18 +157,20 @@ final class LoadRun {
 
     // MARK: the loop
 
-    private var fds: [Int32] = []
+    private var waiter: Int32 = -1
+    private var waitedPeers = 0
     private var ready: [UInt8] = []
 
     /// Waits up to `timeout` ns for input, handles it, fires due timers and flushes every queue.
     func pump(timeout: Int64, measuring: Bool = false) {
-        if fds.count != peers.count {
-            fds = peers.map(\.fd)
+        if waitedPeers != peers.count || waiter < 0 {
+            load_waiter_close(waiter)
+            let fds = peers.map(\.fd)
+            waiter = fds.withUnsafeBufferPointer { load_waiter_open($0.baseAddress, Int32($0.count)) }
+            waitedPeers = peers.count
             ready = Array(repeating: 0, count: peers.count)
         }
-        let readable = fds.withUnsafeBufferPointer { f in
-            ready.withUnsafeMutableBufferPointer { load_wait(f.baseAddress, Int32(f.count), timeout, $0.baseAddress) }
-        }
+        let readable = ready.withUnsafeMutableBufferPointer { load_waiter_wait(waiter, Int32($0.count), timeout, $0.baseAddress) }
         var now = Self.now()
         if readable > 0 {
             for (index, peer) in peers.enumerated() where ready[index] != 0 {

@@ -28,9 +28,13 @@ int load_recv_batch(int fd, uint8_t *slab, int slot, int max, int32_t *lengths, 
 int load_send_batch(int fd, const uint8_t *slab, int slot, int count, const int32_t *lengths,
                     const uint32_t *ipv4s, const uint16_t *ports);
 
-/// Waits until one of `fds` is readable or `timeout_ns` passed; marks readable ones in `ready`
-/// (1/0). Returns the number readable, 0 on timeout, -errno on error (EINTR is 0).
-int load_wait(const int *fds, int count, int64_t timeout_ns, uint8_t *ready);
+/// An epoll set over `count` sockets, `fds[i]` reported as index i: one set for a run's peers,
+/// however many (poll's fixed array left peers above 1024 unread). Returns its fd or -errno.
+int load_waiter_open(const int *fds, int count);
+/// Waits until a socket of the set is readable or `timeout_ns` passed; marks readable ones in
+/// `ready` (count entries, 1/0). Returns the number marked, 0 on timeout, -errno on error (EINTR is 0).
+int load_waiter_wait(int epfd, int count, int64_t timeout_ns, uint8_t *ready);
+void load_waiter_close(int epfd);
 
 /// CLOCK_REALTIME in ns (comparable with kernel receive timestamps).
 int64_t load_realtime_ns(void);
