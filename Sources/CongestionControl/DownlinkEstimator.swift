@@ -13,9 +13,7 @@ public import Primitives
 public struct DownlinkEstimator: Sendable {
     /// The delay-based controller's configuration; its initial rate seeds the loss-based bound too.
     public let configuration: AIMDRateController.Configuration
-    private var grouper = SendTimeGrouper()
-    private var trendline = TrendlineEstimator()
-    private var detector = OveruseDetector()
+    private var detector = DelayBasedDetector()
     private var rateController: AIMDRateController
     private var acknowledged = AcknowledgedBitrateEstimator()
     private var lossBased: LossBasedEstimate
@@ -67,12 +65,7 @@ public struct DownlinkEstimator: Sendable {
             received += 1
             acknowledged.add(size: result.size, sendTime: result.sendTime, arrival: arrival)
             newestSend = max(newestSend ?? result.sendTime, result.sendTime)
-            if let delta = grouper.add(sendTime: result.sendTime, arrival: arrival) {
-                let slope = trendline.add(delta)
-                detector.update(
-                    slope: slope, sampleCount: trendline.sampleCount, sendDeltaMilliseconds: delta.sendDeltaMilliseconds,
-                    atMilliseconds: delta.arrivalMilliseconds)
-            }
+            detector.add(sendTime: result.sendTime, arrival: arrival)
         }
         if let newestSend {
             // The newest packet acknowledged bounds the round trip from above (by the feedback

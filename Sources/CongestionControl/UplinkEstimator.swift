@@ -21,9 +21,7 @@ public struct UplinkEstimator: Sendable {
     /// The rate controller's configuration.
     public let configuration: AIMDRateController.Configuration
     private var unwrapper = AbsoluteSendTimeUnwrapper()
-    private var grouper = SendTimeGrouper()
-    private var trendline = TrendlineEstimator()
-    private var detector = OveruseDetector()
+    private var detector = DelayBasedDetector()
     private var rateController: AIMDRateController
     private var incoming = AcknowledgedBitrateEstimator()
     private var lastArrival: Instant?
@@ -60,11 +58,7 @@ public struct UplinkEstimator: Sendable {
         packetsSinceUpdate += 1
         let sendTime = unwrapper.unwrap(absSendTime)
         incoming.add(size: size, sendTime: sendTime, arrival: arrival)
-        guard let delta = grouper.add(sendTime: sendTime, arrival: arrival) else { return }
-        let slope = trendline.add(delta)
-        detector.update(
-            slope: slope, sampleCount: trendline.sampleCount, sendDeltaMilliseconds: delta.sendDeltaMilliseconds,
-            atMilliseconds: delta.arrivalMilliseconds)
+        detector.add(sendTime: sendTime, arrival: arrival)
     }
 
     /// Runs the rate controller on what the packets since the last call showed, and returns the
@@ -87,9 +81,7 @@ public struct UplinkEstimator: Sendable {
     /// sender resumes from wherever its clock is now and at whatever rate it chooses.
     private mutating func restartDelayMeasurement() {
         unwrapper = AbsoluteSendTimeUnwrapper()
-        grouper = SendTimeGrouper()
-        trendline = TrendlineEstimator()
-        detector = OveruseDetector()
+        detector = DelayBasedDetector()
         incoming = AcknowledgedBitrateEstimator()
     }
 }
