@@ -1,6 +1,7 @@
 // RFC 8285 in-place editing: header extensions are hop-by-hop (colibri2.md §5.2), so the forwarder
 // strips the sender's elements (sdes:mid above all) and stamps its own on each send-slot copy.
-// Both edits work on the slot where it lies and move the payload instead of rebuilding the packet.
+// The edits work on the slot where it lies; those that resize the block move the payload instead of
+// rebuilding the packet.
 
 extension RTPHeaderView {
     /// Removes every element whose id is not in `keep`, compacting the block (padding between
@@ -112,15 +113,46 @@ extension RTPHeaderView {
         packet.writeUInt16(UInt16(truncatingIfNeeded: newDataLength / 4), at: extensionOffset &- 2)
 
         let elementStart = extensionOffset &+ used
-        if form == .oneByte {
-            packet.writeUInt8(id << 4 | UInt8(truncatingIfNeeded: length &- 1), at: elementStart)
-        } else {
-            packet.writeUInt8(id, at: elementStart)
-            packet.writeUInt8(UInt8(truncatingIfNeeded: length), at: elementStart &+ 1)
-        }
+        Self.writeElementHeader(form: form, id: id, length: length, at: elementStart, in: packet)
         let dataOffset = elementStart &+ headerBytes
         packet.zero(dataOffset, count: extensionOffset &+ newDataLength &- dataOffset)
         _headerLength &+= growth
         return dataOffset
+    }
+
+    /// Writes a per-hop value into the element whose `length` data bytes start at `dataOffset`:
+    /// the element takes the id `id` and the low `length` bytes of `value`, big-endian. With id 0,
+    /// or an id the block's one-byte form cannot carry, the element becomes padding instead (zero
+    /// bytes, RFC 8285 §4.2–4.3), since the next hop may use the old id for something else.
+    /// `packet` holds this view's header at the same offsets (a send-slot copy); an element that
+    /// does not lie inside the block is left alone.
+    @inlinable
+    public func setExtensionElement(
+        dataOffset: Int, length: Int, id: UInt8, value: UInt32, in packet: UnsafeMutableRawBufferPointer
+    ) {
+        guard let form = extensionForm, form != .other else { return }
+        let start = dataOffset &- form.elementHeaderLength
+        guard start >= extensionOffset, dataOffset &+ length <= headerLength else { return }
+        guard id != 0, form == .twoByte || id < 15 else {
+            packet.zero(start, count: dataOffset &+ length &- start)
+            return
+        }
+        Self.writeElementHeader(form: form, id: id, length: length, at: start, in: packet)
+        for index in 0..<length {
+            packet[dataOffset &+ index] = UInt8(truncatingIfNeeded: value >> (8 &* (length &- 1 &- index)))
+        }
+    }
+
+    /// An element's header: id and length in one byte (one-byte form) or two.
+    @inlinable @inline(__always)
+    static func writeElementHeader(
+        form: RTPHeaderExtensionForm, id: UInt8, length: Int, at start: Int, in packet: UnsafeMutableRawBufferPointer
+    ) {
+        if form == .oneByte {
+            packet.writeUInt8(id << 4 | UInt8(truncatingIfNeeded: length &- 1), at: start)
+        } else {
+            packet.writeUInt8(id, at: start)
+            packet.writeUInt8(UInt8(truncatingIfNeeded: length), at: start &+ 1)
+        }
     }
 }

@@ -127,4 +127,30 @@ import Testing
             try bytes.withUnsafeMutableBytes { try view.appendExtension(id: 21, length: 255, in: $0) }
         }
     }
+
+    /// A hop's own value in the element the packet arrived with: new id and data in place; padding
+    /// where the next hop has no id for it, or the one-byte form cannot carry the id.
+    @Test func setElementRestampsOrBlanksInPlace() throws {
+        let view = try withBytes(Self.oneByte) { try RTPHeaderView(parsing: $0) }
+        func stamped(_ bytes: [UInt8], view: RTPHeaderView, id: UInt8, at offset: Int, length: Int, value: UInt32) -> [UInt8] {
+            var bytes = bytes
+            bytes.withUnsafeMutableBytes {
+                view.setExtensionElement(dataOffset: offset, length: length, id: id, value: value, in: $0)
+            }
+            return bytes
+        }
+        // transport-cc (id 5, data at 25) renumbered under id 3.
+        #expect(stamped(Self.oneByte, view: view, id: 3, at: 25, length: 2, value: 0xBEEF)
+            == Self.fixed + hex("BE DE 00 03  10 7F 00 A1  61 30 00 00  31 BE EF 00") + Self.payload)
+        for id: UInt8 in [0, 15] {
+            #expect(stamped(Self.oneByte, view: view, id: id, at: 25, length: 2, value: 0xBEEF)
+                == Self.fixed + hex("BE DE 00 03  10 7F 00 A1  61 30 00 00  00 00 00 00") + Self.payload)
+        }
+        // Two-byte form: id 200's three bytes under id 40.
+        let twoByteView = try withBytes(Self.twoByte) { try RTPHeaderView(parsing: $0) }
+        #expect(stamped(Self.twoByte, view: twoByteView, id: 40, at: 24, length: 3, value: 0x123456)
+            == Self.fixed + hex("10 00 00 03  01 01 7F 00  14 00 28 03  12 34 56 00") + Self.payload)
+        // Outside the block: untouched.
+        #expect(stamped(Self.oneByte, view: view, id: 3, at: 40, length: 2, value: 1) == Self.oneByte)
+    }
 }

@@ -45,15 +45,16 @@ enum ForwardedPacketWriter {
                 slot[frameNumberOffset] = UInt8(rewrite.frameNumber >> 8)
                 slot[frameNumberOffset + 1] = UInt8(truncatingIfNeeded: rewrite.frameNumber)
             }
+            // The receiver's ids, or padding where it did not negotiate the extension.
             if rewrite.transportSequenceOffset >= 0 {
-                stampElement(
-                    at: rewrite.transportSequenceOffset, id: rewrite.transportSequenceID,
-                    value: UInt32(rewrite.transportSequenceNumber), length: 2, header: header, in: out)
+                header.setExtensionElement(
+                    dataOffset: rewrite.transportSequenceOffset, length: 2, id: rewrite.transportSequenceID,
+                    value: UInt32(rewrite.transportSequenceNumber), in: out)
             }
             if rewrite.absSendTimeOffset >= 0 {
-                stampElement(
-                    at: rewrite.absSendTimeOffset, id: rewrite.absSendTimeID, value: rewrite.absSendTime,
-                    length: AbsoluteSendTime.length, header: header, in: out)
+                header.setExtensionElement(
+                    dataOffset: rewrite.absSendTimeOffset, length: AbsoluteSendTime.length, id: rewrite.absSendTimeID,
+                    value: rewrite.absSendTime, in: out)
             }
             if let ids = rewrite.pictureIDs, var descriptor = vp8 {
                 let start = header.payloadOffset + shift
@@ -63,33 +64,6 @@ enum ForwardedPacketWriter {
             return try srtp.protectRTP(destination, length: length, capacity: slot.count)
         } catch {
             return 0
-        }
-    }
-
-    /// Writes one of the bridge's per-hop values (the low `length` bytes of `value`, big-endian)
-    /// into the element the sender's packet brought, whose data starts at `offset`, under the
-    /// receiver's `id`; with id 0 (the receiver did not negotiate it) the element becomes padding
-    /// (zero bytes, RFC 8285 §4.2–4.3), since the receiver may use the sender's id for something else.
-    @inline(__always)
-    private static func stampElement(
-        at offset: Int, id: UInt8, value: UInt32, length: Int, header: RTPHeaderView, in packet: UnsafeMutableRawBufferPointer
-    ) {
-        let form = RTPHeaderExtensionForm(profile: header.extensionProfile)
-        let isOneByte = form == .oneByte
-        let start = offset - form.elementHeaderLength
-        guard form != .other, start >= header.extensionOffset, offset + length <= header.headerLength else { return }
-        guard id != 0, !isOneByte || id < 15 else {
-            for index in start..<(offset + length) { packet[index] = 0 }
-            return
-        }
-        if isOneByte {
-            packet[start] = id << 4 | UInt8(length - 1)
-        } else {
-            packet[start] = id
-            packet[start + 1] = UInt8(length)
-        }
-        for index in 0..<length {
-            packet[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * (length - 1 - index)))
         }
     }
 }
