@@ -12,8 +12,10 @@ PYTHON="${PYTHON:-python3}"
 # prosody for the XMPP tests; docker-compose (Debian's, no engine needed) for `docker-compose config`;
 # libopus for the load harness (built with the tests, smoke-run by make test); chromium + chromium-driver
 # for the default-client tests (tests/interop/chromium_client.py drives Debian's Chromium through its
-# chromedriver with selenium, so selenium-manager never downloads a browser or driver).
-extra=(prosody openssl docker-compose libopus-dev chromium chromium-driver)
+# chromedriver with selenium, so selenium-manager never downloads a browser or driver); coturn (its
+# `turnserver --stun-only` is the STUN server) and nftables (the NAT) for the public-address tests
+# (tests/interop/nat_topology.py), which run both inside namespaces of their own.
+extra=(prosody openssl docker-compose libopus-dev chromium chromium-driver coturn nftables)
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     extra+=(python3-venv)
 fi

@@ -177,6 +177,7 @@ extension BridgeEngine {
     ) {
         if let ufrag = transport.ufrag, let password = transport.password {
             endpoint.ice.setRemoteCredentials(ICECredentials(ufrag: ufrag, password: password), now: now)
+            endpoint.reachability.remoteSignalled(now: now)
         }
         for candidate in transport.candidates {
             guard candidate.protocol.lowercased() == "udp", candidate.component == 1,

@@ -80,6 +80,7 @@ extension BridgeEngine {
         }
         if endpoint.inboundSRTP == nil, let keys = dtls.srtpKeys {
             installSRTP(endpoint, keys: keys)
+            if let verdict = endpoint.reachability.connected() { judge(endpoint, verdict) }
         }
         if dtls.state == .connected, let tag = endpoint.sctpTag, !endpoint.sctpOpened {
             endpoint.sctpOpened = true

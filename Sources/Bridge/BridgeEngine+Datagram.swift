@@ -67,6 +67,7 @@ extension BridgeEngine {
         }
         if endpoint.ice.isVerified(source) { addresses.bind(source, to: endpoint) }
         endpoint.lastActivity = now
+        endpoint.reachability.clientHeard()
         drainICEEvents(endpoint, now: now, transmit: transmit)
     }
 
@@ -103,6 +104,7 @@ extension BridgeEngine {
     private func accepted(_ endpoint: Endpoint, source: PeerAddress, now: Instant, transmit: TransmitQueue) {
         if endpoint.ice.isVerified(source) { addresses.bind(source, to: endpoint) }
         endpoint.lastActivity = now
+        endpoint.reachability.clientHeard()
         drainICEEvents(endpoint, now: now, transmit: transmit)
     }
 

@@ -15,8 +15,11 @@ import XMLStream
 public final class BridgeEngine {
     let configuration: BridgeConfiguration
     let certificate: DTLSCertificate
-    /// The candidates every endpoint's transport advertises.
-    let localCandidates: [LocalCandidate]
+    /// The candidates every new endpoint's transport advertises; STUN results may replace the
+    /// server-reflexive ones (`advertiseDiscoveredAddresses`).
+    var localCandidates: [LocalCandidate]
+    /// The reachability self-check's bridge-wide state.
+    var reachability = ReachabilityMonitor()
 
     var conferences: [String: Conference] = [:]
     /// Local ufrag → endpoint: routes Binding Requests from addresses not yet known.
@@ -94,6 +97,7 @@ public final class BridgeEngine {
             }
         }
         snapshot.drops = drops.byLabel
+        snapshot.reachability = reachability.summary
         return snapshot
     }
 
@@ -114,6 +118,7 @@ public final class BridgeEngine {
                 deadline = deadline.earliest(retransmissionRequestDeadline(of: endpoint))
                 deadline = deadline.earliest(endpoint.receiver.padding.nextDeadline)
                 deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
+                deadline = deadline.earliest(endpoint.reachability.deadline)
             }
         }
         return deadline
@@ -132,6 +137,7 @@ public final class BridgeEngine {
                 sendConnectionStats(endpoint, now: now)
                 sendProbePadding(endpoint, now: now, transmit: transmit)
                 checkMediaFlowing(endpoint, in: conference, now: now)
+                if let verdict = endpoint.reachability.verdict(at: now) { judge(endpoint, verdict) }
                 endpoint.ice.handleTimeout(now: now, transmit: transmit)
                 drainICEEvents(endpoint, now: now, transmit: transmit)
                 if let dtls = endpoint.dtls {

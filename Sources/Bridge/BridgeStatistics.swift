@@ -46,6 +46,8 @@ public struct BridgeStatistics: Sendable {
     public var dominantSpeakerChanges: UInt64 = 0
     /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).
     public var drops: [String: UInt64] = [:]
+    /// The reachability self-check's conclusion about clients' access to the media port.
+    public var reachability = MediaReachability()
 
     /// An empty snapshot.
     public init() {}

@@ -77,6 +77,8 @@ final class Endpoint {
     var iceFailureCounted = false
     /// Whether the DTLS failure of this endpoint was already counted.
     var dtlsFailureCounted = false
+    /// How far the endpoint got toward a connection, for the reachability self-check.
+    var reachability = EndpointReachability()
 
     init(
         id: String, conference: Conference, rewritesSSRCs: Bool, initialMaxHeight: Int = 0, ice: ICEAgent,

@@ -25,19 +25,28 @@ public final class BridgeMetrics: Sendable {
         let counter: Counter
     }
 
+    /// One STUN discovery total and the counter that mirrors it.
+    private struct DiscoveryTotal: Sendable {
+        let read: @Sendable (PublicAddressStatus.Snapshot) -> UInt64
+        let counter: Counter
+    }
+
     private let registry: PrometheusCollectorRegistry
     private let conferences: Gauge
     private let endpoints: Gauge
     private let packetCacheBytes: Gauge
     private let endpointsConnected: Gauge
     private let healthy: Gauge
+    private let mediaUnreachable: Gauge
+    private let stunPublicAddresses: Gauge
+    private let discoveryTotals: [DiscoveryTotal]
     /// Operational gauges: drain, shutdown flags, stress and XMPP connection counts.
     private let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)]
     private let xmppDisconnects: Counter
     private let totals: [Total]
     private let rejections: [ColibriRejection: Counter]
     /// What each counter has been advanced to: totals by index, drops by reason.
-    private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64], disconnects: UInt64)>
+    private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64], disconnects: UInt64, discovery: [UInt64])>
 
     /// Creates the registry with every metric present (at zero) from the start.
     public init() {
@@ -50,6 +59,17 @@ public final class BridgeMetrics: Sendable {
         endpointsConnected = gauge("endpoints_connected", "Live endpoints with a working ICE path and SRTP keys")
         packetCacheBytes = gauge("packet_cache_bytes", "Bytes held by the packet caches that answer NACKs")
         healthy = gauge("healthy", "1 while the media loop is running")
+        mediaUnreachable = gauge(
+            "media_unreachable", "1 while endpoints fail to reach the media port and none has connected since (self-check)")
+        stunPublicAddresses = gauge("stun_public_addresses", "Public addresses the last successful STUN round found")
+        let discoveryNames: [(String, @Sendable (PublicAddressStatus.Snapshot) -> UInt64, String)] = [
+            ("stun_rounds", { $0.rounds }, "STUN discovery rounds finished"),
+            ("stun_rounds_failed", { $0.failedRounds }, "STUN discovery rounds no server answered"),
+            ("stun_ignored_datagrams", { $0.ignoredDatagrams }, "Datagrams on the STUN discovery socket that answered nothing of ours"),
+        ]
+        discoveryTotals = discoveryNames.map { name, read, help in
+            DiscoveryTotal(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))
+        }
         let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)] = [
             (gauge("drain_mode", "1 in drain mode"), { $0.drain ? 1 : 0 }),
             (gauge("graceful_shutdown", "1 once a graceful shutdown started"), { $0.gracefulShutdown ? 1 : 0 }),
@@ -82,6 +102,10 @@ public final class BridgeMetrics: Sendable {
             ("retransmission_requests_recovered", { $0.retransmissionRequestsRecovered }, "Missing sender packets that arrived later"),
             ("retransmission_requests_abandoned", { $0.retransmissionRequestsAbandoned }, "Missing sender packets given up"),
             ("dominant_speaker_changes", { $0.dominantSpeakerChanges }, "Dominant-speaker changes announced"),
+            ("endpoints_without_ice_checks", { $0.reachability.endpointsWithoutChecks },
+             "Endpoints from which no ICE check arrived within 10 s of their transport (self-check)"),
+            ("endpoints_without_connection", { $0.reachability.endpointsWithoutConnection },
+             "Endpoints whose checks arrived but which did not connect within 10 s (self-check)"),
         ]
         totals = names.map { name, read, help in
             Total(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))
@@ -95,7 +119,7 @@ public final class BridgeMetrics: Sendable {
         }
         self.rejections = rejections
         self.registry = registry
-        applied = Mutex((Array(repeating: 0, count: names.count), [:], 0))
+        applied = Mutex((Array(repeating: 0, count: names.count), [:], 0, Array(repeating: 0, count: discoveryNames.count)))
     }
 
     private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -105,15 +129,19 @@ public final class BridgeMetrics: Sendable {
     /// Counts one rejected Colibri2 REST request.
     public func recordRejection(_ reason: ColibriRejection) { rejections[reason]?.increment() }
 
-    /// Brings every metric up to `statistics` and `operations` (counters only ever move forward).
+    /// Brings every metric up to `statistics`, `operations` and `publicAddress` (counters only
+    /// ever move forward).
     public func update(
-        from statistics: BridgeStatistics, healthy isHealthy: Bool, operations: BridgeOperations.Snapshot = .init()
+        from statistics: BridgeStatistics, healthy isHealthy: Bool, operations: BridgeOperations.Snapshot = .init(),
+        publicAddress: PublicAddressStatus.Snapshot = .init()
     ) {
         conferences.set(to: Double(statistics.conferences))
         endpoints.set(to: Double(statistics.endpoints))
         packetCacheBytes.set(to: Double(statistics.packetCacheBytes))
         endpointsConnected.set(to: Double(statistics.endpointsConnected))
         healthy.set(to: isHealthy ? 1 : 0)
+        mediaUnreachable.set(to: statistics.reachability.state == .unreachable ? 1 : 0)
+        stunPublicAddresses.set(to: Double(publicAddress.discovered.count))
         for (gauge, read) in operationGauges { gauge.set(to: read(operations)) }
         applied.withLock { applied in
             if operations.xmppDisconnects > applied.disconnects {
@@ -121,10 +149,10 @@ public final class BridgeMetrics: Sendable {
                 applied.disconnects = operations.xmppDisconnects
             }
             for (index, total) in totals.enumerated() {
-                let value = total.read(statistics)
-                guard value > applied.totals[index] else { continue }
-                total.counter.increment(by: Int64(truncatingIfNeeded: value - applied.totals[index]))
-                applied.totals[index] = value
+                Self.advance(total.counter, to: total.read(statistics), from: &applied.totals[index])
+            }
+            for (index, total) in discoveryTotals.enumerated() {
+                Self.advance(total.counter, to: total.read(publicAddress), from: &applied.discovery[index])
             }
             for (reason, value) in statistics.drops where value > applied.drops[reason, default: 0] {
                 // The registry hands back the same counter for the same labels.
@@ -136,6 +164,13 @@ public final class BridgeMetrics: Sendable {
                 applied.drops[reason] = value
             }
         }
+    }
+
+    /// Moves `counter` forward to `value`; `applied` is where it stands.
+    private static func advance(_ counter: Counter, to value: UInt64, from applied: inout UInt64) {
+        guard value > applied else { return }
+        counter.increment(by: Int64(truncatingIfNeeded: value - applied))
+        applied = value
     }
 
     /// The Prometheus text exposition (format 0.0.4).

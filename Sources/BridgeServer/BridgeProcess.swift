@@ -15,12 +15,19 @@ public enum BridgeProcess {
         for name in settings.ignoredEnvironment {
             logger.notice("\(name) is set but has no meaning for this bridge (accepted and ignored)")
         }
-        let loop = try makeMediaLoop(settings: settings, logger: logger)
+        let interfaces = HostAddressDiscovery.interfaceAddresses()
+        let loop = try makeMediaLoop(settings: settings, interfaces: interfaces, logger: logger)
+        let hostAddresses = HostAddressDiscovery.hostAddresses(bound: loop.localAddress, interfaces: interfaces)
+        let warnings = AdvertisedAddressCheck.atStart(
+            advertised: settings.advertisedAddresses, hostAddresses: hostAddresses, stunConfigured: !settings.stunServers.isEmpty)
+        for warning in warnings { logger.warning("\(warning)") }
+        let publicAddress = PublicAddressStatus()
         let gateway = settings.sctpEnabled ? SCTPGateway(loop: loop, logger: logger) : nil
         let operations = BridgeOperations(settings: settings)
         let routes = HTTPRoutes(
             loop: loop, metrics: BridgeMetrics(), colibriEnabled: settings.colibriRESTEnabled,
-            shutdownEnabled: settings.shutdownRouteEnabled, operations: operations, sctp: gateway
+            shutdownEnabled: settings.shutdownRouteEnabled, operations: operations, sctp: gateway,
+            publicAddress: publicAddress
         )
         let http = Application(
             router: routes.makeRouter(),
@@ -31,6 +38,15 @@ public enum BridgeProcess {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: MediaService(loop: loop, gateway: gateway, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
+        if !settings.stunServers.isEmpty {
+            // Its end, whatever the reason, must not stop the bridge.
+            services.append(.init(
+                service: PublicAddressDiscovery(
+                    servers: settings.stunServers, media: loop.localAddress, staticMappings: settings.advertisedAddresses,
+                    hostAddresses: hostAddresses, loop: loop, status: publicAddress, logger: logger),
+                successTerminationBehavior: .ignore
+            ))
+        }
         if settings.xmpp.enabled {
             let xmpp = try XMPPService(
                 settings: settings, loop: loop, operations: operations,
@@ -54,8 +70,7 @@ public enum BridgeProcess {
         logger.info("meetpad-bridge stopped")
     }
 
-    private static func makeMediaLoop(settings: ServerSettings, logger: Logger) throws -> MediaLoop {
-        let interfaces = HostAddressDiscovery.interfaceAddresses()
+    private static func makeMediaLoop(settings: ServerSettings, interfaces: [PeerAddress], logger: Logger) throws -> MediaLoop {
         return try MediaLoop(bindAddress: try settings.mediaBindAddress, logger: logger) { bound in
             let configuration = settings.bridgeConfiguration(bound: bound, interfaces: interfaces)
             logger.info("media candidates", metadata: [
@@ -76,7 +91,8 @@ public enum BridgeProcess {
         return BridgePresenceStats(
             stressLevel: state.stress, drain: state.drain, gracefulShutdown: state.gracefulShutdown,
             shuttingDown: state.shuttingDown, healthy: loop.isHealthy(), version: BridgeVersion.version,
-            conferences: statistics.conferences, participants: statistics.endpoints, region: region
+            conferences: statistics.conferences, participants: statistics.endpoints, region: region,
+            mediaReachability: statistics.reachability.state.rawValue
         )
     }
 }

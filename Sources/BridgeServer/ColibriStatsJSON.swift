@@ -1,3 +1,4 @@
+import Primitives
 public import Bridge
 import XMPP
 
@@ -9,6 +10,7 @@ public enum ColibriStatsJSON {
         _ statistics: BridgeStatistics,
         healthy: Bool,
         operations: BridgeOperations.Snapshot = .init(),
+        publicAddress: PublicAddressStatus.Snapshot = .init(),
         timestamp: String
     ) -> String {
         let fields: [(String, String)] = [
@@ -36,6 +38,11 @@ public enum ColibriStatsJSON {
             ("dtls_failed_endpoints", "\(statistics.endpointsDTLSFailed)"),
             ("total_data_channel_messages_received", "\(statistics.dataChannelMessagesReceived)"),
             ("total_data_channel_messages_sent", "\(statistics.dataChannelMessagesSent)"),
+            // Ours: the reachability self-check and STUN discovery.
+            ("media_reachability", quoted(statistics.reachability.state.rawValue)),
+            ("endpoints_without_ice_checks", "\(statistics.reachability.endpointsWithoutChecks)"),
+            ("endpoints_without_connection", "\(statistics.reachability.endpointsWithoutConnection)"),
+            ("stun_public_addresses", "[" + publicAddress.discovered.map { quoted($0.host) }.joined(separator: ",") + "]"),
             ("current_timestamp", quoted(timestamp)),
             ("version", quoted(BridgeVersion.version)),
         ]

@@ -14,14 +14,16 @@ public struct HTTPRoutes: Sendable {
     let shutdownEnabled: Bool
     let operations: BridgeOperations
     let sctp: SCTPGateway?
+    let publicAddress: PublicAddressStatus
 
     /// Routes served from `loop` and `metrics`; `colibriEnabled` mirrors COLIBRI_REST_ENABLED,
     /// `shutdownEnabled` SHUTDOWN_REST_ENABLED (served only with the Colibri group, as JVB).
     /// Drain and shutdown act on `operations`. The SCTP gateway, when there is one, adds its drop
-    /// counters to the statistics.
+    /// counters to the statistics. `publicAddress` is what STUN discovery learned.
     public init(
         loop: MediaLoop, metrics: BridgeMetrics, colibriEnabled: Bool, shutdownEnabled: Bool = false,
-        operations: BridgeOperations = BridgeOperations(settings: ServerSettings()), sctp: SCTPGateway? = nil
+        operations: BridgeOperations = BridgeOperations(settings: ServerSettings()), sctp: SCTPGateway? = nil,
+        publicAddress: PublicAddressStatus = PublicAddressStatus()
     ) {
         self.loop = loop
         self.metrics = metrics
@@ -29,6 +31,7 @@ public struct HTTPRoutes: Sendable {
         self.shutdownEnabled = shutdownEnabled
         self.operations = operations
         self.sctp = sctp
+        self.publicAddress = publicAddress
     }
 
     /// The media loop's latest statistics with the SCTP thread's drops merged in.

@@ -37,7 +37,8 @@ public enum HostAddressDiscovery {
         return result
     }
 
-    private static func peerAddress(_ socketAddress: UnsafeMutablePointer<sockaddr>) -> PeerAddress? {
+    /// An IPv4 or IPv6 socket address as a `PeerAddress` with port 0; nil for other families.
+    static func peerAddress(_ socketAddress: UnsafeMutablePointer<sockaddr>) -> PeerAddress? {
         switch Int32(socketAddress.pointee.sa_family) {
         case AF_INET:
             let v4 = UnsafeRawPointer(socketAddress).loadUnaligned(as: sockaddr_in.self)

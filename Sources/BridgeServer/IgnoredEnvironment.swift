@@ -1,5 +1,5 @@
 /// Variables the upstream jvb container reads that configure Java, Sentry, the autoscaler,
-/// STUN harvesting, relays or colibri-ws: this bridge has none of those, but a drop-in `.env`
+/// address validation, relays or colibri-ws: this bridge has none of those, but a drop-in `.env`
 /// sets them, so they are accepted and logged as ignored rather than refused.
 enum IgnoredEnvironment {
     static let names: [String] = [
@@ -7,7 +7,7 @@ enum IgnoredEnvironment {
         "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "JVB_SENTRY_DSN",
         "DISABLE_AWS_HARVESTER", "JVB_INSTANCE_ID", "JVB_LOG_FILE",
         "ENABLE_OCTO", "JVB_OCTO_BIND_ADDRESS", "JVB_OCTO_RELAY_ID",
-        "JVB_STUN_SERVERS", "JVB_DISABLE_STUN", "JVB_REQUIRE_VALID_ADDRESS",
+        "JVB_REQUIRE_VALID_ADDRESS",
         "ENABLE_COLIBRI_WEBSOCKET", "JVB_WS_DOMAIN", "JVB_WS_TLS", "JVB_WS_SERVER_ID", "PUBLIC_URL",
         "JVB_TCP_HARVESTER_DISABLED", "JVB_TCP_PORT", "JVB_ENABLE_APIS", "TZ",
     ]

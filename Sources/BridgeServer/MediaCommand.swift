@@ -1,4 +1,5 @@
 import Bridge
+import Primitives
 import XMLStream
 
 /// Work the control shells hand to the media thread. Commands are rare (signalling and data
@@ -11,6 +12,8 @@ enum MediaCommand: Sendable {
     /// Graceful shutdown started (false) or was never wanted (true): see
     /// `BridgeEngine.acceptsNewConferences`.
     case acceptNewConferences(Bool)
+    /// Public addresses STUN found for the media port, to advertise from now on.
+    case advertiseDiscoveredAddresses([PeerAddress])
     /// An SCTP packet from the SCTP stack, to be encrypted into the association's DTLS.
     case sendSCTPPacket([UInt8], SCTPAssociationTag)
     /// A bridge-channel (PPID 51) message received on an association's data channel.
@@ -26,7 +29,7 @@ extension MediaCommand {
     var isDataChannelTraffic: Bool {
         switch self {
         case .sendSCTPPacket, .bridgeChannelMessage, .bridgeChannelOpened: true
-        case .conferenceModify, .acceptNewConferences, .stop: false
+        case .conferenceModify, .acceptNewConferences, .advertiseDiscoveredAddresses, .stop: false
         }
     }
 

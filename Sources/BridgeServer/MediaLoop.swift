@@ -96,6 +96,12 @@ public final class MediaLoop: Sendable {
         _ = inbox.post(.acceptNewConferences(accept))
     }
 
+    /// Advertises what STUN discovery found in the transports of endpoints created from now on
+    /// (ignored when static mappings are configured).
+    public func advertiseDiscoveredAddresses(_ addresses: [PeerAddress]) {
+        _ = inbox.post(.advertiseDiscoveredAddresses(addresses))
+    }
+
     /// Hands an SCTP packet produced by the SCTP stack to the engine for DTLS encryption (any thread).
     public func sendSCTPPacket(_ packet: [UInt8], association: SCTPAssociationTag) {
         _ = inbox.post(.sendSCTPPacket(packet, association))

@@ -89,6 +89,8 @@ final class MediaThread {
                 reply(engine.handleConferenceModify(request, now: now, transmit: transmit))
             case .acceptNewConferences(let accept):
                 engine.acceptsNewConferences = accept
+            case .advertiseDiscoveredAddresses(let addresses):
+                engine.advertiseDiscoveredAddresses(addresses)
             case .sendSCTPPacket(let packet, let association):
                 engine.sendSCTPPacket(packet, association: association, now: now, transmit: transmit)
             case .bridgeChannelMessage(let message, let association):

@@ -9,6 +9,10 @@ public struct ServerOptions: Sendable {
     public var advertiseIPs: String?
     /// `--[no-]advertise-private-candidates`
     public var advertisePrivateCandidates: Bool?
+    /// `--stun-servers`
+    public var stunServers: String?
+    /// `--disable-stun`
+    public var disableSTUN: Bool?
     /// `--http-host`
     public var httpHost: String?
     /// `--http-port`

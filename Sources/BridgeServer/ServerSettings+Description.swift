@@ -11,6 +11,7 @@ extension ServerSettings: CustomStringConvertible {
             ("media.host", mediaHost),
             ("media.advertise-ips", advertised.joined(separator: ",")),
             ("media.advertise-private-candidates", "\(advertisePrivateCandidates)"),
+            ("stun.servers", stunServers.map(\.description).joined(separator: ",")),
             ("sctp.enabled", "\(sctpEnabled)"),
             ("http.host", httpHost),
             ("http.port", "\(httpPort)"),

@@ -32,6 +32,13 @@ extension ServerSettings {
             "media.advertise-private-candidates", flag: options.advertisePrivateCandidates,
             "--advertise-private-candidates", env: ["JVB_ADVERTISE_PRIVATE_CANDIDATES"], default: advertisePrivateCandidates
         )
+        let stunDisabled = try pick.boolean("stun.disabled", flag: options.disableSTUN, "--disable-stun", env: ["JVB_DISABLE_STUN"], default: false)
+        if stunDisabled {
+            pick.note("stun.servers", "disabled by " + (pick.sources["stun.disabled"] ?? "default"))
+        } else {
+            let stun = try pick.string("stun.servers", flag: options.stunServers, "--stun-servers", env: ["JVB_STUN_SERVERS"], default: "")
+            stunServers = try ServerAddress.parseList(stun, defaultPort: 3478, role: "STUN server")
+        }
         sctpEnabled = try pick.boolean("sctp.enabled", flag: options.sctp, "--enable-sctp", env: ["ENABLE_SCTP"], default: sctpEnabled)
     }
 
@@ -49,7 +56,8 @@ extension ServerSettings {
             "xmpp.servers", flag: options.xmppServer, "--xmpp-server", env: names("XMPP_SERVER", "JVB_XMPP_SERVER"),
             default: separate ? "xmpp.jvb.meet.jitsi" : "xmpp.meet.jitsi"
         )
-        xmpp.servers = try XMPPServerAddress.parseList(servers, defaultPort: port)
+        xmpp.servers = try ServerAddress.parseList(servers, defaultPort: port, role: "XMPP server")
+        guard !xmpp.servers.isEmpty else { throw ConfigurationError("no XMPP server given") }
         xmpp.domain = try pick.string(
             "xmpp.domain", flag: options.xmppDomain, "--xmpp-domain", env: names("XMPP_AUTH_DOMAIN", "JVB_XMPP_AUTH_DOMAIN"),
             default: separate ? "auth.jvb.meet.jitsi" : xmpp.domain

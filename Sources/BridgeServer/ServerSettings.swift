@@ -16,6 +16,10 @@ public struct ServerSettings: Sendable {
     public var advertisedAddresses: [PeerAddress] = []
     /// Whether private host candidates are advertised too (JVB_ADVERTISE_PRIVATE_CANDIDATES).
     public var advertisePrivateCandidates = true
+    /// STUN servers that tell the bridge its public address (`--stun-servers`, JVB_STUN_SERVERS,
+    /// host:port list; none unless given — the compose file passes upstream's default — and
+    /// none when `--disable-stun`/JVB_DISABLE_STUN is set).
+    public var stunServers: [ServerAddress] = []
     /// Private HTTP listener (`--http-host`, default 127.0.0.1, as JVB's private server). The
     /// admin routes (drain, shutdown) live here, so the default keeps them off the network.
     public var httpHost = "127.0.0.1"

@@ -14,7 +14,7 @@ import XMPP
 /// bytes and timers. Every member is touched on `eventLoop` only, which is what makes the
 /// `@unchecked Sendable` sound.
 final class XMPPShard: @unchecked Sendable {
-    let server: XMPPServerAddress
+    let server: ServerAddress
     let settings: XMPPSettings
     private let credentials: XMPPCredentials
     let eventLoop: any EventLoop
@@ -45,7 +45,7 @@ final class XMPPShard: @unchecked Sendable {
     private var presenceTask: RepeatedTask?
 
     init(
-        server: XMPPServerAddress, settings: XMPPSettings, credentials: XMPPCredentials, eventLoop: any EventLoop,
+        server: ServerAddress, settings: XMPPSettings, credentials: XMPPCredentials, eventLoop: any EventLoop,
         loop: MediaLoop,
         operations: BridgeOperations, presenceStats: @escaping @Sendable () -> BridgePresenceStats, logger: Logger
     ) throws {

@@ -32,6 +32,12 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Advertise private host candidates too. Env JVB_ADVERTISE_PRIVATE_CANDIDATES, default true.")
     var advertisePrivateCandidates: Bool?
 
+    @Option(name: .customLong("stun-servers"), help: "STUN servers that tell the bridge its public address: comma list of host:port. Env JVB_STUN_SERVERS, default none.")
+    var stunServers: String?
+
+    @Flag(name: .customLong("disable-stun"), help: "Do not ask STUN servers for the public address. Env JVB_DISABLE_STUN.")
+    var disableStun = false
+
     @Option(help: "Private HTTP listener address (default 127.0.0.1).")
     var httpHost: String?
 
@@ -118,6 +124,8 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.mediaHost = mediaHost
         options.advertiseIPs = advertiseIPs
         options.advertisePrivateCandidates = advertisePrivateCandidates
+        options.stunServers = stunServers
+        options.disableSTUN = disableStun ? true : nil
         options.httpHost = httpHost
         options.httpPort = httpPort
         options.colibriREST = colibriRest

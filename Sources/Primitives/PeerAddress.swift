@@ -102,6 +102,15 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True for the ranges reserved for documentation and examples, which no client can reach:
+    /// 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737) and 2001:db8::/32 (RFC 3849).
+    public var isDocumentation: Bool {
+        switch family {
+        case .ipv4: return [0xC0_00_02, 0xC6_33_64, 0xCB_00_71].contains(ipv4 >> 8)
+        case .ipv6: return high >> 32 == 0x2001_0DB8
+        }
+    }
+
     public var description: String {
         family == .ipv4 ? "\(host):\(port)" : "[\(host)]:\(port)"
     }

@@ -25,13 +25,17 @@ public struct BridgePresenceStats: Sendable, Equatable {
     public var region: String?
     /// The relay (Octo) id, only when relays are enabled.
     public var relayID: String?
+    /// Ours: whether clients reach the media port (`unknown`, `reachable`, `unreachable`), so
+    /// operators watching jicofo's bridge list see a bridge nobody can send media to. jicofo
+    /// ignores stats it does not know.
+    public var mediaReachability: String?
 
     /// Creates stats; optional values are omitted from the presence when nil.
     public init(
         stressLevel: Double, averageParticipantStress: Double = 0.01, drain: Bool = false,
         gracefulShutdown: Bool = false, shuttingDown: Bool = false, healthy: Bool = true, version: String,
         release: String? = nil, conferences: Int = 0, participants: Int = 0, region: String? = nil,
-        relayID: String? = nil
+        relayID: String? = nil, mediaReachability: String? = nil
     ) {
         self.stressLevel = stressLevel
         self.averageParticipantStress = averageParticipantStress
@@ -45,6 +49,7 @@ public struct BridgePresenceStats: Sendable, Equatable {
         self.participants = participants
         self.region = region
         self.relayID = relayID
+        self.mediaReachability = mediaReachability
     }
 
     /// The `(name, value)` pairs in the order JVB writes them; every value is text, booleans as
@@ -64,6 +69,7 @@ public struct BridgePresenceStats: Sendable, Equatable {
         if let relayID { pairs.append(("relay_id", relayID)) }
         pairs.append(("conferences", String(max(0, conferences))))
         pairs.append(("participants", String(max(0, participants))))
+        if let mediaReachability { pairs.append(("media_reachability", mediaReachability)) }
         return pairs
     }
 

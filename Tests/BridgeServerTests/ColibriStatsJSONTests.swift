@@ -1,5 +1,6 @@
 import Bridge
 @testable import BridgeServer
+import Primitives
 import Testing
 
 @Suite struct ColibriStatsJSONTests {
@@ -11,6 +12,17 @@ import Testing
         #expect(json.hasPrefix(#"{"conferences":1,"participants":3,"endpoints":3,"#))
         #expect(json.contains(#""current_timestamp":"2026-01-02 03:04:05.006""#))
         #expect(json.hasSuffix(#""version":"\#(BridgeVersion.version)"}"#))
+    }
+
+    @Test func reachabilityAndSTUNFindings() {
+        var statistics = BridgeStatistics()
+        statistics.reachability.state = .unreachable
+        statistics.reachability.endpointsWithoutChecks = 2
+        var discovery = PublicAddressStatus.Snapshot()
+        discovery.discovered = [PeerAddress(host: "198.18.0.1", port: 10000)!]
+        let json = ColibriStatsJSON.render(statistics, healthy: true, publicAddress: discovery, timestamp: "t")
+        #expect(json.contains(#""media_reachability":"unreachable","endpoints_without_ice_checks":2,"#
+            + #""endpoints_without_connection":0,"stun_public_addresses":["198.18.0.1"]"#))
     }
 
     @Test func escapesStrings() {

@@ -33,7 +33,7 @@ import XMPP
         #expect(settings.sctpEnabled)
         #expect(settings.logLevel == .info)
         #expect(settings.xmpp.enabled)
-        #expect(settings.xmpp.servers == [XMPPServerAddress(host: "xmpp.meet.jitsi", port: 5222)])
+        #expect(settings.xmpp.servers == [ServerAddress(host: "xmpp.meet.jitsi", port: 5222)])
         #expect(settings.xmpp.domain == "auth.meet.jitsi")
         #expect(settings.xmpp.brewery.room.description == "jvbbrewery@internal-muc.meet.jitsi")
         #expect(settings.xmpp.user == "jvb" && settings.xmpp.verifyCertificate)
@@ -131,8 +131,8 @@ import XMPP
             "SHUTDOWN_REST_ENABLED": "1", "COLIBRI_REST_ENABLED": "1",
         ])
         #expect(settings.xmpp.servers == [
-            XMPPServerAddress(host: "xmpp.example.org", port: 5269), XMPPServerAddress(host: "10.0.0.2", port: 6222),
-            XMPPServerAddress(host: "2001:db8::1", port: 5223),
+            ServerAddress(host: "xmpp.example.org", port: 5269), ServerAddress(host: "10.0.0.2", port: 6222),
+            ServerAddress(host: "2001:db8::1", port: 5223),
         ])
         #expect(settings.xmpp.credentials == XMPPCredentials(username: "bridge", password: "pass word"))
         #expect(settings.xmpp.brewery.occupantJID.description == "brewery@internal.auth.example.org/jvb-7")
@@ -144,7 +144,7 @@ import XMPP
         let settings = try ServerSettings(options: ServerOptions(), environment: Self.xmppEnvironment.merging([
             "ENABLE_JVB_XMPP_SERVER": "1", "XMPP_SERVER": "xmpp.meet.jitsi",
         ]) { $1 })
-        #expect(settings.xmpp.servers == [XMPPServerAddress(host: "xmpp.jvb.meet.jitsi", port: 6222)])
+        #expect(settings.xmpp.servers == [ServerAddress(host: "xmpp.jvb.meet.jitsi", port: 6222)])
         #expect(settings.xmpp.domain == "auth.jvb.meet.jitsi" && settings.xmpp.mucDomain == "muc.jvb.meet.jitsi")
     }
 

@@ -156,7 +156,7 @@ final class BridgeSimulation {
             var moved = false
             for peer in peers where peer.transmit.count > 0 {
                 moved = true
-                for i in 0..<peer.transmit.count {
+                for i in 0..<peer.transmit.count where !peer.uplinkBlocked {
                     var bytes = Array(peer.transmit.datagram(i))
                     bytes.withUnsafeMutableBytes { engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit) }
                 }
@@ -168,7 +168,7 @@ final class BridgeSimulation {
                 for i in 0..<transmit.count {
                     let destination = transmit.destination(i)
                     let bytes = Array(transmit.datagram(i))
-                    peers.first { $0.address == destination }?.handle(bytes, from: Self.bridgeAddress, now: now)
+                    peers.first { $0.address == destination && !$0.downlinkBlocked }?.handle(bytes, from: Self.bridgeAddress, now: now)
                 }
                 transmit.removeAll()
             }

@@ -29,6 +29,10 @@ final class SimulatedPeer {
     var receivedSTUN: [[UInt8]] = []
     /// The bridge's address, learned from its candidates.
     var bridgeAddress: PeerAddress?
+    /// A firewall between the peer and the bridge: what the peer sends is lost (uplink), or
+    /// what the bridge sends it is (downlink).
+    var uplinkBlocked = false
+    var downlinkBlocked = false
 
     init(name: String, address: PeerAddress, ssrcBase: UInt32) throws {
         self.name = name

@@ -55,6 +55,27 @@ func fuzzSeeds(_ target: String) -> [(name: String, bytes: [UInt8])] {
         }
     }
 
+    /// The discovery half of the target: every committed input, stamped with a probe's
+    /// transaction, is a typed refusal or an answer; the success-response seed gives a mapping.
+    @Test func committedInputsAsDiscoveryAnswers() throws {
+        let inputs = fuzzInputs("Corpus", "FuzzSTUN") + fuzzInputs("Crashes", "FuzzSTUN")
+        try #require(inputs.count >= 4)
+        for (name, bytes) in inputs {
+            let probe = PublicAddressProbe(servers: [Self.peer], now: .zero)
+            let request = try #require(probe.nextTransmission(now: .zero)).datagram
+            var answer = bytes
+            if answer.count >= 20 { answer.replaceSubrange(4..<20, with: request[4..<20]) }
+            let accepted = (try? answer.withUnsafeBytes { try probe.handle($0, from: Self.peer) }) != nil
+            #expect(accepted == (probe.replies.first?.reply != nil), "\(name)")
+            if name == "binding-success.bin" {
+                guard case .mapped? = probe.replies.first?.reply else {
+                    Issue.record("\(name): \(String(describing: probe.replies.first?.reply))")
+                    continue
+                }
+            }
+        }
+    }
+
     static let peer = PeerAddress(ipv4: 0xC633_6407, port: 40000)
 
     /// What the FuzzSTUN target does, without the sanitizers, with its checks as expectations.

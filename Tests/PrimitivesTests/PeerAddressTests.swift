@@ -29,4 +29,14 @@ import Testing
         #expect(PeerAddress(host: "172.20.0.1", port: 1)!.isPrivate)
         #expect(!PeerAddress(host: "203.0.113.7", port: 1)!.isPrivate)
     }
+
+    @Test(arguments: ["192.0.2.1", "198.51.100.255", "203.0.113.10", "2001:db8::1", "2001:db8:ffff::"])
+    func documentationRanges(_ host: String) {
+        #expect(PeerAddress(host: host, port: 1)!.isDocumentation)
+    }
+
+    @Test(arguments: ["192.0.3.1", "198.51.101.1", "203.0.114.1", "198.18.0.1", "2001:db9::1", "10.0.0.1"])
+    func notDocumentation(_ host: String) {
+        #expect(!PeerAddress(host: host, port: 1)!.isDocumentation)
+    }
 }

@@ -17,4 +17,11 @@ import Testing
         #expect(stats.statPairs.contains { $0.name == "release" && $0.value == "7" })
         #expect(stats.statPairs.first { $0.name == "drain" }?.value == "false")
     }
+
+    @Test func mediaReachabilityIsSentWhenKnownToTheShell() {
+        var stats = BridgePresenceStats(stressLevel: 0, version: "1.0")
+        #expect(!stats.statPairs.contains { $0.name == "media_reachability" })
+        stats.mediaReachability = "unreachable"
+        #expect(stats.statPairs.last.map { "\($0.name)=\($0.value)" } == "media_reachability=unreachable")
+    }
 }

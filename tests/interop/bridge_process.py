@@ -177,7 +177,11 @@ class Metrics:
 
 class BridgeProcess:
     def __init__(self, binary: Optional[str] = None, log_dir: Optional[Path] = None, extra_args: Iterable[str] = (),
-                 xmpp: Optional[XMPPSettings] = None):
+                 xmpp: Optional[XMPPSettings] = None, netns: Optional[str] = None, host: str = "127.0.0.1",
+                 listen_host: Optional[str] = None, advertise: Optional[str] = None):
+        """By default the bridge listens on, advertises and is reached at 127.0.0.1. `netns` runs it in
+        another network namespace (`ip netns exec`), where it listens on `listen_host`, while the test
+        reaches it at `host`; `advertise` replaces the advertised address ("" advertises none)."""
         binary = binary or os.environ.get("MEETPAD_BRIDGE_BIN", DEFAULT_BINARY)
         path = Path(binary)
         self.binary = path if path.is_absolute() else REPO_ROOT / path
@@ -186,7 +190,10 @@ class BridgeProcess:
         self.xmpp = xmpp
         self.media_port = free_port(socket.SOCK_DGRAM)
         self.http_port = free_port(socket.SOCK_STREAM)
-        self.host = "127.0.0.1"
+        self.host = host
+        self.listen_host = listen_host or host
+        self.advertise = host if advertise is None else advertise
+        self.netns = netns
         self.proc: Optional[subprocess.Popen] = None
         self.log_path = self.log_dir / "bridge.log"
         self._log_file = None
@@ -204,17 +211,20 @@ class BridgeProcess:
     def command(self) -> list[str]:
         # A .py "binary" (tests/interop/reference_bridge.py) runs under this interpreter, with aiortc.
         launcher = [sys.executable, str(self.binary)] if self.binary.suffix == ".py" else [str(self.binary)]
+        if self.netns is not None:
+            launcher = ["ip", "netns", "exec", self.netns, *launcher]
         xmpp = self.xmpp.args() if self.xmpp is not None else ["--disable-xmpp"]
-        return [*launcher, "--media-host", self.host, "--port", str(self.media_port),
-                "--http-host", self.host, "--http-port", str(self.http_port),
-                "--advertise-ips", self.host, *xmpp, *self.extra_args]
+        advertise = ["--advertise-ips", self.advertise] if self.advertise else []
+        return [*launcher, "--media-host", self.listen_host, "--port", str(self.media_port),
+                "--http-host", self.listen_host, "--http-port", str(self.http_port),
+                *advertise, *xmpp, *self.extra_args]
 
     def start(self, timeout: float = 30.0) -> "BridgeProcess":
         if not self.binary.exists():
             raise BridgeStartError(f"bridge binary not found: {self.binary} (set MEETPAD_BRIDGE_BIN)")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "wb")
-        env = dict(os.environ, JVB_PORT=str(self.media_port), JVB_ADVERTISE_IPS=self.host)
+        env = dict(os.environ, JVB_PORT=str(self.media_port), JVB_ADVERTISE_IPS=self.advertise)
         if self.xmpp is not None:
             env["JVB_AUTH_PASSWORD"] = self.xmpp.password
         self._log_file.write(("$ " + " ".join(self.command()) + "\n").encode())

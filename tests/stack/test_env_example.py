@@ -1,6 +1,6 @@
 """.env.example's media address: shipped empty (no address that looks real and would be copied
-into production), and its comment says what the value is for and that, today, the bridge is
-unreachable from outside without it (meetpad-bridge has no STUN discovery yet)."""
+into production), relying on STUN discovery as upstream does; its comment says what the value is
+for, when to set it, and what a wrong one looks like."""
 
 from __future__ import annotations
 
@@ -32,8 +32,15 @@ def test_no_address_literal_anywhere_in_env_example():
     assert not [a for a in IPV4.findall(ENV_EXAMPLE.read_text()) if not a.startswith("127.")]
 
 
-def test_advertise_ips_comment_is_honest_about_today():
+def test_advertise_ips_comment_says_stun_fills_it():
     comment = _comment_above("JVB_ADVERTISE_IPS")
-    assert "DOCKER_HOST_ADDRESS" in comment  # the other name that works today
-    assert "STUN" in comment and "not discover" in comment  # planned, not promised as present
+    assert "DOCKER_HOST_ADDRESS" in comment  # the other name that works
+    assert "Empty" in comment and "STUN" in comment  # what happens with the shipped value
     assert "third" in comment  # the symptom an operator will search for
+    assert "media unreachable" in comment  # the bridge's own log line for it
+
+
+def test_stun_defaults_to_upstreams_server(resolved):
+    jvb = service_environment(resolved, "jvb")
+    assert jvb["JVB_STUN_SERVERS"] == "meet-jit-si-turnrelay.jitsi.net:443"
+    assert "JVB_DISABLE_STUN" not in jvb  # compose passes it only when .env sets it

@@ -1,5 +1,6 @@
 // STUN as the shared media port sees it: the stateless demux peek (any source), then a full
 // ICE agent (libnice validation, MESSAGE-INTEGRITY, FINGERPRINT, replies, triggered checks).
+// Then the same bytes as an answer to public-address discovery (`PublicAddressProbe`).
 
 import ICE
 import Primitives
@@ -44,5 +45,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = agent.isVerified(peer)
     _ = agent.nextDeadline()
     transmit.removeAll()
+    answerDiscovery(datagram)
     return 0
+}
+
+/// Feeds the input to a discovery round as the server's answer. The request's magic cookie and
+/// random transaction id are stamped over bytes 4..<20, so every input of 20 bytes or more
+/// reaches libnice's response checks rather than stopping at "unmatched".
+private func answerDiscovery(_ datagram: UnsafeRawBufferPointer) {
+    let probe = PublicAddressProbe(servers: [peer], now: .zero)
+    guard let request = probe.nextTransmission(now: .zero)?.datagram else { return }
+    var answer = Array(datagram)
+    if answer.count >= 20 { answer.replaceSubrange(4..<20, with: request[4..<20]) }
+    do {
+        try answer.withUnsafeBytes { try probe.handle($0, from: peer) }
+    } catch {
+        // A typed refusal is the right verdict on a hostile answer.
+    }
+    _ = probe.replies
+    _ = probe.nextDeadline()
 }
