@@ -43,7 +43,7 @@ final class InboundStream {
     func releaseCache() { cache = nil }
 
     /// Bytes the packet cache holds allocated.
-    var cacheBytes: Int { cache.map { $0.capacity * $0.slotSize } ?? 0 }
+    var cacheBytes: Int { cache?.allocatedBytes ?? 0 }
 
     /// A ring as long as the packet cache (512 numbers, 12 KB a stream): a loss older than that
     /// is past any receiver's jitter buffer at video rates. A burst of more than 256 missing

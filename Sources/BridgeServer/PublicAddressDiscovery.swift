@@ -45,7 +45,6 @@ public struct PublicAddressDiscovery: Service {
     /// serves every client that reaches its other candidates, so it logs and waits instead of
     /// taking the service group down.
     public func run() async {
-        status.update { $0.enabled = true }
         let status = self.status
         do {
             let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -4,8 +4,6 @@ import Synchronization
 /// What STUN discovery has learned, shared with HTTP (stats, metrics, health) and presence.
 public final class PublicAddressStatus: Sendable {
     public struct Snapshot: Sendable, Equatable {
-        /// Whether discovery runs at all (STUN servers configured and not disabled).
-        public var enabled = false
         /// The public addresses of the media port from the latest successful round (the media
         /// port with each mapped IP, as JVB's STUN mapping harvester advertises them).
         public var discovered: [PeerAddress] = []

@@ -62,7 +62,7 @@ struct ReachabilitySimulationTests {
         let reachability = sim.engine.statistics().reachability
         #expect(reachability.state == .reachable)
         #expect(reachability.detail == nil)
-        #expect(reachability.endpointsConnected == 1)
+        #expect(reachability.connections == 1)
         #expect(Self.recoveries(sim) == ["media reachable again: endpoint B of \(sim.meetingID) connected"])
     }
 
@@ -96,7 +96,7 @@ struct ReachabilitySimulationTests {
         sim.run(milliseconds: 30_000)
         let reachability = sim.engine.statistics().reachability
         #expect(reachability.state == .reachable)
-        #expect(reachability.endpointsConnected == 1)
+        #expect(reachability.connections == 1)
         #expect(reachability.consecutiveFailures == 0)
         #expect(Self.warnings(sim).isEmpty)
     }

@@ -3,10 +3,12 @@ import Testing
 import RTP
 
 @Suite struct RTPPacketCacheTests {
-    func packet(_ sequence: UInt16) -> [UInt8] { [0x80, 0x60, UInt8(sequence >> 8), UInt8(sequence & 0xFF)] + Array(repeating: 1, count: 20) }
+    func packet(_ sequence: UInt16, size: Int = 24) -> [UInt8] {
+        [0x80, 0x60, UInt8(sequence >> 8), UInt8(sequence & 0xFF)] + (4..<size).map { UInt8(truncatingIfNeeded: Int(sequence) &* 31 &+ $0) }
+    }
 
-    @Test func storesAndEvictsOldest() {
-        var cache = RTPPacketCache(capacity: 4, slotSize: 100)
+    @Test func storesAndEvictsByIndex() {
+        var cache = RTPPacketCache(indexSize: 4, maxPacketSize: 100)
         let now = Instant(nanoseconds: 1_000_000)
         for sequence: UInt16 in 10...15 {
             #expect(withBytes(packet(sequence)) { cache.insert($0, sequenceNumber: sequence, now: now) })
@@ -19,7 +21,7 @@ import RTP
     }
 
     @Test func wrapsAndExpires() {
-        var cache = RTPPacketCache(capacity: 8, slotSize: 100, maxAgeMilliseconds: 100)
+        var cache = RTPPacketCache(indexSize: 8, maxPacketSize: 100, maxAgeMilliseconds: 100)
         let start = Instant(nanoseconds: 0)
         for sequence: UInt16 in [65534, 65535, 0, 1] { withBytes(packet(sequence)) { _ = cache.insert($0, sequenceNumber: sequence, now: start) } }
         #expect([65534, 65535, 0, 1].allSatisfy { cache.contains(sequenceNumber: $0, now: start.adding(milliseconds: 100)) })
@@ -29,9 +31,79 @@ import RTP
     }
 
     @Test func rejectsOversizedAndEmptyPackets() {
-        var cache = RTPPacketCache(capacity: 2, slotSize: 16)
+        var cache = RTPPacketCache(indexSize: 2, maxPacketSize: 16)
         #expect(!withBytes(packet(1)) { cache.insert($0, sequenceNumber: 1, now: .zero) })
         #expect(!withBytes([]) { cache.insert($0, sequenceNumber: 1, now: .zero) })
         #expect(!cache.contains(sequenceNumber: 1, now: .zero))
+    }
+
+    /// Whatever the sizes, a lookup gives the packet's own bytes or a miss, never bytes another
+    /// packet wrote over it; and the newest packets that fit the arena are always there.
+    @Test func aLookupIsTheRightBytesOrAMiss() {
+        var cache = RTPPacketCache(indexSize: 64, maxPacketSize: 1200, minimumBytes: 4096, initialBytes: 4096, maximumBytes: 4096)
+        var generator = SplitMix64(seed: 11)
+        var sizes: [UInt16: Int] = [:]
+        var now = Instant(nanoseconds: 1)
+        for sequence in UInt16(0)..<2000 {
+            let size = Int.random(in: 12...1200, using: &generator)
+            sizes[sequence] = size
+            withBytes(packet(sequence, size: size)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
+            now = now.adding(milliseconds: 1)
+            var newest = 0
+            for back in UInt16(0)..<64 where back <= sequence {
+                let old = sequence - back
+                guard let bytes = cache.withPacket(sequenceNumber: old, now: now, { Array($0) }) else { continue }
+                #expect(bytes == packet(old, size: sizes[old]!), "\(old) read after \(sequence)")
+                if back == UInt16(newest) { newest += 1 }
+            }
+            // The newest packet always survives its own insert.
+            #expect(newest >= 1, "\(sequence)")
+        }
+    }
+
+    @Test func arenaFollowsTheBitrate() {
+        var cache = RTPPacketCache()
+        let minimum = 64 << 10
+        #expect(cache.allocatedBytes >= 512 << 10 && cache.allocatedBytes < 600 << 10)
+        var now = Instant(nanoseconds: 1)
+        var sequence: UInt16 = 0
+        // 2.4 Mbit/s (250 packets of 1200 bytes a second) for 3 s: a second of it is 300 KB.
+        for _ in 0..<750 {
+            withBytes(packet(sequence, size: 1200)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
+            sequence &+= 1
+            now = now.adding(milliseconds: 4)
+        }
+        #expect(cache.allocatedBytes >= 512 << 10 && cache.allocatedBytes < 600 << 10, "\(cache.allocatedBytes)")
+        // Everything younger than a second is there to answer a NACK.
+        for back in UInt16(1)...240 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
+        // 100 kbit/s for 3 s: back to the minimum, and the newest packets survive the move.
+        for _ in 0..<30 {
+            withBytes(packet(sequence, size: 1200)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
+            sequence &+= 1
+            now = now.adding(milliseconds: 100)
+        }
+        #expect(cache.allocatedBytes < minimum + 32 << 10, "\(cache.allocatedBytes)")
+        for back in UInt16(1)...9 {
+            #expect(cache.withPacket(sequenceNumber: sequence &- back, now: now) { Array($0) } == packet(sequence &- back, size: 1200))
+        }
+    }
+
+    @Test func growingKeepsWhatWasCached() {
+        var cache = RTPPacketCache(minimumBytes: 16 << 10, initialBytes: 16 << 10, maximumBytes: 1 << 20)
+        var now = Instant(nanoseconds: 1)
+        for sequence in UInt16(0)..<400 {
+            withBytes(packet(sequence, size: 1000)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
+            now = now.adding(milliseconds: 3)
+            if sequence == 334 {
+                // 1 s at 2.7 Mbit/s: the insert that ends the second grew the arena and moved the
+                // newest packets (16 KB of them) into it.
+                #expect(cache.allocatedBytes >= 512 << 10, "\(cache.allocatedBytes)")
+                for old in UInt16(320)...334 {
+                    #expect(cache.withPacket(sequenceNumber: old, now: now) { Array($0) } == packet(old, size: 1000), "\(old)")
+                }
+            }
+        }
+        #expect(cache.withPacket(sequenceNumber: 320, now: now) { Array($0) } == packet(320, size: 1000))
+        #expect(cache.withPacket(sequenceNumber: 399, now: now) { Array($0) } == packet(399, size: 1000))
     }
 }

@@ -12,7 +12,7 @@ public struct MediaReachability: Sendable, Equatable {
 
     public var state: State = .unknown
     /// Endpoints that connected (counted once each).
-    public var endpointsConnected: UInt64 = 0
+    public var connections: UInt64 = 0
     /// Endpoints from which no check arrived within the verdict delay.
     public var endpointsWithoutChecks: UInt64 = 0
     /// Endpoints whose checks arrived but which never connected within the delay.

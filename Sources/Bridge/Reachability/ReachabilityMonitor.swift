@@ -17,12 +17,12 @@ struct ReachabilityMonitor {
 
     private(set) var summary = MediaReachability()
 
-    /// Takes one endpoint's verdict; `where` names the endpoint and `addresses` the advertised
-    /// addresses and port, for the operator's message.
+    /// Takes one endpoint's verdict; `endpoint` names it and `addresses` says where clients
+    /// were told to send media, for the operator's message.
     mutating func record(_ verdict: ReachabilityVerdict, endpoint: String, addresses: String) -> Transition? {
         switch verdict {
         case .connected:
-            summary.endpointsConnected &+= 1
+            summary.connections &+= 1
             summary.consecutiveFailures = 0
             summary.detail = nil
             let wasUnreachable = summary.state == .unreachable
@@ -35,7 +35,7 @@ struct ReachabilityMonitor {
                 summary.endpointsWithoutConnection &+= 1
             }
             summary.consecutiveFailures += 1
-            let threshold = summary.endpointsConnected == 0 ? 1 : Self.failuresToFlag
+            let threshold = summary.connections == 0 ? 1 : Self.failuresToFlag
             guard summary.consecutiveFailures >= threshold else { return nil }
             let detail = Self.explain(verdict, endpoint: endpoint, addresses: addresses, failures: summary.consecutiveFailures)
             summary.detail = detail

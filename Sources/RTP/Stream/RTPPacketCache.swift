@@ -1,70 +1,108 @@
-// The per-receiver history the bridge answers NACKs from (colibri2.md §5.3, style.md B3: "keep it
-// in a preallocated per-receiver history ring"). Packets are stored by sequence number modulo the
-// capacity, so a newer packet evicts the one `capacity` numbers older; lookups check the stored
-// sequence number and age, so a stale or overwritten slot is simply a miss.
+// The history the bridge answers NACKs from (colibri2.md §5.3). JVB keeps about a second of each
+// video stream; a fixed ring of full-size slots per SSRC (512 × 1500 bytes) held 768 KB for a
+// 150 kbit/s layer that fills a twentieth of it. Here packets are packed end to end in a byte
+// arena sized from the stream's own bitrate, and an index by sequence number finds them.
 
 public import Primitives
 
-/// A fixed-capacity ring of recently sent RTP packets, keyed by sequence number.
+/// Recently forwarded RTP packets of one SSRC, keyed by sequence number, holding about
+/// `maxAge` of the stream.
 ///
-/// Memory is allocated once in `init`; inserting and looking up never allocate. It is a value
-/// type backed by arrays: keep exactly one copy (in the receiver's state) so mutation stays in
-/// place; copying the struct and mutating the copy would duplicate the whole ring.
+/// Packets are written one after another into a byte arena (a packet that would cross its end
+/// starts again at the front); a lookup checks the index entry's sequence number and age and
+/// that its bytes have not been written over since. About once a second the arena's size is
+/// compared with what `maxAge` of the measured bitrate needs: it grows at once when too small
+/// and shrinks when four times too big. It starts large, because a stream's first second
+/// holds its first key frame (100–200 KB at 720p) before any rate is known. Only a resize
+/// allocates (a few times in a stream's life); inserting and looking up do not.
+///
+/// A value type backed by arrays: keep exactly one copy (in the stream's state) so mutation
+/// stays in place; copying the struct and mutating the copy would duplicate the arena.
 public struct RTPPacketCache: Sendable {
-    struct Slot: Sendable {
+    struct Entry: Sendable {
         var sequenceNumber: UInt16 = 0
         var length = 0
+        /// Where the packet starts, counted in bytes ever written (the arena offset is this
+        /// modulo the arena's size), so "overwritten since" is one subtraction.
+        var position: UInt64 = 0
         var inserted = Instant.zero
     }
 
-    /// Number of slots.
-    public let capacity: Int
-    /// Largest packet a slot holds.
-    public let slotSize: Int
+    /// Sequence numbers indexed: a newer packet evicts the one this many numbers older.
+    public let indexSize: Int
+    /// Largest packet stored.
+    public let maxPacketSize: Int
     /// Entries older than this are treated as gone.
     public let maxAgeNanoseconds: UInt64
-    var storage: [UInt8]
-    var slots: [Slot]
+    /// Bounds of the arena's size.
+    public let minimumBytes: Int
+    public let maximumBytes: Int
+    var entries: [Entry]
+    var arena: [UInt8]
+    /// Bytes ever written, including the unused tails skipped at the arena's end.
+    var written: UInt64 = 0
+    /// The bitrate measurement behind the next resize decision.
+    var windowStart: Instant?
+    var windowBytes = 0
 
-    /// Creates a cache of `capacity` slots (a power of two keeps eviction exactly FIFO across the
-    /// 16-bit wrap) of `slotSize` bytes, holding packets for at most `maxAgeMilliseconds`.
-    public init(capacity: Int = 512, slotSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000) {
-        self.capacity = Swift.max(1, capacity)
-        self.slotSize = Swift.max(12, slotSize)
+    /// The arena's headroom over `maxAge` of the measured rate: a key frame's burst lands on top
+    /// of the average.
+    static let headroom = 1.5
+
+    /// A cache indexing `indexSize` sequence numbers (a power of two keeps eviction exactly FIFO
+    /// across the 16-bit wrap), holding packets up to `maxPacketSize` for at most
+    /// `maxAgeMilliseconds`, in an arena of `minimumBytes`…`maximumBytes` that starts at
+    /// `initialBytes`.
+    public init(
+        indexSize: Int = 512, maxPacketSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000,
+        minimumBytes: Int = 64 << 10, initialBytes: Int = 512 << 10, maximumBytes: Int = 2 << 20
+    ) {
+        self.indexSize = Swift.max(1, indexSize)
+        self.maxPacketSize = Swift.max(12, maxPacketSize)
         maxAgeNanoseconds = maxAgeMilliseconds &* 1_000_000
-        storage = [UInt8](repeating: 0, count: self.capacity * self.slotSize)
-        slots = [Slot](repeating: Slot(), count: self.capacity)
+        self.minimumBytes = Swift.max(self.maxPacketSize, minimumBytes)
+        self.maximumBytes = Swift.max(self.minimumBytes, maximumBytes)
+        entries = [Entry](repeating: Entry(), count: self.indexSize)
+        arena = [UInt8](repeating: 0, count: Swift.min(Swift.max(initialBytes, self.minimumBytes), self.maximumBytes))
     }
 
-    @inline(__always)
-    func slotIndex(_ sequenceNumber: UInt16) -> Int { Int(sequenceNumber) % capacity }
+    /// Bytes held: the arena and the index.
+    public var allocatedBytes: Int { arena.count + indexSize * MemoryLayout<Entry>.stride }
 
-    /// Copies `packet` into the slot for `sequenceNumber`, evicting what was there.
-    /// Returns false (and stores nothing) if the packet is empty or larger than a slot.
+    @inline(__always)
+    func entryIndex(_ sequenceNumber: UInt16) -> Int { Int(sequenceNumber) % indexSize }
+
+    /// Copies `packet` in as `sequenceNumber`, evicting what the index held for it and the
+    /// oldest bytes of the arena. Returns false (and stores nothing) if the packet is empty or
+    /// larger than `maxPacketSize`.
     @discardableResult
     public mutating func insert(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) -> Bool {
-        guard packet.count > 0, packet.count <= slotSize, let source = packet.baseAddress else { return false }
-        let index = slotIndex(sequenceNumber)
-        let start = index &* slotSize
-        storage.withUnsafeMutableBytes { bytes in
-            bytes.baseAddress.map { ($0 + start).copyMemory(from: source, byteCount: packet.count) }
+        guard packet.count > 0, packet.count <= maxPacketSize, let source = packet.baseAddress else { return false }
+        measure(packet.count, now: now)
+        let capacity = UInt64(arena.count)
+        var position = written
+        if position % capacity + UInt64(packet.count) > capacity { position += capacity - position % capacity }
+        let offset = Int(position % capacity)
+        arena.withUnsafeMutableBytes { bytes in
+            bytes.baseAddress.map { ($0 + offset).copyMemory(from: source, byteCount: packet.count) }
         }
-        slots[index] = Slot(sequenceNumber: sequenceNumber, length: packet.count, inserted: now)
+        written = position + UInt64(packet.count)
+        entries[entryIndex(sequenceNumber)] = Entry(
+            sequenceNumber: sequenceNumber, length: packet.count, position: position, inserted: now)
         return true
     }
 
-    /// Calls `body` with the cached bytes of `sequenceNumber` if it is still there and no older
-    /// than the age limit at `now`; returns its result, or nil on a miss.
+    /// Calls `body` with the cached bytes of `sequenceNumber` if they are still there and no
+    /// older than the age limit at `now`; returns its result, or nil on a miss.
     public func withPacket<Result>(
         sequenceNumber: UInt16, now: Instant, _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result? {
-        let index = slotIndex(sequenceNumber)
-        let slot = slots[index]
-        guard slot.length > 0, slot.sequenceNumber == sequenceNumber,
-              now.nanoseconds(since: slot.inserted) <= maxAgeNanoseconds else { return nil }
-        let start = index &* slotSize
-        return storage.withUnsafeBytes { bytes in
-            body(UnsafeRawBufferPointer(rebasing: bytes[start ..< start &+ slot.length]))
+        let entry = entries[entryIndex(sequenceNumber)]
+        guard entry.length > 0, entry.sequenceNumber == sequenceNumber, isIntact(entry),
+              now.nanoseconds(since: entry.inserted) <= maxAgeNanoseconds else { return nil }
+        let offset = Int(entry.position % UInt64(arena.count))
+        return arena.withUnsafeBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset &+ entry.length]))
         }
     }
 
@@ -75,6 +113,74 @@ public struct RTPPacketCache: Sendable {
 
     /// Forgets every packet (for example after an SSRC change); keeps the memory.
     public mutating func removeAll() {
-        for index in slots.indices { slots[index].length = 0 }
+        for index in entries.indices { entries[index].length = 0 }
+    }
+
+    /// No write since the entry's has reached its bytes.
+    @inline(__always)
+    func isIntact(_ entry: Entry) -> Bool { written - entry.position <= UInt64(arena.count) }
+
+    /// Adds a packet to the bitrate window; once a second, resizes the arena if it is off.
+    @inline(__always)
+    private mutating func measure(_ bytes: Int, now: Instant) {
+        guard let start = windowStart else {
+            windowStart = now
+            windowBytes = bytes
+            return
+        }
+        windowBytes &+= bytes
+        let elapsed = now.nanoseconds(since: start)
+        guard elapsed >= 1_000_000_000 else { return }
+        let wanted = Self.arenaSize(
+            bytesPerSecond: Double(windowBytes) * 1e9 / Double(elapsed), maxAgeNanoseconds: maxAgeNanoseconds,
+            minimum: minimumBytes, maximum: maximumBytes)
+        windowStart = now
+        windowBytes = 0
+        if wanted > arena.count || wanted * 4 <= arena.count { resize(to: wanted) }
+    }
+
+    /// `maxAge` of `bytesPerSecond` with headroom, as a power of two within the bounds.
+    static func arenaSize(bytesPerSecond: Double, maxAgeNanoseconds: UInt64, minimum: Int, maximum: Int) -> Int {
+        let needed = bytesPerSecond * Double(maxAgeNanoseconds) / 1e9 * headroom
+        guard needed.isFinite, needed > Double(minimum) else { return minimum }
+        guard needed < Double(maximum) else { return maximum }
+        var size = minimum
+        while Double(size) < needed { size <<= 1 }
+        return Swift.min(size, maximum)
+    }
+
+    /// Moves the newest intact packets that fit into a new arena of `size` bytes, packed from
+    /// its start; the index keeps pointing at them.
+    private mutating func resize(to size: Int) {
+        let kept = entries.indices
+            .filter { entries[$0].length > 0 && isIntact(entries[$0]) }
+            .sorted { entries[$0].position > entries[$1].position }
+        var fresh = [UInt8](repeating: 0, count: size)
+        var total = 0
+        var moved: [Int] = []
+        for index in kept {
+            guard total + entries[index].length <= size else { break }
+            total += entries[index].length
+            moved.append(index)
+        }
+        var cursor = 0
+        for index in moved.reversed() {
+            let entry = entries[index]
+            let offset = Int(entry.position % UInt64(arena.count))
+            fresh.withUnsafeMutableBytes { destination in
+                arena.withUnsafeBytes { source in
+                    (destination.baseAddress! + cursor).copyMemory(from: source.baseAddress! + offset, byteCount: entry.length)
+                }
+            }
+            entries[index].position = UInt64(cursor)
+            cursor += entry.length
+        }
+        // Everything else goes, stale entries too: their positions would mean nothing in the
+        // new arena.
+        var keep = [Bool](repeating: false, count: indexSize)
+        for index in moved { keep[index] = true }
+        for index in entries.indices where !keep[index] { entries[index].length = 0 }
+        arena = fresh
+        written = UInt64(cursor)
     }
 }
