@@ -1,3 +1,4 @@
+import Colibri
 public import Primitives
 
 extension BridgeEngine {

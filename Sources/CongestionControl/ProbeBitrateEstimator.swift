@@ -2,7 +2,7 @@
 // room, they arrive as fast as they left; if not, the bottleneck spreads them out. Comparing the
 // rate they were sent at with the rate they arrived at measures the link directly, in one round
 // trip, where the delay-based controller would need many seconds of gentle increases.
-public import Primitives
+import Primitives
 
 /// Turns the feedback on probe-cluster packets into a measured link rate.
 ///

@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 
 /// How far one endpoint got toward a working connection, for the reachability self-check.
 ///
