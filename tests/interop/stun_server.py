@@ -33,14 +33,15 @@ def answers_binding(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 class StunServer:
-    def __init__(self, host: str, port: int, log_dir: Path):
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, log_dir: Path, netns: Optional[str] = None):
+        self.host, self.port, self.netns = host, port, netns
         self.log_dir = log_dir
         self.proc: Optional[subprocess.Popen] = None
 
     def start(self, timeout: float = 10.0) -> "StunServer":
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        command = [BINARY, "-n", "--stun-only", "--no-cli", "--no-tls", "--no-dtls",
+        launcher = ["ip", "netns", "exec", self.netns] if self.netns else []
+        command = [*launcher, BINARY, "-n", "--stun-only", "--no-cli", "--no-tls", "--no-dtls",
                    "--listening-ip", self.host, "--listening-port", str(self.port),
                    "--db", str(self.log_dir / "turndb"), "--pidfile", str(self.log_dir / "turnserver.pid"),
                    "--log-file", "stdout", "--simple-log"]

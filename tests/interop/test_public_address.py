@@ -16,7 +16,7 @@ from bridge_process import BridgeProcess, free_port
 from call import Call, run_async
 from conftest import _finish_bridge, _start_bridge, require_loopback_only
 from focus import Focus
-from nat_topology import INTERNET, PUBLIC, NatTopology
+from nat_topology import INTERNET, PUBLIC, STUN, NatTopology
 from peer import Peer
 from stun_server import StunServer, stun_server_missing_reason
 
@@ -63,10 +63,10 @@ def test_public_address_from_stun_is_advertised_and_reached(request, artifact_di
     if (reason := stun_server_missing_reason()) is not None:
         pytest.fail(reason, pytrace=False)
     topology = nat(forward_media=True)
-    stun = StunServer(INTERNET, STUN_PORT, artifact_dir / "stun")
+    stun = StunServer(STUN, STUN_PORT, artifact_dir / "stun", netns=topology.stun_ns)
     try:
         stun.start()
-        bridge = bridge_behind(topology, artifact_dir, extra_args=["--stun-servers", f"{INTERNET}:{STUN_PORT}"])
+        bridge = bridge_behind(topology, artifact_dir, extra_args=["--stun-servers", f"{STUN}:{STUN_PORT}"])
         try:
             stats = eventually(lambda: (s := bridge.http_get("/colibri/stats").json())["stun_public_addresses"] and s,
                                DISCOVERY_DEADLINE)
