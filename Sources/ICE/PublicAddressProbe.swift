@@ -52,20 +52,13 @@ public final class PublicAddressProbe {
 
     private var queries: [Query] = []
     private let startedAt: Instant
-    private let agent: UnsafeMutablePointer<StunAgent>
-    private let message: UnsafeMutablePointer<StunMessage>
-    private let knownAttributes: UnsafeMutablePointer<UInt16>
+    /// No credentials and no FINGERPRINT: public STUN servers answer plain Binding requests.
+    private let libnice = LibniceAgent(understood: PublicAddressProbe.understood, usage: StunAgentUsageFlags(rawValue: 0))
 
     /// Prepares one request per distinct server; the first transmissions are due at `now`.
     public init(servers: [PeerAddress], now: Instant) {
         startedAt = now
-        agent = .allocate(capacity: 1)
-        agent.initialize(to: StunAgent())
-        message = .allocate(capacity: 1)
-        message.initialize(to: StunMessage())
-        knownAttributes = .allocate(capacity: Self.understood.count)
-        knownAttributes.initialize(from: Self.understood, count: Self.understood.count)
-        stun_agent_init(agent, knownAttributes, STUN_COMPATIBILITY_RFC5389, StunAgentUsageFlags(rawValue: 0))
+        let agent = libnice.agent, message = libnice.message
         for server in servers where !queries.contains(where: { $0.server == server }) {
             var request = [UInt8](repeating: 0, count: Self.requestCapacity)
             let length = request.withUnsafeMutableBufferPointer { buffer in
@@ -76,12 +69,6 @@ public final class PublicAddressProbe {
             let transaction = request.withUnsafeBytes { TransactionID(header: $0) }
             queries.append(Query(server: server, request: request, transaction: transaction))
         }
-    }
-
-    deinit {
-        agent.deallocate()
-        message.deallocate()
-        knownAttributes.deallocate()
     }
 
     /// Every server's reply so far, in the order the servers were given; nil: still waiting.
@@ -97,7 +84,7 @@ public final class PublicAddressProbe {
         for index in queries.indices where queries[index].reply == nil {
             if elapsed >= Self.giveUpMilliseconds {
                 queries[index].reply = .timedOut
-                _ = queries[index].transaction.withBytes { stun_agent_forget_transaction(agent, $0) }
+                _ = queries[index].transaction.withBytes { stun_agent_forget_transaction(libnice.agent, $0) }
                 continue
             }
             let sent = queries[index].transmissions
@@ -128,7 +115,8 @@ public final class PublicAddressProbe {
         guard datagram.count >= 20, let base = datagram.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .notSTUN
         }
-        switch stun_agent_validate(agent, message, base, datagram.count, nil, nil) {
+        let message = libnice.message
+        switch stun_agent_validate(libnice.agent, message, base, datagram.count, nil, nil) {
         case STUN_VALIDATION_SUCCESS: break
         case STUN_VALIDATION_NOT_STUN: throw .notSTUN
         case STUN_VALIDATION_UNMATCHED_RESPONSE: throw .unexpectedResponse

@@ -43,37 +43,28 @@ final class STUNContext {
         UInt16(STUN_ATTRIBUTE_ICE_CONTROLLING.rawValue), 0,
     ]
 
-    let agent: UnsafeMutablePointer<StunAgent>
+    private let libnice: LibniceAgent
+    var agent: UnsafeMutablePointer<StunAgent> { libnice.agent }
     /// The message last accepted by `validate`; its buffer is borrowed from the caller's datagram
     /// and only valid until that call returns.
-    let message: UnsafeMutablePointer<StunMessage>
+    var message: UnsafeMutablePointer<StunMessage> { libnice.message }
     private let outgoing: UnsafeMutablePointer<StunMessage>
-    private let knownAttributes: UnsafeMutablePointer<UInt16>
     private let validaterData: UnsafeMutablePointer<StunDefaultValidaterData>
     /// The key that authenticates requests sent to us.
     private let localPassword: UnsafeMutableRawBufferPointer
 
     init(localPassword password: String) {
-        agent = .allocate(capacity: 1)
-        agent.initialize(to: StunAgent())
-        message = .allocate(capacity: 1)
-        message.initialize(to: StunMessage())
+        let flags = STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS.rawValue | STUN_AGENT_USAGE_USE_FINGERPRINT.rawValue
+        libnice = LibniceAgent(understood: Self.understood, usage: StunAgentUsageFlags(rawValue: flags))
         outgoing = .allocate(capacity: 1)
         outgoing.initialize(to: StunMessage())
-        knownAttributes = .allocate(capacity: Self.understood.count)
-        knownAttributes.initialize(from: Self.understood, count: Self.understood.count)
         validaterData = .allocate(capacity: 2)
         validaterData.initialize(repeating: StunDefaultValidaterData(), count: 2)
         localPassword = StableBytes.copy(password)
-        let flags = STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS.rawValue | STUN_AGENT_USAGE_USE_FINGERPRINT.rawValue
-        stun_agent_init(agent, knownAttributes, STUN_COMPATIBILITY_RFC5389, StunAgentUsageFlags(rawValue: flags))
     }
 
     deinit {
-        agent.deallocate()
-        message.deallocate()
         outgoing.deallocate()
-        knownAttributes.deallocate()
         validaterData.deallocate()
         localPassword.deallocate()
     }
