@@ -19,15 +19,10 @@ public final class BridgeMetrics: Sendable {
         case unsupportedMediaType = "unsupported_media_type"
     }
 
-    /// One engine total and the counter that mirrors it.
-    private struct Total: Sendable {
-        let read: @Sendable (BridgeStatistics) -> UInt64
-        let counter: Counter
-    }
-
-    /// One STUN discovery total and the counter that mirrors it.
-    private struct DiscoveryTotal: Sendable {
-        let read: @Sendable (PublicAddressStatus.Snapshot) -> UInt64
+    /// One running total of a snapshot (the engine's statistics, STUN discovery's status) and
+    /// the counter that mirrors it.
+    private struct Total<Snapshot>: Sendable {
+        let read: @Sendable (Snapshot) -> UInt64
         let counter: Counter
     }
 
@@ -39,11 +34,11 @@ public final class BridgeMetrics: Sendable {
     private let healthy: Gauge
     private let mediaUnreachable: Gauge
     private let stunPublicAddresses: Gauge
-    private let discoveryTotals: [DiscoveryTotal]
+    private let discoveryTotals: [Total<PublicAddressStatus.Snapshot>]
     /// Operational gauges: drain, shutdown flags, stress and XMPP connection counts.
     private let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)]
     private let xmppDisconnects: Counter
-    private let totals: [Total]
+    private let totals: [Total<BridgeStatistics>]
     private let rejections: [ColibriRejection: Counter]
     /// What each counter has been advanced to: totals by index, drops by reason.
     private let applied: Mutex<(totals: [UInt64], drops: [String: UInt64], disconnects: UInt64, discovery: [UInt64])>
@@ -67,9 +62,7 @@ public final class BridgeMetrics: Sendable {
             ("stun_rounds_failed", { $0.failedRounds }, "STUN discovery rounds no server answered"),
             ("stun_ignored_datagrams", { $0.ignoredDatagrams }, "Datagrams on the STUN discovery socket that answered nothing of ours"),
         ]
-        discoveryTotals = discoveryNames.map { name, read, help in
-            DiscoveryTotal(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))
-        }
+        discoveryTotals = Self.totals(discoveryNames, in: registry)
         let operationGauges: [(Gauge, @Sendable (BridgeOperations.Snapshot) -> Double)] = [
             (gauge("drain_mode", "1 in drain mode"), { $0.drain ? 1 : 0 }),
             (gauge("graceful_shutdown", "1 once a graceful shutdown started"), { $0.gracefulShutdown ? 1 : 0 }),
@@ -107,9 +100,7 @@ public final class BridgeMetrics: Sendable {
             ("endpoints_without_connection", { $0.reachability.endpointsWithoutConnection },
              "Endpoints whose checks arrived but which did not connect within 10 s (self-check)"),
         ]
-        totals = names.map { name, read, help in
-            Total(read: read, counter: registry.makeCounter(descriptor: Self.descriptor(name, unit: "total", help)))
-        }
+        totals = Self.totals(names, in: registry)
         var rejections: [ColibriRejection: Counter] = [:]
         for reason in ColibriRejection.allCases {
             rejections[reason] = registry.makeCounter(
@@ -120,6 +111,15 @@ public final class BridgeMetrics: Sendable {
         self.rejections = rejections
         self.registry = registry
         applied = Mutex((Array(repeating: 0, count: names.count), [:], 0, Array(repeating: 0, count: discoveryNames.count)))
+    }
+
+    /// A `<name>_total` counter per (name, reader, help) entry.
+    private static func totals<Snapshot>(
+        _ entries: [(String, @Sendable (Snapshot) -> UInt64, String)], in registry: PrometheusCollectorRegistry
+    ) -> [Total<Snapshot>] {
+        entries.map { name, read, help in
+            Total(read: read, counter: registry.makeCounter(descriptor: descriptor(name, unit: "total", help)))
+        }
     }
 
     private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {

@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import time
 
 import aioice
 import pytest
 
 from bridge_process import BridgeProcess, free_port
-from call import Call, run_async
+from call import Call, eventually, run_async
 from conftest import _finish_bridge, _start_bridge, require_loopback_only
 from focus import Focus
 from nat_topology import INTERNET, PUBLIC, STUN, NatTopology
@@ -25,15 +24,6 @@ pytestmark = pytest.mark.bridge
 STUN_PORT = 3478
 DISCOVERY_DEADLINE = 10.0   # one STUN round gives up after 7.5 s; an answer comes in milliseconds
 VERDICT_DELAY = 10.0        # EndpointReachability.verdictDelayMilliseconds
-
-
-def eventually(predicate, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 @pytest.fixture
@@ -68,9 +58,11 @@ def test_public_address_from_stun_is_advertised_and_reached(request, artifact_di
         stun.start()
         bridge = bridge_behind(topology, artifact_dir, extra_args=["--stun-servers", f"{STUN}:{STUN_PORT}"])
         try:
-            stats = eventually(lambda: (s := bridge.http_get("/colibri/stats").json())["stun_public_addresses"] and s,
-                               DISCOVERY_DEADLINE)
-            assert stats and stats["stun_public_addresses"] == [PUBLIC], (stats, bridge.log_tail(30))
+            def discovered() -> list[str]:
+                return bridge.http_get("/colibri/stats").json()["stun_public_addresses"]
+
+            run_async(eventually(discovered, DISCOVERY_DEADLINE))
+            assert discovered() == [PUBLIC], (discovered(), bridge.log_tail(30))
             log = bridge.log_path.read_text(errors="replace")
             assert f"public address from STUN: advertising {PUBLIC}:{bridge.media_port}" in log, bridge.log_tail(30)
             assert bridge.metrics().value("jitsi_jvb_stun_public_addresses") == 1
