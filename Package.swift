@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "RTP", dependencies: ["Primitives"], swiftSettings: strict),
         .target(name: "ICE", dependencies: ["Primitives", "CNice"], swiftSettings: strict),
         .target(name: "DTLS", dependencies: ["Primitives", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
-        .target(name: "SRTP", dependencies: ["Primitives", "CSRTP"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["Primitives", "CSRTP", "COpenSSL"], swiftSettings: strict),
         // Per-receiver bandwidth estimation from transport-cc feedback (GoogCC-style).
         .target(name: "CongestionControl", dependencies: ["Primitives"], swiftSettings: strict),
         .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: strict),

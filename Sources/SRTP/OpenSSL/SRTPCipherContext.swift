@@ -1,0 +1,191 @@
+import COpenSSL
+
+/// The OpenSSL state that protects one kind of packet (RTP or RTCP) in one direction: an
+/// AES-128 context keyed once with the session key (counter mode, or GCM for AEAD), and for
+/// AES-CM an HMAC-SHA1 context keyed once with the session authentication key. Per packet only
+/// the IV changes, so nothing is allocated after `init`.
+final class SRTPCipherContext {
+    let profile: SRTPProfile
+    private let cipher: OpaquePointer
+    private let mac: OpaquePointer?
+    /// The session salt (14 bytes for AES-CM, 12 for GCM).
+    private let salt: [UInt8]
+    private let decrypts: Bool
+    /// Per-packet scratch: the IV, and the HMAC output before truncation.
+    private var iv = [UInt8](repeating: 0, count: 16)
+    private var digest = [UInt8](repeating: 0, count: 20)
+    private var scratchLength: Int32 = 0
+
+    /// Derives the session keys for RTP (`rtcp` false) or RTCP and keys the contexts.
+    init?(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], rtcp: Bool, decrypts: Bool) {
+        let labels: (SRTPKeyDerivation.Label, SRTPKeyDerivation.Label, SRTPKeyDerivation.Label) = rtcp
+            ? (.rtcpEncryption, .rtcpAuthentication, .rtcpSalt) : (.rtpEncryption, .rtpAuthentication, .rtpSalt)
+        guard var key = SRTPKeyDerivation.derive(masterKey: masterKey, masterSalt: masterSalt, label: labels.0, length: 16),
+            let salt = SRTPKeyDerivation.derive(
+                masterKey: masterKey, masterSalt: masterSalt, label: labels.2, length: profile.masterSaltLength),
+            let cipher = EVP_CIPHER_CTX_new()
+        else { return nil }
+        defer { for index in key.indices { key[index] = 0 } }
+        self.profile = profile
+        self.salt = salt
+        self.decrypts = decrypts
+        self.cipher = cipher
+        switch profile {
+        case .aeadAES128GCM:
+            let keyed = decrypts
+                ? EVP_DecryptInit_ex(cipher, EVP_aes_128_gcm(), nil, key, nil)
+                : EVP_EncryptInit_ex(cipher, EVP_aes_128_gcm(), nil, key, nil)
+            guard keyed == 1, EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_SET_IVLEN, 12, nil) == 1 else {
+                EVP_CIPHER_CTX_free(cipher)
+                return nil
+            }
+            mac = nil
+        case .aes128CMHMACSHA1_80:
+            guard EVP_EncryptInit_ex(cipher, EVP_aes_128_ctr(), nil, key, nil) == 1,
+                var authKey = SRTPKeyDerivation.derive(masterKey: masterKey, masterSalt: masterSalt, label: labels.1, length: 20),
+                let mac = Self.hmacSHA1(key: authKey)
+            else {
+                EVP_CIPHER_CTX_free(cipher)
+                return nil
+            }
+            for index in authKey.indices { authKey[index] = 0 }
+            self.mac = mac
+        }
+    }
+
+    deinit {
+        EVP_CIPHER_CTX_free(cipher)
+        if let mac { EVP_MAC_CTX_free(mac) }
+    }
+
+    private static func hmacSHA1(key: [UInt8]) -> OpaquePointer? {
+        guard let algorithm = EVP_MAC_fetch(nil, "HMAC", nil) else { return nil }
+        defer { EVP_MAC_free(algorithm) }
+        guard let context = EVP_MAC_CTX_new(algorithm) else { return nil }
+        let keyed = "SHA1".withCString { digest in
+            var parameters = [
+                OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digest), 0),
+                OSSL_PARAM_construct_end(),
+            ]
+            return EVP_MAC_init(context, key, key.count, &parameters)
+        }
+        guard keyed == 1 else {
+            EVP_MAC_CTX_free(context)
+            return nil
+        }
+        return context
+    }
+
+    // MARK: AES-CM + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1)
+
+    /// XORs the keystream for (`ssrc`, `index`) over `length` bytes at `bytes`:
+    /// IV = (salt × 2^16) XOR (SSRC × 2^64) XOR (index × 2^16).
+    func applyCounterMode(_ bytes: UnsafeMutableRawPointer, length: Int, ssrc: UInt32, index: UInt64) -> Bool {
+        for position in 0..<16 { iv[position] = position < salt.count ? salt[position] : 0 }
+        for shift in 0..<4 { iv[4 + shift] ^= UInt8(truncatingIfNeeded: ssrc >> (24 - 8 * shift)) }
+        for shift in 0..<6 { iv[8 + shift] ^= UInt8(truncatingIfNeeded: index >> (40 - 8 * shift)) }
+        guard EVP_EncryptInit_ex(cipher, nil, nil, nil, iv) == 1 else { return false }
+        guard length > 0 else { return true }
+        let typed = bytes.assumingMemoryBound(to: UInt8.self)
+        return EVP_EncryptUpdate(cipher, typed, &scratchLength, typed, Int32(length)) == 1
+    }
+
+    /// HMAC-SHA1 over `length` bytes at `bytes` followed by `suffix` (the ROC for SRTP; nothing
+    /// for SRTCP, whose index is inside the authenticated bytes), truncated to `tagLength` bytes
+    /// into `tag`.
+    func authenticate(
+        _ bytes: UnsafeRawPointer, length: Int, suffix: UInt32?, into tag: UnsafeMutableRawPointer, tagLength: Int
+    ) -> Bool {
+        guard let mac, EVP_MAC_init(mac, nil, 0, nil) == 1,
+            EVP_MAC_update(mac, bytes.assumingMemoryBound(to: UInt8.self), length) == 1
+        else { return false }
+        if let suffix {
+            var bigEndian = suffix.bigEndian
+            let added = withUnsafeBytes(of: &bigEndian) { raw in
+                EVP_MAC_update(mac, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 4)
+            }
+            guard added == 1 else { return false }
+        }
+        var written = 0
+        guard EVP_MAC_final(mac, &digest, &written, 20) == 1, written == 20 else { return false }
+        digest.withUnsafeBytes { tag.copyMemory(from: $0.baseAddress!, byteCount: tagLength) }
+        return true
+    }
+
+    /// Constant-time comparison of the computed tag (in the digest scratch) with `received`.
+    func digestMatches(_ received: UnsafeRawPointer, length: Int) -> Bool {
+        var difference: UInt8 = 0
+        for position in 0..<length { difference |= digest[position] ^ received.load(fromByteOffset: position, as: UInt8.self) }
+        return difference == 0
+    }
+
+    // MARK: AEAD_AES_128_GCM (RFC 7714 §8, §9)
+
+    /// The authenticated-only bytes: the RTP header, or SRTCP's first 8 bytes and its
+    /// E flag + index word, which are not contiguous.
+    struct AdditionalData {
+        var first: UnsafeRawPointer?
+        var firstLength: Int
+        var second: UnsafeRawPointer? = nil
+        var secondLength = 0
+    }
+
+    /// Sets the 12-byte GCM IV: (0x0000 || SSRC || `high` || `low`) XOR salt, where `high`/`low`
+    /// are ROC/SEQ for SRTP (§8.1) and 0/SRTCP index for SRTCP (§9.1).
+    private func setNonce(ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int) -> Bool {
+        for position in 0..<12 { iv[position] = 0 }
+        for shift in 0..<4 { iv[2 + shift] = UInt8(truncatingIfNeeded: ssrc >> (24 - 8 * shift)) }
+        if lowBytes == 2 {
+            for shift in 0..<4 { iv[6 + shift] = UInt8(truncatingIfNeeded: high >> (24 - 8 * shift)) }
+            iv[10] = UInt8(truncatingIfNeeded: low >> 8)
+            iv[11] = UInt8(truncatingIfNeeded: low)
+        } else {
+            for shift in 0..<4 { iv[8 + shift] = UInt8(truncatingIfNeeded: low >> (24 - 8 * shift)) }
+        }
+        for position in 0..<12 { iv[position] ^= salt[position] }
+        return decrypts
+            ? EVP_DecryptInit_ex(cipher, nil, nil, nil, iv) == 1
+            : EVP_EncryptInit_ex(cipher, nil, nil, nil, iv) == 1
+    }
+
+    /// Passes authenticated-only bytes to GCM (an update without output).
+    private func feed(_ bytes: UnsafeRawPointer?, _ count: Int) -> Bool {
+        guard count > 0, let bytes else { return true }
+        let typed = bytes.assumingMemoryBound(to: UInt8.self)
+        return decrypts
+            ? EVP_DecryptUpdate(cipher, nil, &scratchLength, typed, Int32(count)) == 1
+            : EVP_EncryptUpdate(cipher, nil, &scratchLength, typed, Int32(count)) == 1
+    }
+
+    /// Seals `length` bytes in place at `plain`, authenticating `aad` too; writes the 16-byte tag.
+    func seal(
+        ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int,
+        aad: AdditionalData, plain: UnsafeMutableRawPointer, length: Int, tag: UnsafeMutableRawPointer
+    ) -> Bool {
+        guard setNonce(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes) else { return false }
+        guard feed(aad.first, aad.firstLength), feed(aad.second, aad.secondLength) else { return false }
+        let typed = plain.assumingMemoryBound(to: UInt8.self)
+        if length > 0 {
+            guard EVP_EncryptUpdate(cipher, typed, &scratchLength, typed, Int32(length)) == 1 else { return false }
+        }
+        return EVP_EncryptFinal_ex(cipher, typed + length, &scratchLength) == 1
+            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_GET_TAG, 16, tag) == 1
+    }
+
+    /// Opens `length` bytes in place at `sealed` against `tag`; false if authentication fails.
+    func open(
+        ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int,
+        aad: AdditionalData, sealed: UnsafeMutableRawPointer, length: Int, tag: UnsafeRawPointer
+    ) -> Bool {
+        guard setNonce(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes) else { return false }
+        guard feed(aad.first, aad.firstLength), feed(aad.second, aad.secondLength) else { return false }
+        let typed = sealed.assumingMemoryBound(to: UInt8.self)
+        if length > 0 {
+            guard EVP_DecryptUpdate(cipher, typed, &scratchLength, typed, Int32(length)) == 1 else { return false }
+        }
+        guard EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_SET_TAG, 16, UnsafeMutableRawPointer(mutating: tag)) == 1 else {
+            return false
+        }
+        return EVP_DecryptFinal_ex(cipher, typed + length, &scratchLength) == 1
+    }
+}

@@ -1,0 +1,131 @@
+import Primitives
+import Testing
+@testable import SRTP
+
+/// The OpenSSL SRTP transforms against RFC 3711's key-derivation vector and, packet for
+/// packet, against libsrtp2 (`SRTPSession`) as the oracle.
+@Suite struct OpenSSLSRTPSessionTests {
+    static func hex(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
+
+    /// RFC 3711 Appendix B.3.
+    @Test func keyDerivationVector() {
+        let key = Self.hex("E1F97A0D3E018BE0D64FA32C06DE4139"), salt = Self.hex("0EC675AD498AFEEBB6960B3AABE6")
+        #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpEncryption, length: 16)
+            == Self.hex("C61E7A93744F39EE10734AFE3FF7A087"))
+        #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpSalt, length: 14)
+            == Self.hex("30CBBC08863D8C85D49DB34A9AE1"))
+        #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpAuthentication, length: 20)
+            == Self.hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
+    }
+
+    static let profiles: [SRTPProfile] = [.aeadAES128GCM, .aes128CMHMACSHA1_80]
+
+    static func keying(_ profile: SRTPProfile, seed: UInt64) -> [UInt8] {
+        var generator = SplitMix64(seed: seed)
+        return (0..<(profile.masterKeyLength + profile.masterSaltLength)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    /// An RTP packet with a CSRC and a one-byte header extension, as the bridge forwards them.
+    static func rtp(sequence: UInt16, ssrc: UInt32, payload: Int) -> [UInt8] {
+        var packet: [UInt8] = [0x91, 0x60, UInt8(sequence >> 8), UInt8(sequence & 0xFF), 0, 0, 0x12, 0x34]
+        packet += withUnsafeBytes(of: ssrc.bigEndian, Array.init)
+        packet += [0xCA, 0xFE, 0xBA, 0xBE]  // CSRC
+        packet += [0xBE, 0xDE, 0x00, 0x01, 0x10, 0xAB, 0x00, 0x00]  // one extension element
+        packet += (0..<payload).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ Int(sequence)) }
+        return packet
+    }
+
+    static func rtcp(ssrc: UInt32) -> [UInt8] {
+        // A receiver report with one block.
+        var packet: [UInt8] = [0x81, 201, 0x00, 0x07]
+        packet += withUnsafeBytes(of: ssrc.bigEndian, Array.init)
+        packet += (0..<24).map { UInt8($0) }
+        return packet
+    }
+
+    typealias Transform = (UnsafeMutableRawPointer, Int, Int) throws -> Int
+
+    static func apply(_ packet: [UInt8], _ transform: Transform) throws -> [UInt8] {
+        var buffer = packet + [UInt8](repeating: 0, count: SRTPSession.maximumTrailerLength)
+        let length = try buffer.withUnsafeMutableBytes { raw in try transform(raw.baseAddress!, packet.count, raw.count) }
+        return Array(buffer.prefix(length))
+    }
+
+    @Test(arguments: profiles)
+    func rtpIsByteIdenticalToLibsrtpAcrossTheSequenceWrap(_ profile: SRTPProfile) throws {
+        let keys = Self.keying(profile, seed: 1)
+        let ours = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let oursIn = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        for sequence in [UInt16(65530)...65535, 0...5].joined() {
+            let plain = Self.rtp(sequence: sequence, ssrc: 0x1122_3344, payload: 100 + Int(sequence % 7))
+            let protected = try Self.apply(plain) { try ours.protectRTP($0, length: $1, capacity: $2) }
+            let expected = try Self.apply(plain) { try oracle.protectRTP($0, length: $1, capacity: $2) }
+            #expect(protected == expected, "\(profile) seq \(sequence)")
+            #expect(try Self.apply(expected) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } == plain)
+            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } == plain)
+        }
+    }
+
+    @Test(arguments: profiles)
+    func rtcpIsByteIdenticalToLibsrtp(_ profile: SRTPProfile) throws {
+        let keys = Self.keying(profile, seed: 2)
+        let ours = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let oursIn = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        for _ in 0..<3 {
+            let plain = Self.rtcp(ssrc: 0x5566_7788)
+            let protected = try Self.apply(plain) { try ours.protectRTCP($0, length: $1, capacity: $2) }
+            let expected = try Self.apply(plain) { try oracle.protectRTCP($0, length: $1, capacity: $2) }
+            #expect(protected == expected, "\(profile)")
+            #expect(try Self.apply(expected) { p, l, _ in try oursIn.unprotectRTCP(p, length: l) } == plain)
+            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTCP(p, length: l) } == plain)
+        }
+    }
+
+    @Test(arguments: profiles)
+    func replaysAndForgeriesAreRefused(_ profile: SRTPProfile) throws {
+        let keys = Self.keying(profile, seed: 3)
+        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let receiver = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let protected = try Self.apply(Self.rtp(sequence: 10, ssrc: 7, payload: 50)) { try sender.protectRTP($0, length: $1, capacity: $2) }
+        var forged = protected
+        forged[30] ^= 1
+        #expect(throws: SRTPError.authenticationFailed) {
+            try Self.apply(forged) { p, l, _ in try receiver.unprotectRTP(p, length: l) }
+        }
+        _ = try Self.apply(protected) { p, l, _ in try receiver.unprotectRTP(p, length: l) }
+        #expect(throws: SRTPError.replayed) {
+            try Self.apply(protected) { p, l, _ in try receiver.unprotectRTP(p, length: l) }
+        }
+        #expect(throws: SRTPError.malformed) {
+            try Self.apply([0x80, 0x60, 0, 1]) { p, l, _ in try receiver.unprotectRTP(p, length: l) }
+        }
+    }
+
+    @Test func replayWindowAcceptsReorderingWithinItsSize() {
+        var window = SRTPReplayWindow()
+        window.accept(5000)
+        #expect(window.admits(4999) && window.admits(5000 - 1023) && !window.admits(5000 - 1024))
+        window.accept(4999)
+        #expect(!window.admits(4999) && !window.admits(5000))
+        window.accept(5000 + 70)
+        #expect(!window.admits(4999) && !window.admits(5000) && window.admits(5001))
+        #expect(window.estimateIndex(sequenceNumber: 10) == 10)
+        var wrapped = SRTPReplayWindow()
+        wrapped.accept(65_535)
+        #expect(wrapped.estimateIndex(sequenceNumber: 2) == 65_536 + 2)
+        #expect(wrapped.estimateIndex(sequenceNumber: 65_000) == 65_000)
+    }
+}
