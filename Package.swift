@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "RTP", dependencies: ["Primitives"], swiftSettings: strict),
         .target(name: "ICE", dependencies: ["Primitives", "CNice"], swiftSettings: strict),
         .target(name: "DTLS", dependencies: ["Primitives", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
-        .target(name: "SRTP", dependencies: ["Primitives", "CSRTP", "COpenSSL"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["Primitives", "CSRTP", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
         // Per-receiver bandwidth estimation from transport-cc feedback (GoogCC-style).
         .target(name: "CongestionControl", dependencies: ["Primitives"], swiftSettings: strict),
         .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: strict),
@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "BridgeServer",
             dependencies: [
-                "Bridge", "Colibri", "SCTP", "XMPP", "CMediaSocket", "XMLStream", "Primitives",
+                "Bridge", "Colibri", "SCTP", "SRTP", "XMPP", "CMediaSocket", "XMLStream", "Primitives",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -116,7 +116,7 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(name: "ICETests", dependencies: ["ICE", "Primitives", "CMallocCounter"], swiftSettings: strict),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Primitives"], swiftSettings: strict),
-        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Primitives"], swiftSettings: strict),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Primitives", "COpenSSLShims"], swiftSettings: strict),
         .testTarget(
             name: "CongestionControlTests", dependencies: ["CongestionControl", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),

@@ -26,10 +26,11 @@ declare -A FORBIDDEN=(
     [Bridge]="BridgeServer MeetpadBridge"
 )
 # C library wrapper module -> the Swift modules that may import it. libcrypto is the one shared
-# library: DTLS uses libssl, XMPP only libcrypto's SHA-1/HMAC/PBKDF2 for SCRAM (RFC 5802).
+# library: DTLS uses libssl, SRTP libcrypto's AES and SHA-1 for the packet transforms, XMPP
+# libcrypto's SHA-1/HMAC/PBKDF2 for SCRAM (RFC 5802).
 declare -A C_OWNER=(
-    [COpenSSL]="DTLS XMPP"
-    [COpenSSLShims]=DTLS
+    [COpenSSL]="DTLS SRTP XMPP"
+    [COpenSSLShims]="DTLS SRTP"
     [CSRTP]=SRTP
     [CNice]=ICE
     [CExpat]=XMLStream

@@ -1,4 +1,5 @@
 public import Primitives
+public import SRTP
 
 /// Settings the engine needs from the configuration.
 public struct BridgeConfiguration: Sendable {
@@ -22,6 +23,8 @@ public struct BridgeConfiguration: Sendable {
     /// Whether allocation spends each receiver's downlink estimate (JVB's `videobridge.cc.trust-bwe`,
     /// true there too). Off, every receiver gets what its constraints allow, whatever its link.
     public var trustsBandwidthEstimate: Bool
+    /// Which implementation protects and unprotects media (OpenSSL unless told otherwise).
+    public var srtpBackend: SRTPBackend
 
     /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough
     /// that signalling alone cannot exhaust memory.
@@ -37,8 +40,10 @@ public struct BridgeConfiguration: Sendable {
         maximumConferences: Int = defaultMaximumConferences,
         maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference,
         initialMaxHeight: Int = 0,
-        trustsBandwidthEstimate: Bool = true
+        trustsBandwidthEstimate: Bool = true,
+        srtpBackend: SRTPBackend = .openSSL
     ) {
+        self.srtpBackend = srtpBackend
         self.initialMaxHeight = initialMaxHeight
         self.trustsBandwidthEstimate = trustsBandwidthEstimate
         self.hostAddresses = hostAddresses

@@ -101,9 +101,12 @@ extension BridgeEngine {
             return
         }
         do {
-            endpoint.inboundSRTP = try SRTPSession(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
-            endpoint.outboundSRTP = try SRTPSession(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
-            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile)")
+            let backend = configuration.srtpBackend
+            endpoint.inboundSRTP = try SRTPSession(
+                profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound, backend: backend)
+            endpoint.outboundSRTP = try SRTPSession(
+                profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound, backend: backend)
+            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile) on \(backend.rawValue)")
         } catch {
             counters.endpointsDTLSFailed &+= 1
             log(.error, "endpoint \(endpoint.id): cannot create SRTP sessions: \(error)")

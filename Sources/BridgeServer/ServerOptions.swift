@@ -61,6 +61,8 @@ public struct ServerOptions: Sendable {
     public var initialMaxHeight: Int?
     /// `--trust-bwe/--no-trust-bwe`
     public var trustsBandwidthEstimate: Bool?
+    /// `--srtp-backend`
+    public var srtpBackend: String?
     /// `--max-endpoints-per-conference`
     public var maximumEndpointsPerConference: Int?
 

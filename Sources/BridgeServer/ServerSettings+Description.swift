@@ -1,4 +1,5 @@
 import Primitives
+import SRTP
 import XMPP
 
 extension ServerSettings: CustomStringConvertible {
@@ -12,6 +13,7 @@ extension ServerSettings: CustomStringConvertible {
             ("media.advertise-ips", advertised.joined(separator: ",")),
             ("media.advertise-private-candidates", "\(advertisePrivateCandidates)"),
             ("stun.servers", stunServers.map(\.description).joined(separator: ",")),
+            ("srtp.backend", srtpBackend.rawValue),
             ("sctp.enabled", "\(sctpEnabled)"),
             ("http.host", httpHost),
             ("http.port", "\(httpPort)"),

@@ -14,7 +14,8 @@ extension ServerSettings {
             maximumConferences: maximumConferences,
             maximumEndpointsPerConference: maximumEndpointsPerConference,
             initialMaxHeight: initialMaxHeight,
-            trustsBandwidthEstimate: trustsBandwidthEstimate
+            trustsBandwidthEstimate: trustsBandwidthEstimate,
+            srtpBackend: srtpBackend
         )
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Primitives
+import SRTP
 import XMPP
 
 extension ServerSettings {
@@ -39,6 +40,12 @@ extension ServerSettings {
             let stun = try pick.string("stun.servers", flag: options.stunServers, "--stun-servers", env: ["JVB_STUN_SERVERS"], default: "")
             stunServers = try ServerAddress.parseList(stun, defaultPort: 3478, role: "STUN server")
         }
+        let backend = try pick.string(
+            "srtp.backend", flag: options.srtpBackend, "--srtp-backend", env: ["JVB_SRTP_BACKEND"], default: srtpBackend.rawValue)
+        guard let srtpBackend = SRTPBackend(rawValue: backend) else {
+            throw ConfigurationError("unknown SRTP backend \"\(backend)\" (openssl or libsrtp)")
+        }
+        self.srtpBackend = srtpBackend
         sctpEnabled = try pick.boolean("sctp.enabled", flag: options.sctp, "--enable-sctp", env: ["ENABLE_SCTP"], default: sctpEnabled)
     }
 

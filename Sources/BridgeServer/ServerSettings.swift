@@ -1,6 +1,7 @@
 public import Logging
 import Bridge
 public import Primitives
+public import SRTP
 
 /// The effective configuration of one bridge process, after flags, environment and defaults.
 ///
@@ -52,6 +53,8 @@ public struct ServerSettings: Sendable {
     public var initialMaxHeight = 0
     /// Whether allocation spends receivers' downlink estimates (`--trust-bwe`, `videobridge.cc.trust-bwe`).
     public var trustsBandwidthEstimate = true
+    /// Which SRTP implementation the engine uses (`--srtp-backend`, JVB_SRTP_BACKEND (ours)).
+    public var srtpBackend = SRTPBackend.openSSL
     /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,
     /// JVB_MAX_ENDPOINTS_PER_CONFERENCE (ours)).
     public var maximumEndpointsPerConference = BridgeConfiguration.defaultMaximumEndpointsPerConference

@@ -29,6 +29,9 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-ips"), help: "Public addresses to advertise: comma list of ip or ip#port. Env JVB_ADVERTISE_IPS, else DOCKER_HOST_ADDRESS.")
     var advertiseIPs: String?
 
+    @Option(help: "SRTP implementation: openssl (default) or libsrtp (libsrtp2, the reference). Env JVB_SRTP_BACKEND.")
+    var srtpBackend: String?
+
     @Flag(inversion: .prefixedNo, help: "Advertise private host candidates too. Env JVB_ADVERTISE_PRIVATE_CANDIDATES, default true.")
     var advertisePrivateCandidates: Bool?
 
@@ -147,6 +150,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.shuttingDownDelay = shuttingDownDelay
         options.maximumConferences = maxConferences
         options.initialMaxHeight = initialMaxHeight
+        options.srtpBackend = srtpBackend
         options.trustsBandwidthEstimate = trustBwe
         options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp

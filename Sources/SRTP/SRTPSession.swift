@@ -1,23 +1,8 @@
-import CSRTP
-
-/// libsrtp must be initialised once per process; a global `let` is initialised lazily and
-/// exactly once, thread-safely.
-private let libraryStatus: srtp_err_status_t = srtp_init()
-
-/// One direction of SRTP/SRTCP for one peer, over libsrtp2.
+/// One direction of SRTP/SRTCP (RFC 3711, RFC 7714) for one peer, on the chosen backend.
 ///
-/// Packets are transformed in place in caller-owned memory; the per-packet calls do not allocate
-/// (libsrtp does allocate once per new SSRC when an inbound stream appears, cloning its
-/// template). Not thread-safe: one owner drives it.
+/// Packets are transformed in place in caller-owned memory. Not thread-safe: one owner drives it.
 public final class SRTPSession {
-    /// Which way the session's packets travel.
-    public enum Direction: Sendable {
-        /// Unprotects what the peer sent; replay window of 1024 packets.
-        case inbound
-        /// Protects what we send; re-protecting an already sent index is allowed, because the
-        /// bridge re-sends cached packets for NACK.
-        case outbound
-    }
+    public typealias Direction = SRTPDirection
 
     /// Room to leave after a packet for any profile's trailer (GCM tag plus SRTCP index).
     public static let maximumTrailerLength = 20
@@ -26,102 +11,62 @@ public final class SRTPSession {
     public let profile: SRTPProfile
     /// The session's direction.
     public let direction: Direction
-    /// libsrtp's `srtp_t`.
-    private let context: OpaquePointer
+    /// Which implementation transforms the packets.
+    public let backend: SRTPBackend
 
-    /// Creates a session from a master key followed by its master salt.
-    public init(profile: SRTPProfile, masterKeyAndSalt: [UInt8], direction: Direction) throws(SRTPError) {
-        guard libraryStatus == srtp_err_status_ok else { throw .other(Int32(libraryStatus.rawValue)) }
-        guard masterKeyAndSalt.count == profile.masterKeyLength + profile.masterSaltLength else {
-            throw .badParameters
-        }
-        var policy = srtp_policy_t()
-        switch profile {
-        case .aes128CMHMACSHA1_80:
-            // The _aes_cm_128_hmac_sha1_80 setters are macros for these defaults.
-            srtp_crypto_policy_set_rtp_default(&policy.rtp)
-            srtp_crypto_policy_set_rtcp_default(&policy.rtcp)
-        case .aeadAES128GCM:
-            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp)
-            srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp)
-        }
-        switch direction {
-        case .inbound:
-            policy.ssrc.type = ssrc_any_inbound
-        case .outbound:
-            policy.ssrc.type = ssrc_any_outbound
-            policy.allow_repeat_tx = 1
-        }
-        policy.window_size = 1024
-        var created: OpaquePointer?
-        var key = masterKeyAndSalt
-        let status = key.withUnsafeMutableBufferPointer { bytes in
-            policy.key = bytes.baseAddress  // libsrtp copies the key in srtp_create
-            return srtp_create(&created, &policy)
-        }
-        for index in key.indices { key[index] = 0 }
-        guard status == srtp_err_status_ok, let created else {
-            throw status == srtp_err_status_bad_param ? .badParameters : Self.error(for: status)
-        }
-        self.context = created
-        self.profile = profile
-        self.direction = direction
+    /// An enum rather than a protocol existential, so the per-packet calls are a switch on a
+    /// tag, not a witness-table call.
+    private enum Implementation {
+        case openSSL(OpenSSLSRTPSession)
+        case libsrtp(LibSRTPSession)
     }
 
-    deinit { srtp_dealloc(context) }
+    private let implementation: Implementation
+
+    /// Creates a session from a master key followed by its master salt.
+    public init(
+        profile: SRTPProfile, masterKeyAndSalt: [UInt8], direction: Direction, backend: SRTPBackend = .openSSL
+    ) throws(SRTPError) {
+        switch backend {
+        case .openSSL:
+            implementation = .openSSL(try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction))
+        case .libsrtp:
+            implementation = .libsrtp(try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction))
+        }
+        self.profile = profile
+        self.direction = direction
+        self.backend = backend
+    }
 
     /// Encrypts and authenticates an RTP packet in place; returns the new length.
     public func protectRTP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
-        try transform(packet, length: length, capacity: capacity, minimum: 12, trailer: profile.rtpTrailerLength) {
-            srtp_protect($0, $1, $2)
+        switch implementation {
+        case .openSSL(let session): try session.protectRTP(packet, length: length, capacity: capacity)
+        case .libsrtp(let session): try session.protectRTP(packet, length: length, capacity: capacity)
         }
     }
 
     /// Verifies and decrypts an SRTP packet in place; returns the plain length.
     public func unprotectRTP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
-        try transform(packet, length: length, capacity: length, minimum: 12 + profile.rtpTrailerLength, trailer: 0) {
-            srtp_unprotect($0, $1, $2)
+        switch implementation {
+        case .openSSL(let session): try session.unprotectRTP(packet, length: length)
+        case .libsrtp(let session): try session.unprotectRTP(packet, length: length)
         }
     }
 
     /// Encrypts and authenticates an RTCP compound packet in place; returns the new length.
     public func protectRTCP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
-        try transform(packet, length: length, capacity: capacity, minimum: 8, trailer: profile.rtcpTrailerLength) {
-            srtp_protect_rtcp($0, $1, $2)
+        switch implementation {
+        case .openSSL(let session): try session.protectRTCP(packet, length: length, capacity: capacity)
+        case .libsrtp(let session): try session.protectRTCP(packet, length: length, capacity: capacity)
         }
     }
 
     /// Verifies and decrypts an SRTCP packet in place; returns the plain length.
     public func unprotectRTCP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
-        try transform(packet, length: length, capacity: length, minimum: 8 + profile.rtcpTrailerLength, trailer: 0) {
-            srtp_unprotect_rtcp($0, $1, $2)
-        }
-    }
-
-    /// Shared guard-call-map path. The closure is non-escaping, so no context is allocated.
-    @inline(__always)
-    private func transform(
-        _ packet: UnsafeMutableRawPointer, length: Int, capacity: Int, minimum: Int, trailer: Int,
-        _ call: (OpaquePointer, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
-    ) throws(SRTPError) -> Int {
-        // Version 2 in the top bits (RFC 3550 section 5.1) for both RTP and RTCP.
-        guard length >= minimum, length <= Int(Int32.max) - trailer,
-            packet.load(as: UInt8.self) >> 6 == 2
-        else { throw .malformed }
-        guard capacity >= length + trailer else { throw .bufferTooSmall }
-        var newLength = Int32(length)
-        let status = call(context, packet, &newLength)
-        guard status == srtp_err_status_ok else { throw Self.error(for: status) }
-        return Int(newLength)
-    }
-
-    /// Maps libsrtp's status codes to drop reasons.
-    static func error(for status: srtp_err_status_t) -> SRTPError {
-        switch status {
-        case srtp_err_status_auth_fail: return .authenticationFailed
-        case srtp_err_status_replay_fail, srtp_err_status_replay_old: return .replayed
-        case srtp_err_status_bad_param, srtp_err_status_parse_err: return .malformed
-        default: return .other(Int32(status.rawValue))
+        switch implementation {
+        case .openSSL(let session): try session.unprotectRTCP(packet, length: length)
+        case .libsrtp(let session): try session.unprotectRTCP(packet, length: length)
         }
     }
 }

@@ -1,9 +1,10 @@
+import COpenSSLShims
 import Primitives
 import Testing
 @testable import SRTP
 
 /// The OpenSSL SRTP transforms against RFC 3711's key-derivation vector and, packet for
-/// packet, against libsrtp2 (`SRTPSession`) as the oracle.
+/// packet, against the libsrtp2 backend as the oracle.
 @Suite struct OpenSSLSRTPSessionTests {
     static func hex(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -63,10 +64,10 @@ import Testing
     @Test(arguments: profiles)
     func rtpIsByteIdenticalToLibsrtpAcrossTheSequenceWrap(_ profile: SRTPProfile) throws {
         let keys = Self.keying(profile, seed: 1)
-        let ours = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
-        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
-        let oursIn = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
-        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
+        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
+        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
+        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
         for sequence in [UInt16(65530)...65535, 0...5].joined() {
             let plain = Self.rtp(sequence: sequence, ssrc: 0x1122_3344, payload: 100 + Int(sequence % 7))
             let protected = try Self.apply(plain) { try ours.protectRTP($0, length: $1, capacity: $2) }
@@ -80,10 +81,10 @@ import Testing
     @Test(arguments: profiles)
     func rtcpIsByteIdenticalToLibsrtp(_ profile: SRTPProfile) throws {
         let keys = Self.keying(profile, seed: 2)
-        let ours = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
-        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
-        let oursIn = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
-        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
+        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
+        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
+        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
         for _ in 0..<3 {
             let plain = Self.rtcp(ssrc: 0x5566_7788)
             let protected = try Self.apply(plain) { try ours.protectRTCP($0, length: $1, capacity: $2) }
@@ -97,8 +98,8 @@ import Testing
     @Test(arguments: profiles)
     func replaysAndForgeriesAreRefused(_ profile: SRTPProfile) throws {
         let keys = Self.keying(profile, seed: 3)
-        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
-        let receiver = try OpenSSLSRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
+        let receiver = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
         let protected = try Self.apply(Self.rtp(sequence: 10, ssrc: 7, payload: 50)) { try sender.protectRTP($0, length: $1, capacity: $2) }
         var forged = protected
         forged[30] ^= 1
@@ -111,6 +112,98 @@ import Testing
         }
         #expect(throws: SRTPError.malformed) {
             try Self.apply([0x80, 0x60, 0, 1]) { p, l, _ in try receiver.unprotectRTP(p, length: l) }
+        }
+    }
+
+    /// Random header shapes (CSRC count, extension length, marker), payload sizes, five SSRCs
+    /// with sequence jumps that cross the wrap: the backends write the same bytes and accept
+    /// each other's packets; truncated packets are refused by both.
+    @Test(arguments: profiles)
+    func randomPacketsMatchLibsrtp(_ profile: SRTPProfile) throws {
+        var generator = SplitMix64(seed: 6)
+        let keys = Self.keying(profile, seed: 6)
+        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
+        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
+        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
+        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
+        var sequences = (0..<5).map { _ in UInt16.random(in: 0...UInt16.max, using: &generator) }
+        for _ in 0..<2_000 {
+            let stream = Int.random(in: 0..<5, using: &generator)
+            sequences[stream] &+= UInt16.random(in: 1...400, using: &generator)
+            let csrcs = Int.random(in: 0...15, using: &generator)
+            let extensionWords = Int.random(in: -1...12, using: &generator)  // -1: no extension
+            var plain: [UInt8] = [
+                0x80 | UInt8(csrcs) | (extensionWords >= 0 ? 0x10 : 0), UInt8.random(in: 0...255, using: &generator),
+                UInt8(sequences[stream] >> 8), UInt8(truncatingIfNeeded: sequences[stream]),
+            ]
+            plain += (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            plain += withUnsafeBytes(of: (0xA000_0000 | UInt32(stream)).bigEndian, Array.init)
+            plain += (0..<(4 * csrcs)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if extensionWords >= 0 {
+                plain += [0xBE, 0xDE, 0, UInt8(extensionWords)]
+                plain += (0..<(4 * extensionWords)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            plain += (0..<Int.random(in: 0...1_200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let protected = try Self.apply(plain) { try ours.protectRTP($0, length: $1, capacity: $2) }
+            #expect(try Self.apply(plain) { try oracle.protectRTP($0, length: $1, capacity: $2) } == protected)
+            let truncated = Array(protected.dropLast(Int.random(in: 1...4, using: &generator)))
+            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } }
+            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } }
+            #expect(try Self.apply(protected) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } == plain)
+            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } == plain)
+        }
+    }
+
+    /// Inbound streams are created only for authentic packets, so a flood of forged SSRCs leaves
+    /// room for the sender's real ones.
+    @Test(arguments: profiles)
+    func forgedSSRCsDoNotFillTheStreamTable(_ profile: SRTPProfile) throws {
+        let keys = Self.keying(profile, seed: 4)
+        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound)
+        let receiver = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound)
+        let genuine = try Self.apply(Self.rtp(sequence: 1, ssrc: 1, payload: 40)) { try sender.protectRTP($0, length: $1, capacity: $2) }
+        for ssrc in 2..<UInt32(OpenSSLSRTPSession.maximumStreams + 10) {
+            var forged = genuine
+            forged.replaceSubrange(8..<12, with: withUnsafeBytes(of: ssrc.bigEndian, Array.init))
+            #expect(throws: SRTPError.authenticationFailed) { try Self.apply(forged) { p, l, _ in try receiver.unprotectRTP(p, length: l) } }
+        }
+        let real = Self.rtp(sequence: 9, ssrc: 0xABCD_0001, payload: 40)
+        let protected = try Self.apply(real) { try sender.protectRTP($0, length: $1, capacity: $2) }
+        #expect(try Self.apply(protected) { p, l, _ in try receiver.unprotectRTP(p, length: l) } == real)
+    }
+
+    @Test func streamTableIsBounded() throws {
+        let keys = Self.keying(.aeadAES128GCM, seed: 5)
+        let sender = try SRTPSession(profile: .aeadAES128GCM, masterKeyAndSalt: keys, direction: .outbound)
+        for ssrc in 0..<UInt32(OpenSSLSRTPSession.maximumStreams) {
+            _ = try Self.apply(Self.rtp(sequence: 1, ssrc: ssrc, payload: 10)) { try sender.protectRTP($0, length: $1, capacity: $2) }
+        }
+        #expect(throws: SRTPError.tooManyStreams) {
+            try Self.apply(Self.rtp(sequence: 1, ssrc: 0xFFFF_FFFF, payload: 10)) { try sender.protectRTP($0, length: $1, capacity: $2) }
+        }
+    }
+
+    /// The allocation-free HMAC-SHA1 against RFC 2202's test cases 1, 2 and 6 (a key longer than
+    /// a block), and with the message split between body and suffix as SRTP's ROC is.
+    @Test func hmacSHA1MatchesRFC2202() {
+        func hmac(_ key: [UInt8], _ message: [UInt8], split: Int) -> [UInt8] {
+            var prepared = mp_hmac_sha1_key()
+            #expect(mp_hmac_sha1_key_init(&prepared, key, key.count) == 1)
+            var digest = [UInt8](repeating: 0, count: 20)
+            let body = Array(message.prefix(split)), suffix = Array(message.dropFirst(split))
+            #expect(mp_hmac_sha1(&prepared, body, body.count, suffix, suffix.count, &digest) == 1)
+            return digest
+        }
+        let cases: [([UInt8], String, String)] = [
+            ([UInt8](repeating: 0x0B, count: 20), "Hi There", "B617318655057264E28BC0B6FB378C8EF146BE00"),
+            (Array("Jefe".utf8), "what do ya want for nothing?", "EFFCDF6AE5EB2FA2D27416D5F184DF9C259A7C79"),
+            ([UInt8](repeating: 0xAA, count: 80), "Test Using Larger Than Block-Size Key - Hash Key First",
+             "AA4AE5E15272D00E95705637CE8A3B55ED402112"),
+        ]
+        for (key, message, expected) in cases {
+            let bytes = Array(message.utf8)
+            #expect(hmac(key, bytes, split: bytes.count) == Self.hex(expected))
+            #expect(hmac(key, bytes, split: bytes.count - 4) == Self.hex(expected))
         }
     }
 

@@ -1,7 +1,7 @@
 import SRTP
 import Testing
 
-/// AES_CM_128_HMAC_SHA1_80 whole packets through `SRTPSession`.
+/// AES_CM_128_HMAC_SHA1_80 whole packets through `SRTPSession`, on both backends.
 ///
 /// RFC 3711 Appendix B only covers the keystream and the key derivation, which libsrtp hides,
 /// so the expected packets come from the independent implementation in
@@ -20,39 +20,44 @@ import Testing
         3d44
         """)
 
-    func session(_ direction: SRTPSession.Direction) throws -> SRTPSession {
-        try SRTPSession(profile: .aes128CMHMACSHA1_80, masterKeyAndSalt: Self.masterKeyAndSalt, direction: direction)
+    func session(_ direction: SRTPSession.Direction, _ backend: SRTPBackend) throws -> SRTPSession {
+        try SRTPSession(profile: .aes128CMHMACSHA1_80, masterKeyAndSalt: Self.masterKeyAndSalt, direction: direction, backend: backend)
     }
 
-    @Test func protectRTPMatchesVector() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func protectRTPMatchesVector(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(RFC7714Tests.rtp)
-        packet.length = try session(.outbound).protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
+        packet.length = try session(.outbound, backend).protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
         #expect(packet.bytes == Self.srtp)
     }
 
-    @Test func unprotectRTPRestoresPlaintext() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func unprotectRTPRestoresPlaintext(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.srtp)
-        packet.length = try session(.inbound).unprotectRTP(packet.pointer, length: packet.length)
+        packet.length = try session(.inbound, backend).unprotectRTP(packet.pointer, length: packet.length)
         #expect(packet.bytes == RFC7714Tests.rtp)
     }
 
-    @Test func flippedTagFailsAuthentication() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func flippedTagFailsAuthentication(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.srtp)
         packet[packet.length - 1] ^= 0x01
         #expect(throws: SRTPError.authenticationFailed) {
-            try session(.inbound).unprotectRTP(packet.pointer, length: packet.length)
+            try session(.inbound, backend).unprotectRTP(packet.pointer, length: packet.length)
         }
     }
 
-    @Test func protectRTCPMatchesVector() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func protectRTCPMatchesVector(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(RFC7714Tests.rtcp)
-        packet.length = try session(.outbound).protectRTCP(packet.pointer, length: packet.length, capacity: packet.capacity)
+        packet.length = try session(.outbound, backend).protectRTCP(packet.pointer, length: packet.length, capacity: packet.capacity)
         #expect(packet.bytes == Self.srtcpIndex1)
     }
 
-    @Test func unprotectRTCPRestoresPlaintext() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func unprotectRTCPRestoresPlaintext(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.srtcpIndex1)
-        packet.length = try session(.inbound).unprotectRTCP(packet.pointer, length: packet.length)
+        packet.length = try session(.inbound, backend).unprotectRTCP(packet.pointer, length: packet.length)
         #expect(packet.bytes == RFC7714Tests.rtcp)
     }
 }

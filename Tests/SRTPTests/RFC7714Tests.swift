@@ -1,7 +1,7 @@
 import SRTP
 import Testing
 
-/// RFC 7714 AEAD_AES_128_GCM, whole packets through `SRTPSession`.
+/// RFC 7714 AEAD_AES_128_GCM, whole packets through `SRTPSession`, on both backends.
 ///
 /// The RFC's section 16.1.1 and 17.1 vectors are given at *session-key* level, while libsrtp
 /// only accepts master keys and derives session keys itself (RFC 3711 section 4.3). So
@@ -40,49 +40,53 @@ import Testing
         315aeaae 800005d4
         """)
 
-    func session(_ direction: SRTPSession.Direction) throws -> SRTPSession {
-        try SRTPSession(profile: .aeadAES128GCM, masterKeyAndSalt: Self.masterKeyAndSalt, direction: direction)
+    func session(_ direction: SRTPSession.Direction, _ backend: SRTPBackend) throws -> SRTPSession {
+        try SRTPSession(profile: .aeadAES128GCM, masterKeyAndSalt: Self.masterKeyAndSalt, direction: direction, backend: backend)
     }
 
-    @Test func protectRTPMatchesVector() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func protectRTPMatchesVector(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.rtp)
-        packet.length = try session(.outbound).protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
+        packet.length = try session(.outbound, backend).protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
         #expect(packet.bytes == Self.srtp)
     }
 
-    @Test func unprotectRTPRestoresPlaintext() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func unprotectRTPRestoresPlaintext(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.srtp)
-        packet.length = try session(.inbound).unprotectRTP(packet.pointer, length: packet.length)
+        packet.length = try session(.inbound, backend).unprotectRTP(packet.pointer, length: packet.length)
         #expect(packet.bytes == Self.rtp)
     }
 
-    @Test(arguments: [12, 40, 49, 65])
-    func flippedByteFailsAuthentication(offset: Int) throws {
+    @Test(arguments: SRTPBackend.allCases, [12, 40, 49, 65])
+    func flippedByteFailsAuthentication(_ backend: SRTPBackend, offset: Int) throws {
         let packet = PacketBuffer(Self.srtp)
         packet[offset] ^= 0x01  // payload bytes and, at 49 and 65, the GCM tag
         #expect(throws: SRTPError.authenticationFailed) {
-            try session(.inbound).unprotectRTP(packet.pointer, length: packet.length)
+            try session(.inbound, backend).unprotectRTP(packet.pointer, length: packet.length)
         }
     }
 
-    @Test func protectRTCPMatchesVector() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func protectRTCPMatchesVector(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.rtcp)
-        packet.length = try session(.outbound).protectRTCP(packet.pointer, length: packet.length, capacity: packet.capacity)
+        packet.length = try session(.outbound, backend).protectRTCP(packet.pointer, length: packet.length, capacity: packet.capacity)
         #expect(packet.bytes == Self.srtcpIndex1)
     }
 
-    @Test(arguments: [srtcpIndex1, srtcpIndex5D4])
-    func unprotectRTCPRestoresPlaintext(vector: [UInt8]) throws {
+    @Test(arguments: SRTPBackend.allCases, [srtcpIndex1, srtcpIndex5D4])
+    func unprotectRTCPRestoresPlaintext(_ backend: SRTPBackend, vector: [UInt8]) throws {
         let packet = PacketBuffer(vector)
-        packet.length = try session(.inbound).unprotectRTCP(packet.pointer, length: packet.length)
+        packet.length = try session(.inbound, backend).unprotectRTCP(packet.pointer, length: packet.length)
         #expect(packet.bytes == Self.rtcp)
     }
 
-    @Test func flippedRTCPTagFailsAuthentication() throws {
+    @Test(arguments: SRTPBackend.allCases)
+    func flippedRTCPTagFailsAuthentication(_ backend: SRTPBackend) throws {
         let packet = PacketBuffer(Self.srtcpIndex5D4)
         packet[packet.length - 5] ^= 0x80  // last tag byte, just before E||index
         #expect(throws: SRTPError.authenticationFailed) {
-            try session(.inbound).unprotectRTCP(packet.pointer, length: packet.length)
+            try session(.inbound, backend).unprotectRTCP(packet.pointer, length: packet.length)
         }
     }
 }

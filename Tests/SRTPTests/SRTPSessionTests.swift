@@ -8,11 +8,11 @@ import Testing
         (0..<(profile.masterKeyLength + profile.masterSaltLength)).map { UInt8(truncatingIfNeeded: Int(fill) &+ $0) }
     }
 
-    static func pair(_ profile: SRTPProfile) throws -> (SRTPSession, SRTPSession) {
+    static func pair(_ profile: SRTPProfile, _ backend: SRTPBackend) throws -> (SRTPSession, SRTPSession) {
         let key = key(for: profile)
         return (
-            try SRTPSession(profile: profile, masterKeyAndSalt: key, direction: .outbound),
-            try SRTPSession(profile: profile, masterKeyAndSalt: key, direction: .inbound)
+            try SRTPSession(profile: profile, masterKeyAndSalt: key, direction: .outbound, backend: backend),
+            try SRTPSession(profile: profile, masterKeyAndSalt: key, direction: .inbound, backend: backend)
         )
     }
 
@@ -35,9 +35,9 @@ import Testing
         #expect(SRTPProfile.aes128CMHMACSHA1_80.masterSaltLength == 14)
     }
 
-    @Test(arguments: profiles)
-    func rtpRoundTrip(profile: SRTPProfile) throws {
-        let (sender, receiver) = try Self.pair(profile)
+    @Test(arguments: SRTPBackend.allCases, profiles)
+    func rtpRoundTrip(_ backend: SRTPBackend, profile: SRTPProfile) throws {
+        let (sender, receiver) = try Self.pair(profile, backend)
         for sequence: UInt16 in [65_534, 65_535, 0, 1] {  // across a rollover
             let plain = Self.rtpPacket(sequence: sequence)
             let packet = PacketBuffer(plain)
@@ -49,9 +49,9 @@ import Testing
         }
     }
 
-    @Test(arguments: profiles)
-    func rtcpRoundTrip(profile: SRTPProfile) throws {
-        let (sender, receiver) = try Self.pair(profile)
+    @Test(arguments: SRTPBackend.allCases, profiles)
+    func rtcpRoundTrip(_ backend: SRTPBackend, profile: SRTPProfile) throws {
+        let (sender, receiver) = try Self.pair(profile, backend)
         for _ in 0..<3 {
             let packet = PacketBuffer(Self.receiverReport)
             packet.length = try sender.protectRTCP(packet.pointer, length: packet.length, capacity: packet.capacity)
@@ -61,9 +61,9 @@ import Testing
         }
     }
 
-    @Test(arguments: profiles)
-    func replayIsDetected(profile: SRTPProfile) throws {
-        let (sender, receiver) = try Self.pair(profile)
+    @Test(arguments: SRTPBackend.allCases, profiles)
+    func replayIsDetected(_ backend: SRTPBackend, profile: SRTPProfile) throws {
+        let (sender, receiver) = try Self.pair(profile, backend)
         let packet = PacketBuffer(Self.rtpPacket(sequence: 100))
         packet.length = try sender.protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
         let wire = packet.bytes
@@ -79,8 +79,9 @@ import Testing
         #expect(throws: SRTPError.replayed) { try receiver.unprotectRTCP(rtcpAgain.pointer, length: rtcpAgain.length) }
     }
 
-    @Test func packetTooOldForWindowIsReplayed() throws {
-        let (sender, receiver) = try Self.pair(.aeadAES128GCM)
+    @Test(arguments: SRTPBackend.allCases)
+    func packetTooOldForWindowIsReplayed(_ backend: SRTPBackend) throws {
+        let (sender, receiver) = try Self.pair(.aeadAES128GCM, backend)
         func protect(_ sequence: UInt16) throws -> PacketBuffer {
             let packet = PacketBuffer(Self.rtpPacket(sequence: sequence))
             packet.length = try sender.protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
@@ -92,8 +93,9 @@ import Testing
         #expect(throws: SRTPError.replayed) { try receiver.unprotectRTP(old.pointer, length: old.length) }
     }
 
-    @Test func outboundMayResendForNACK() throws {
-        let (sender, receiver) = try Self.pair(.aeadAES128GCM)
+    @Test(arguments: SRTPBackend.allCases)
+    func outboundMayResendForNACK(_ backend: SRTPBackend) throws {
+        let (sender, receiver) = try Self.pair(.aeadAES128GCM, backend)
         let plain = Self.rtpPacket(sequence: 7)
         let first = PacketBuffer(plain)
         first.length = try sender.protectRTP(first.pointer, length: first.length, capacity: first.capacity)
@@ -103,19 +105,19 @@ import Testing
         _ = try receiver.unprotectRTP(first.pointer, length: first.length)
     }
 
-    @Test(arguments: profiles)
-    func wrongKeyFailsAuthentication(profile: SRTPProfile) throws {
-        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: Self.key(for: profile), direction: .outbound)
+    @Test(arguments: SRTPBackend.allCases, profiles)
+    func wrongKeyFailsAuthentication(_ backend: SRTPBackend, profile: SRTPProfile) throws {
+        let sender = try SRTPSession(profile: profile, masterKeyAndSalt: Self.key(for: profile), direction: .outbound, backend: backend)
         let receiver = try SRTPSession(
-            profile: profile, masterKeyAndSalt: Self.key(for: profile, fill: 0x43), direction: .inbound)
+            profile: profile, masterKeyAndSalt: Self.key(for: profile, fill: 0x43), direction: .inbound, backend: backend)
         let packet = PacketBuffer(Self.rtpPacket(sequence: 1))
         packet.length = try sender.protectRTP(packet.pointer, length: packet.length, capacity: packet.capacity)
         #expect(throws: SRTPError.authenticationFailed) { try receiver.unprotectRTP(packet.pointer, length: packet.length) }
     }
 
-    @Test(arguments: profiles)
-    func bufferTooSmall(profile: SRTPProfile) throws {
-        let (sender, _) = try Self.pair(profile)
+    @Test(arguments: SRTPBackend.allCases, profiles)
+    func bufferTooSmall(_ backend: SRTPBackend, profile: SRTPProfile) throws {
+        let (sender, _) = try Self.pair(profile, backend)
         let packet = PacketBuffer(Self.rtpPacket(sequence: 1))
         #expect(throws: SRTPError.bufferTooSmall) {
             try sender.protectRTP(packet.pointer, length: packet.length, capacity: packet.length + profile.rtpTrailerLength - 1)
@@ -127,8 +129,9 @@ import Testing
         _ = try sender.protectRTP(packet.pointer, length: packet.length, capacity: packet.length + profile.rtpTrailerLength)
     }
 
-    @Test func malformedInput() throws {
-        let (sender, receiver) = try Self.pair(.aeadAES128GCM)
+    @Test(arguments: SRTPBackend.allCases)
+    func malformedInput(_ backend: SRTPBackend) throws {
+        let (sender, receiver) = try Self.pair(.aeadAES128GCM, backend)
         let short = PacketBuffer([0x80, 0, 0, 1])
         #expect(throws: SRTPError.malformed) { try sender.protectRTP(short.pointer, length: short.length, capacity: short.capacity) }
         #expect(throws: SRTPError.malformed) { try receiver.unprotectRTP(short.pointer, length: short.length) }
@@ -137,14 +140,16 @@ import Testing
         #expect(throws: SRTPError.malformed) { try receiver.unprotectRTP(notRTP.pointer, length: notRTP.length) }
     }
 
-    @Test func wrongKeyLengthIsRejected() {
+    @Test(arguments: SRTPBackend.allCases)
+    func wrongKeyLengthIsRejected(_ backend: SRTPBackend) {
         #expect(throws: SRTPError.badParameters) {
-            try SRTPSession(profile: .aeadAES128GCM, masterKeyAndSalt: [UInt8](repeating: 1, count: 30), direction: .inbound)
+            try SRTPSession(profile: .aeadAES128GCM, masterKeyAndSalt: [UInt8](repeating: 1, count: 30), direction: .inbound, backend: backend)
         }
     }
 
-    @Test func garbageNeverTraps() throws {
-        let (_, receiver) = try Self.pair(.aes128CMHMACSHA1_80)
+    @Test(arguments: SRTPBackend.allCases)
+    func garbageNeverTraps(_ backend: SRTPBackend) throws {
+        let (_, receiver) = try Self.pair(.aes128CMHMACSHA1_80, backend)
         var generator = SystemRandomNumberGenerator()
         for length in 0..<200 {
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }

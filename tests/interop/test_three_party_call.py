@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 
 import pytest
@@ -22,6 +23,8 @@ def three_peers() -> tuple[Peer, Peer, Peer]:
     return Peer("A", hue=0), Peer("B", hue=1), Peer("C", hue=2)
 
 
+# The default SRTP backend (OpenSSL) and the libsrtp2 fallback both carry a real call.
+@pytest.mark.parametrize("bridge", [(), ("--srtp-backend", "libsrtp")], indirect=True, ids=["openssl", "libsrtp"])
 def test_three_peers_decode_each_others_audio_and_video(bridge, focus):
     async def scenario():
         call = Call(focus)
@@ -37,6 +40,9 @@ def test_three_peers_decode_each_others_audio_and_video(bridge, focus):
             await call.close()
 
     run_async(scenario())
+    backend = "libsrtp" if "libsrtp" in bridge.extra_args else "openssl"
+    connected = re.findall(r"DTLS connected, SRTP \S+ on (\w+)", bridge.log_path.read_text(errors="replace"))
+    assert connected == [backend] * 3, connected
 
 
 def test_endpoint_messages_are_relayed_with_from(bridge, focus):

@@ -1,8 +1,7 @@
-/// One direction of SRTP/SRTCP for one peer on OpenSSL's EVP: the same contract as
-/// `SRTPSession` (libsrtp2), without libsrtp2's per-operation allocations under Debian's NSS
-/// backend. Contexts are keyed once per session; per SSRC it keeps the packet index state
+/// One direction of SRTP/SRTCP for one peer on OpenSSL's EVP: `SRTPBackend.openSSL`, the same
+/// contract as libsrtp2 without its per-operation allocations under Debian's NSS backend. Contexts are keyed once per session; per SSRC it keeps the packet index state
 /// (RFC 3711 §3.3.1) and, inbound, replay windows (§3.3.2). Not thread-safe: one owner drives it.
-public final class OpenSSLSRTPSession {
+final class OpenSSLSRTPSession {
     /// What the session knows of one SSRC. A class, so the per-packet lookup mutates in place.
     private final class Stream {
         var rtp = SRTPReplayWindow()
@@ -12,16 +11,15 @@ public final class OpenSSLSRTPSession {
     }
 
     /// SSRCs a session tracks at most; a peer cannot grow it without bound.
-    public static let maximumStreams = 1024
+    static let maximumStreams = 1024
 
-    public let profile: SRTPProfile
-    public let direction: SRTPSession.Direction
+    let profile: SRTPProfile
     private let rtpContext: SRTPCipherContext
     private let rtcpContext: SRTPCipherContext
     private var streams: [UInt32: Stream] = [:]
 
     /// Creates a session from a master key followed by its master salt.
-    public init(profile: SRTPProfile, masterKeyAndSalt: [UInt8], direction: SRTPSession.Direction) throws(SRTPError) {
+    init(profile: SRTPProfile, masterKeyAndSalt: [UInt8], direction: SRTPDirection) throws(SRTPError) {
         guard masterKeyAndSalt.count == profile.masterKeyLength + profile.masterSaltLength else { throw .badParameters }
         let key = Array(masterKeyAndSalt.prefix(profile.masterKeyLength))
         let salt = Array(masterKeyAndSalt.suffix(profile.masterSaltLength))
@@ -30,17 +28,24 @@ public final class OpenSSLSRTPSession {
             let rtcp = SRTPCipherContext(profile: profile, masterKey: key, masterSalt: salt, rtcp: true, decrypts: decrypts)
         else { throw .badParameters }
         self.profile = profile
-        self.direction = direction
         rtpContext = rtp
         rtcpContext = rtcp
     }
 
+    /// The state of `ssrc`, created on first use. Inbound, a stream is only created once its
+    /// first packet proved authentic, so forged SSRCs cannot fill the table.
     private func stream(_ ssrc: UInt32) throws(SRTPError) -> Stream {
         if let known = streams[ssrc] { return known }
-        guard streams.count < Self.maximumStreams else { throw .other(-1) }
+        guard streams.count < Self.maximumStreams else { throw .tooManyStreams }
         let created = Stream()
         streams[ssrc] = created
         return created
+    }
+
+    /// `known`, or the new stream of an SSRC whose first packet just authenticated.
+    private func stream(_ ssrc: UInt32, known: Stream?) throws(SRTPError) -> Stream {
+        if let known { return known }
+        return try stream(ssrc)
     }
 
     /// Bytes of the RTP header (fixed part, CSRCs, extension), or nil if it overruns `length`.
@@ -65,7 +70,7 @@ public final class OpenSSLSRTPSession {
     // MARK: RTP
 
     /// Encrypts and authenticates an RTP packet in place; returns the new length.
-    public func protectRTP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
+    func protectRTP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
         let tagLength = profile.rtpTrailerLength
         guard length >= 12, Self.isVersion2(packet), let header = Self.headerLength(packet, length: length) else { throw .malformed }
         guard capacity >= length + tagLength else { throw .bufferTooSmall }
@@ -82,26 +87,27 @@ public final class OpenSSLSRTPSession {
             guard rtpContext.seal(
                 ssrc: ssrc, high: roc, low: UInt32(sequence), lowBytes: 2, aad: aad,
                 plain: packet + header, length: length - header, tag: packet + length)
-            else { throw .other(-2) }
+            else { throw .cryptoFailed }
         case .aes128CMHMACSHA1_80:
             guard rtpContext.applyCounterMode(packet + header, length: length - header, ssrc: ssrc, index: index),
                 rtpContext.authenticate(packet, length: length, suffix: roc, into: packet + length, tagLength: tagLength)
-            else { throw .other(-2) }
+            else { throw .cryptoFailed }
         }
         return length + tagLength
     }
 
     /// Verifies and decrypts an SRTP packet in place; returns the plain length.
-    public func unprotectRTP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+    func unprotectRTP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
         let tagLength = profile.rtpTrailerLength
         guard length >= 12 + tagLength, Self.isVersion2(packet),
             let header = Self.headerLength(packet, length: length - tagLength)
         else { throw .malformed }
         let ssrc = Self.readUInt32(packet, at: 8)
         let sequence = UInt16(bigEndian: packet.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
-        let state = try stream(ssrc)
-        let index = state.rtp.estimateIndex(sequenceNumber: sequence)
-        guard state.rtp.admits(index) else { throw .replayed }
+        let known = streams[ssrc]
+        // A first packet of an SSRC starts its index at its sequence number (ROC 0).
+        let index = known?.rtp.estimateIndex(sequenceNumber: sequence) ?? UInt64(sequence)
+        if let known, !known.rtp.admits(index) { throw .replayed }
         let roc = UInt32(truncatingIfNeeded: index >> 16)
         let sealedLength = length - tagLength - header
         switch profile {
@@ -119,17 +125,17 @@ public final class OpenSSLSRTPSession {
             }
             guard authentic else { throw .authenticationFailed }
             guard rtpContext.applyCounterMode(packet + header, length: sealedLength, ssrc: ssrc, index: index) else {
-                throw .other(-2)
+                throw .cryptoFailed
             }
         }
-        state.rtp.accept(index)
+        try stream(ssrc, known: known).rtp.accept(index)
         return length - tagLength
     }
 
     // MARK: RTCP
 
     /// Encrypts and authenticates an RTCP compound packet in place; returns the new length.
-    public func protectRTCP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
+    func protectRTCP(_ packet: UnsafeMutableRawPointer, length: Int, capacity: Int) throws(SRTPError) -> Int {
         let trailer = profile.rtcpTrailerLength
         guard length >= 8, Self.isVersion2(packet) else { throw .malformed }
         guard capacity >= length + trailer else { throw .bufferTooSmall }
@@ -148,32 +154,32 @@ public final class OpenSSLSRTPSession {
             guard rtcpContext.seal(
                 ssrc: ssrc, high: 0, low: index, lowBytes: 4, aad: aad, plain: packet + 8, length: length - 8,
                 tag: packet + tagAt)
-            else { throw .other(-2) }
+            else { throw .cryptoFailed }
         case .aes128CMHMACSHA1_80:
             // Layout (RFC 3711 §3.4): header(8) | ciphertext | E+index(4) | tag(10).
             guard rtcpContext.applyCounterMode(packet + 8, length: length - 8, ssrc: ssrc, index: UInt64(index)) else {
-                throw .other(-2)
+                throw .cryptoFailed
             }
             packet.storeBytes(of: word, toByteOffset: length, as: UInt32.self)
             guard rtcpContext.authenticate(packet, length: length + 4, suffix: nil, into: packet + length + 4, tagLength: 10) else {
-                throw .other(-2)
+                throw .cryptoFailed
             }
         }
         return length + trailer
     }
 
     /// Verifies and decrypts an SRTCP packet in place; returns the plain length.
-    public func unprotectRTCP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+    func unprotectRTCP(_ packet: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
         let trailer = profile.rtcpTrailerLength
         guard length >= 8 + trailer, Self.isVersion2(packet) else { throw .malformed }
         let ssrc = Self.readUInt32(packet, at: 4)
-        let state = try stream(ssrc)
+        let known = streams[ssrc]
         let plainLength = length - trailer
         let wordAt = profile == .aeadAES128GCM ? length - 4 : length - 14
         let word = Self.readUInt32(packet, at: wordAt)
         let encrypted = word & 0x8000_0000 != 0
         let index = word & 0x7FFF_FFFF
-        guard state.rtcp.admits(UInt64(index)) else { throw .replayed }
+        if let known, !known.rtcp.admits(UInt64(index)) { throw .replayed }
         switch profile {
         case .aeadAES128GCM:
             let aad = SRTPCipherContext.AdditionalData(
@@ -192,11 +198,11 @@ public final class OpenSSLSRTPSession {
             guard authentic else { throw .authenticationFailed }
             if encrypted {
                 guard rtcpContext.applyCounterMode(packet + 8, length: plainLength - 8, ssrc: ssrc, index: UInt64(index)) else {
-                    throw .other(-2)
+                    throw .cryptoFailed
                 }
             }
         }
-        state.rtcp.accept(UInt64(index))
+        try stream(ssrc, known: known).rtcp.accept(UInt64(index))
         return plainLength
     }
 }

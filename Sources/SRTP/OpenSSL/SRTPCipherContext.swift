@@ -1,13 +1,15 @@
 import COpenSSL
+import COpenSSLShims
 
 /// The OpenSSL state that protects one kind of packet (RTP or RTCP) in one direction: an
 /// AES-128 context keyed once with the session key (counter mode, or GCM for AEAD), and for
-/// AES-CM an HMAC-SHA1 context keyed once with the session authentication key. Per packet only
+/// AES-CM an HMAC-SHA1 key prepared once from the session authentication key. Per packet only
 /// the IV changes, so nothing is allocated after `init`.
 final class SRTPCipherContext {
     let profile: SRTPProfile
     private let cipher: OpaquePointer
-    private let mac: OpaquePointer?
+    /// AES-CM only: the prepared HMAC-SHA1 key.
+    private let mac: UnsafeMutablePointer<mp_hmac_sha1_key>?
     /// The session salt (14 bytes for AES-CM, 12 for GCM).
     private let salt: [UInt8]
     private let decrypts: Bool
@@ -42,38 +44,29 @@ final class SRTPCipherContext {
             mac = nil
         case .aes128CMHMACSHA1_80:
             guard EVP_EncryptInit_ex(cipher, EVP_aes_128_ctr(), nil, key, nil) == 1,
-                var authKey = SRTPKeyDerivation.derive(masterKey: masterKey, masterSalt: masterSalt, label: labels.1, length: 20),
-                let mac = Self.hmacSHA1(key: authKey)
+                var authKey = SRTPKeyDerivation.derive(masterKey: masterKey, masterSalt: masterSalt, label: labels.1, length: 20)
             else {
                 EVP_CIPHER_CTX_free(cipher)
                 return nil
             }
-            for index in authKey.indices { authKey[index] = 0 }
+            defer { for index in authKey.indices { authKey[index] = 0 } }
+            let mac = UnsafeMutablePointer<mp_hmac_sha1_key>.allocate(capacity: 1)
+            guard mp_hmac_sha1_key_init(mac, authKey, authKey.count) == 1 else {
+                mac.deallocate()
+                EVP_CIPHER_CTX_free(cipher)
+                return nil
+            }
             self.mac = mac
         }
     }
 
     deinit {
         EVP_CIPHER_CTX_free(cipher)
-        if let mac { EVP_MAC_CTX_free(mac) }
-    }
-
-    private static func hmacSHA1(key: [UInt8]) -> OpaquePointer? {
-        guard let algorithm = EVP_MAC_fetch(nil, "HMAC", nil) else { return nil }
-        defer { EVP_MAC_free(algorithm) }
-        guard let context = EVP_MAC_CTX_new(algorithm) else { return nil }
-        let keyed = "SHA1".withCString { digest in
-            var parameters = [
-                OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digest), 0),
-                OSSL_PARAM_construct_end(),
-            ]
-            return EVP_MAC_init(context, key, key.count, &parameters)
+        if let mac {
+            // The states hold key-derived bytes.
+            OPENSSL_cleanse(mac, MemoryLayout<mp_hmac_sha1_key>.size)
+            mac.deallocate()
         }
-        guard keyed == 1 else {
-            EVP_MAC_CTX_free(context)
-            return nil
-        }
-        return context
     }
 
     // MARK: AES-CM + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1)
@@ -96,18 +89,12 @@ final class SRTPCipherContext {
     func authenticate(
         _ bytes: UnsafeRawPointer, length: Int, suffix: UInt32?, into tag: UnsafeMutableRawPointer, tagLength: Int
     ) -> Bool {
-        guard let mac, EVP_MAC_init(mac, nil, 0, nil) == 1,
-            EVP_MAC_update(mac, bytes.assumingMemoryBound(to: UInt8.self), length) == 1
-        else { return false }
-        if let suffix {
-            var bigEndian = suffix.bigEndian
-            let added = withUnsafeBytes(of: &bigEndian) { raw in
-                EVP_MAC_update(mac, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 4)
-            }
-            guard added == 1 else { return false }
+        guard let mac else { return false }
+        var bigEndian = (suffix ?? 0).bigEndian
+        let computed = withUnsafeBytes(of: &bigEndian) { suffixBytes in
+            mp_hmac_sha1(mac, bytes, length, suffixBytes.baseAddress, suffix == nil ? 0 : 4, &digest)
         }
-        var written = 0
-        guard EVP_MAC_final(mac, &digest, &written, 20) == 1, written == 20 else { return false }
+        guard computed == 1 else { return false }
         digest.withUnsafeBytes { tag.copyMemory(from: $0.baseAddress!, byteCount: tagLength) }
         return true
     }
