@@ -10,6 +10,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Linker flags that keep the idle bridge's resident memory down (docs/idle-memory.md): lld packs
+// the binary's relative relocations into DT_RELR (glibc 2.36+, Debian 12), so the dynamic loader
+// no longer reads a megabyte of .rela.dyn at start, and no symbol is exported: the static Swift
+// runtime (the image's --static-swift-stdlib) asks for -export-dynamic, which puts 31,000 symbols
+// in .dynsym that every shared library's symbol lookups then page in.
+let residentMemoryLinkerFlags = [
+    "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+]
+
 let package = Package(
     name: "meetpad-bridge",
     products: [
@@ -93,7 +102,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(residentMemoryLinkerFlags)]
         ),
 
         // Tests: one target per module.
