@@ -101,8 +101,10 @@ bench:
 soak:
 	SWIFT=$(SWIFT) scripts/soak.sh $(SOAK_ARGS)
 
-# Where the idle release bridge's resident memory is, per library (docs/idle-memory.md).
-idle-rss: build-release
+# Where the idle release bridge's resident memory is, per library (docs/idle-memory.md), built as
+# the image builds it (Swift runtime linked statically).
+idle-rss:
+	$(SWIFT_RUN) build -c release --product meetpad-bridge --static-swift-stdlib
 	python3 scripts/idle_rss.py --bridge-bin $(RELEASE_BIN)
 
 # S1 N=3 for 5 s against the debug bridge; fails unless 0 loss (part of make test).
