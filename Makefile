@@ -9,6 +9,7 @@
 #   make check-image  runtime libraries of the container image, in a debootstrapped Debian 12 root
 #   make bench   load benchmark: our bridge vs Janus vs a C floor, table + JSON + SVG in Benchmarks/results/
 #   make soak    1 h leak check: release bridge under a modest churning load, RSS and drops sampled every minute
+#   make idle-rss  the idle release bridge's resident memory per library (docs/idle-memory.md)
 #
 # Swift commands always build the full package (MEETPAD_CORE_ONLY would drop the executable).
 
@@ -30,7 +31,7 @@ DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 
 .PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
-	stack-test check-image bench bench-smoke interop-xmpp soak
+	stack-test check-image bench bench-smoke interop-xmpp soak idle-rss
 
 # Without an XMPP password there is no focus to talk to: run REST-only rather than refuse to start.
 XMPP_ARGS   := $(if $(JVB_AUTH_PASSWORD)$(JVB_DISABLE_XMPP),,--disable-xmpp)
@@ -99,6 +100,12 @@ bench:
 # RSS range over ±2 %, any loss or leftover gauges (Benchmarks/LOAD.md "Soak"). E.g. SOAK_ARGS="--duration 300 --interval 30".
 soak:
 	SWIFT=$(SWIFT) scripts/soak.sh $(SOAK_ARGS)
+
+# Where the idle release bridge's resident memory is, per library (docs/idle-memory.md), built as
+# the image builds it (Swift runtime linked statically).
+idle-rss:
+	$(SWIFT_RUN) build -c release --product meetpad-bridge --static-swift-stdlib
+	python3 scripts/idle_rss.py --bridge-bin $(RELEASE_BIN)
 
 # S1 N=3 for 5 s against the debug bridge; fails unless 0 loss (part of make test).
 bench-smoke:

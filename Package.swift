@@ -10,6 +10,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Linker flags that keep the idle bridge's resident memory down (docs/idle-memory.md): lld packs
+// the binary's relative relocations into DT_RELR (glibc 2.36+, Debian 12), so the dynamic loader
+// no longer reads a megabyte of .rela.dyn at start, and no symbol is exported: the static Swift
+// runtime (the image's --static-swift-stdlib) asks for -export-dynamic, which puts 31,000 symbols
+// in .dynsym that every shared library's symbol lookups then page in.
+let residentMemoryLinkerFlags = [
+    "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+]
+
 let package = Package(
     name: "meetpad-bridge",
     products: [
@@ -26,7 +35,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        // No default traits: "FullFoundation" makes every Hummingbird module import all of Foundation
+        // (libFoundation and its ICU, about 8 MB of idle resident memory, for URL-encoded-form dates
+        // we never use), "ConfigurationSupport" builds swift-configuration for a reader we do not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
@@ -90,7 +102,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(residentMemoryLinkerFlags)]
         ),
 
         // Tests: one target per module.

@@ -15,7 +15,7 @@ PACKAGES=(
     libnice10      # libnice.so.10 (STUN library; pulls in GLib, GnuTLS, gupnp-igd)
     libusrsctp2    # libusrsctp.so.2: the SCTP data channel
     libexpat1      # libexpat.so.1: Colibri2 and XMPP XML
-    libstdc++6     # C++ runtime used by the statically linked Swift runtime and Foundation
+    libstdc++6     # C++ runtime used by the statically linked Swift runtime
     libgcc-s1      # unwinder
     ca-certificates
     curl           # HEALTHCHECK: curl --fail http://127.0.0.1:8080/about/health

@@ -68,6 +68,21 @@ import Testing
         #expect(try BridgeChannelMessage.parse(Array(relayed.utf8)) == .endpointMessage(to: ""))
     }
 
+    /// Integers, fractions and booleans stay apart: `true` is no lastN (Foundation's NSNumber read
+    /// it as 1), and a relayed message keeps each value's kind and spelling.
+    @Test func numbersAndBooleansKeepTheirKinds() throws {
+        #expect(try Self.parse(#"{"colibriClass":"LastNChangedEvent","lastN":3.0}"#) == .lastNChanged(lastN: 3))
+        #expect(throws: BridgeChannelError.invalidField("lastN")) {
+            try Self.parse(#"{"colibriClass":"LastNChangedEvent","lastN":true}"#)
+        }
+        #expect(throws: BridgeChannelError.invalidField("lastN")) {
+            try Self.parse(#"{"colibriClass":"LastNChangedEvent","lastN":1.5}"#)
+        }
+        let original = #"{"colibriClass":"EndpointMessage","to":"","n":[1,2.5,true,false,null,-7,"x"]}"#
+        let relayed = try BridgeChannelMessage.relayingEndpointMessage(Array(original.utf8), from: "a")
+        #expect(relayed == #"{"colibriClass":"EndpointMessage","from":"a","n":[1,2.5,true,false,null,-7,"x"],"to":""}"#)
+    }
+
     @Test func serverHello() throws {
         #expect(BridgeChannelMessage.serverHello(version: nil) == #"{"colibriClass":"ServerHello"}"#)
         #expect(BridgeChannelMessage.serverHello(version: "1.0 \"x\"") == #"{"colibriClass":"ServerHello","version":"1.0 \"x\""}"#)

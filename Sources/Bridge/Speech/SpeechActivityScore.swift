@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The speech activity score of one interval: how likely `activeCount` active sub-units out of
 /// `unitCount` are speech, under a binomial model (p = ½) for the count times an exponential

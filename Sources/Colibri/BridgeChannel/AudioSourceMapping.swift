@@ -19,9 +19,11 @@ public struct AudioSourceMapping: Sendable, Equatable {
     }
 
     /// The JSON object for `mappedSources`.
-    var jsonObject: [String: Any] {
-        var object: [String: Any] = ["source": source, "owner": owner, "ssrc": Int(ssrc)]
-        if let mid { object["mid"] = mid }
+    var jsonObject: [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "source": .string(source), "owner": .string(owner), "ssrc": .integer(Int(ssrc)),
+        ]
+        if let mid { object["mid"] = .string(mid) }
         return object
     }
 }

@@ -23,10 +23,10 @@ public enum BridgeChannelMessage: Sendable, Equatable {
     /// Decodes one message.
     public static func parse(_ bytes: [UInt8]) throws(BridgeChannelError) -> BridgeChannelMessage {
         let object = try JSONObject.parse(bytes, limit: maxMessageBytes)
-        guard let colibriClass = object["colibriClass"] as? String else { throw .missingColibriClass }
+        guard let colibriClass = object["colibriClass"]?.string else { throw .missingColibriClass }
         switch colibriClass {
         case "EndpointMessage":
-            guard let to = object["to"] as? String else { throw .invalidField("to") }
+            guard let to = object["to"]?.string else { throw .invalidField("to") }
             return .endpointMessage(to: to)
         case "EndpointStats":
             return .endpointStats
@@ -38,8 +38,8 @@ public enum BridgeChannelMessage: Sendable, Equatable {
             guard let lastN = JSONObject.integer(object["lastN"]) else { throw .invalidField("lastN") }
             return .lastNChanged(lastN: lastN)
         case "SourceVideoTypeMessage":
-            guard let sourceName = object["sourceName"] as? String else { throw .invalidField("sourceName") }
-            guard let videoType = object["videoType"] as? String else { throw .invalidField("videoType") }
+            guard let sourceName = object["sourceName"]?.string else { throw .invalidField("sourceName") }
+            guard let videoType = object["videoType"]?.string else { throw .invalidField("videoType") }
             return .sourceVideoType(sourceName: sourceName, videoType: videoType.lowercased())
         default:
             return .other(colibriClass: colibriClass)
@@ -51,14 +51,14 @@ public enum BridgeChannelMessage: Sendable, Equatable {
     /// cannot spoof it), every other field preserved. Key order is not preserved.
     public static func relayingEndpointMessage(_ original: [UInt8], from: String) throws(BridgeChannelError) -> String {
         var object = try JSONObject.parse(original, limit: maxMessageBytes)
-        object["from"] = from
+        object["from"] = .string(from)
         return JSONObject.serialize(object)
     }
 
     /// `{"colibriClass":"ServerHello"}`, with `version` when given.
     public static func serverHello(version: String?) -> String {
-        var object: [String: Any] = ["colibriClass": "ServerHello"]
-        if let version { object["version"] = version }
+        var object: [String: JSONValue] = ["colibriClass": .string("ServerHello")]
+        if let version { object["version"] = .string(version) }
         return JSONObject.serialize(object)
     }
 }

@@ -39,27 +39,27 @@ public enum BridgeChannelNotice: Sendable, Equatable {
     /// The message as compact JSON text with sorted keys (so equal notices give equal text).
     /// Strings are escaped by the serializer, so names that came from clients cannot break out.
     public var json: String {
-        var object: [String: Any] = ["colibriClass": colibriClass]
+        var object: [String: JSONValue] = ["colibriClass": .string(colibriClass)]
         switch self {
         case .videoSourcesMap(let mappings):
-            object["mappedSources"] = mappings.map(\.jsonObject)
+            object["mappedSources"] = .array(mappings.map { .object($0.jsonObject) })
         case .audioSourcesMap(let mappings):
-            object["mappedSources"] = mappings.map(\.jsonObject)
+            object["mappedSources"] = .array(mappings.map { .object($0.jsonObject) })
         case .forwardedSources(let names):
-            object["forwardedSources"] = names
+            object["forwardedSources"] = .array(names.map(JSONValue.string))
         case .senderSourceConstraints(let sourceName, let maxHeight):
-            object["sourceName"] = sourceName
-            object["maxHeight"] = maxHeight
+            object["sourceName"] = .string(sourceName)
+            object["maxHeight"] = .integer(maxHeight)
         case .dominantSpeakerChanged(let dominantSpeaker, let previousSpeakers, let silence):
-            object["dominantSpeakerEndpoint"] = dominantSpeaker
-            object["previousSpeakers"] = previousSpeakers
-            object["silence"] = silence
+            object["dominantSpeakerEndpoint"] = .string(dominantSpeaker)
+            object["previousSpeakers"] = .array(previousSpeakers.map(JSONValue.string))
+            object["silence"] = .bool(silence)
         case .endpointConnectivityStatusChanged(let endpoint, let active):
-            object["endpoint"] = endpoint
+            object["endpoint"] = .string(endpoint)
             // lib-jitsi-meet tests `active === 'true'`: a JSON boolean would read as inactive.
-            object["active"] = active ? "true" : "false"
+            object["active"] = .string(active ? "true" : "false")
         case .connectionStats(let estimatedDownlinkBandwidthBps):
-            object["estimatedDownlinkBandwidth"] = estimatedDownlinkBandwidthBps
+            object["estimatedDownlinkBandwidth"] = .integer(estimatedDownlinkBandwidthBps)
         }
         return JSONObject.serialize(object)
     }

@@ -1,48 +1,53 @@
-import Foundation
+import FoundationEssentials
 
-/// JSON objects through Foundation's JSONSerialization (control plane only: a few messages
-/// per second per endpoint).
+/// JSON objects through FoundationEssentials' `JSONDecoder`/`JSONEncoder` (control plane only: a
+/// few messages per second per endpoint). Not Foundation's `JSONSerialization`: that one would
+/// load all of Foundation and its ICU, about 8 MB of the idle bridge's resident memory.
 enum JSONObject {
     /// Parses `bytes` as one JSON object of at most `limit` bytes.
-    static func parse(_ bytes: [UInt8], limit: Int) throws(BridgeChannelError) -> [String: Any] {
+    static func parse(_ bytes: [UInt8], limit: Int) throws(BridgeChannelError) -> [String: JSONValue] {
         guard bytes.count <= limit else { throw .tooLarge }
-        let value: Any
+        let value: JSONValue
         do {
-            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw .invalidJSON
         }
-        guard let object = value as? [String: Any] else { throw .notAnObject }
+        guard let object = value.object else { throw .notAnObject }
         return object
     }
 
-    /// Serialises an object that came from `parse` (or holds only strings, numbers, booleans,
-    /// arrays and objects) as compact JSON text.
-    static func serialize(_ object: [String: Any]) -> String {
-        // Only values JSONSerialization produced or plain strings are ever passed here, so this
-        // cannot fail; fall back to an empty object rather than trap.
-        guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return "{}" }
+    /// Serialises an object as compact JSON text with sorted keys (so equal objects give equal text).
+    static func serialize(_ object: [String: JSONValue]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Values come from `parse` or are built by the bridge, so nothing is a non-finite number
+        // and encoding cannot fail; fall back to an empty object rather than trap.
+        guard let data = try? encoder.encode(object) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// An integral JSON number as Int, or nil for fractions and non-numbers. (Foundation on
-    /// Linux cannot tell `true` from 1 through bridging, so a boolean reads as 0 or 1.)
-    static func integer(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber else { return nil }
-        let double = number.doubleValue
-        guard double.rounded() == double, abs(double) < 9.0e15 else { return nil }
-        return Int(double)
+    /// An integral JSON number as Int (`720.0` too), or nil for fractions and non-numbers.
+    static func integer(_ value: JSONValue?) -> Int? {
+        switch value {
+        case .integer(let integer) where abs(integer) < 9_000_000_000_000_000: integer
+        case .number(let number) where number.rounded() == number && abs(number) < 9.0e15: Int(number)
+        default: nil
+        }
     }
 
     /// A JSON number as Double, or nil.
-    static func double(_ value: Any?) -> Double? {
-        (value as? NSNumber)?.doubleValue
+    static func double(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .integer(let integer): Double(integer)
+        case .number(let number): number
+        default: nil
+        }
     }
 
     /// A JSON array of strings, or nil (non-string members are skipped).
-    static func strings(_ value: Any?) -> [String]? {
-        (value as? [Any]).map { $0.compactMap { $0 as? String } }
+    static func strings(_ value: JSONValue?) -> [String]? {
+        guard case .array(let members) = value else { return nil }
+        return members.compactMap(\.string)
     }
 }

@@ -36,12 +36,12 @@ public struct ReceiverVideoConstraints: Sendable, Equatable {
     public init() {}
 
     /// Decodes the fields from a parsed JSON object; fields of the wrong type count as absent.
-    init(json object: [String: Any]) {
+    init(json object: [String: JSONValue]) {
         lastN = JSONObject.integer(object["lastN"])
         selectedSources = JSONObject.strings(object["selectedSources"])
         onStageSources = JSONObject.strings(object["onStageSources"])
         defaultConstraints = Self.videoConstraints(object["defaultConstraints"])
-        if let map = object["constraints"] as? [String: Any] {
+        if let map = object["constraints"]?.object {
             constraints = map.compactMapValues(Self.videoConstraints)
         }
         assumedBandwidthBps = JSONObject.integer(object["assumedBandwidthBps"])
@@ -49,8 +49,8 @@ public struct ReceiverVideoConstraints: Sendable, Equatable {
         onStageEndpoints = JSONObject.strings(object["onStageEndpoints"])
     }
 
-    private static func videoConstraints(_ value: Any?) -> VideoConstraints? {
-        guard let object = value as? [String: Any], let maxHeight = JSONObject.integer(object["maxHeight"]) else { return nil }
+    private static func videoConstraints(_ value: JSONValue?) -> VideoConstraints? {
+        guard let object = value?.object, let maxHeight = JSONObject.integer(object["maxHeight"]) else { return nil }
         return VideoConstraints(maxHeight: maxHeight, maxFrameRate: JSONObject.double(object["maxFrameRate"]))
     }
 }

@@ -28,11 +28,12 @@ public struct VideoSourceMapping: Sendable, Equatable {
     }
 
     /// The JSON object for `mappedSources`.
-    var jsonObject: [String: Any] {
-        var object: [String: Any] = [
-            "source": source, "owner": owner, "ssrc": Int(ssrc), "rtx": Int(rtx), "videoType": videoType,
+    var jsonObject: [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "source": .string(source), "owner": .string(owner), "ssrc": .integer(Int(ssrc)), "rtx": .integer(Int(rtx)),
+            "videoType": .string(videoType),
         ]
-        if let mid { object["mid"] = mid }
+        if let mid { object["mid"] = .string(mid) }
         return object
     }
 }

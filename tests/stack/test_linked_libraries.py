@@ -1,0 +1,45 @@
+"""The bridge binary carries no part of Foundation beyond FoundationEssentials.
+
+libFoundation and its ICU (lib_FoundationICU, libFoundationInternationalization) were about 8 MB
+of the idle bridge's resident memory (scripts/idle_rss.py), for one JSONSerialization call. A
+dynamically linked build would name them in its NEEDED entries; a build with the Swift runtime
+linked in (the container's --static-swift-stdlib) would hold symbols of module Foundation, which
+Swift mangles as `$s10Foundation…` (FoundationEssentials' are `$s20FoundationEssentials…`)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from bridge_config import bridge_binary
+
+pytestmark = pytest.mark.bridge
+
+FOUNDATION_LIBRARIES = {"libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so"}
+
+
+@pytest.fixture(scope="module")
+def binary():
+    path = bridge_binary()
+    if not path.exists():
+        pytest.skip(f"no bridge binary at {path} (set MEETPAD_BRIDGE_BIN)")
+    return path
+
+
+def test_no_foundation_library_is_needed(binary):
+    dynamic = subprocess.run(["readelf", "--dynamic", "--wide", str(binary)],
+                             capture_output=True, text=True, check=True).stdout
+    needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic))
+    assert needed, "readelf found no NEEDED entries: not a dynamically linked executable?"
+    assert not needed & FOUNDATION_LIBRARIES
+
+
+def test_no_symbol_of_module_foundation(binary):
+    # Defined (static runtime) or undefined (dynamic) alike; --dynamic covers a stripped binary.
+    symbols = "".join(subprocess.run(["nm", *flags, str(binary)], capture_output=True, text=True).stdout
+                      for flags in ([], ["--dynamic"]))
+    assert "$s20FoundationEssentials" in symbols, "no Swift symbols found: the check would prove nothing"
+    offenders = sorted(set(re.findall(r"\$s10Foundation\S*", symbols)))
+    assert not offenders, offenders[:10]
