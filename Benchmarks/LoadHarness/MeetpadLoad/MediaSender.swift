@@ -56,6 +56,8 @@ final class MediaSender {
     private(set) var sentMeasured: [Int]
     private(set) var sentTotal = 0
     private(set) var bytesSent = 0
+    /// The audio sequence numbers a silence-dropping forwarder may leave out.
+    let silenceLedger = SilenceLedger()
 
     static let streamsPerSender = 4
     /// A silent run's packets a JVB-style silence filter forwards before it drops the rest (JVB's
@@ -235,6 +237,7 @@ final class MediaSender {
         let slotIndex = stream == 0 ? 0 : stream
         let seq = sequence[slotIndex] &+ 1
         sequence[slotIndex] = seq
+        if stream == 0 { silenceLedger.mark(seq, droppable: temporal == BenchStamp.droppableSilence) }
         let substream = BenchStamp.substream(stream, temporal: temporal)
         let counter = counters[substream] &+ 1
         counters[substream] = counter
