@@ -35,8 +35,10 @@ def verdict(run: dict) -> str | None:
         return f"loss ({run['lost_packets']} packets)"
     if run.get("decrypt_failures", 0) > 0:
         return f"{run['decrypt_failures']} sampled packets failed to decrypt"
-    if run.get("udp_drops", 0) > 0:
-        return f"kernel UDP drops ({run['udp_drops']})"
+    # The run's own sockets (the SFU's and the generator's), not the machine-wide counters, which
+    # anyone else's traffic on the machine moves too (those are kept in the JSON as udp_drops).
+    if run.get("socket_drops", 0) > 0:
+        return f"kernel UDP drops ({run['socket_drops']} on the run's sockets)"
     if run.get("sfu_cpu_percent", 0) >= SFU_CORE_LIMIT:
         return f"SFU core at {run['sfu_cpu_percent']:.0f} %"
     if run.get("generator_cpu_percent", 0) > GENERATOR_LIMIT:
@@ -105,7 +107,7 @@ class CapacityRamp:
 
 def summary_of(run: dict) -> dict:
     keys = ("groups", "peer_connections", "forwarded_pps", "forwarded_mbps", "sfu_cpu_percent", "pps_per_cpu_s", "cpu_us_per_packet",
-            "lost_packets", "udp_drops", "latency_p50_us", "latency_p99_us", "latency_max_us", "latency_samples",
+            "lost_packets", "socket_drops", "udp_drops", "latency_p50_us", "latency_p99_us", "latency_max_us", "latency_samples",
             "generator_cpu_percent", "rss_kb", "idle_rss_kb", "startup_s", "decrypted_packets", "decrypt_failures",
             "padding_packets", "sfu_thread_cpu", "srtp_profiles", "verdict", "label")
     return {k: run.get(k) for k in keys}
@@ -198,6 +200,11 @@ def table(results: dict, memory: dict | None) -> str:
             if key in q:
                 parts.append(f"{sfu} cost per packet ÷ {NAMES[floor]} {q[key]:.2f}")
     lines.append("Ratios: " + ("; ".join(parts) if parts else "none (an SFU is missing or generator-bound)"))
+    ours = (results.get("meetpad") or {}).get("best_step")
+    if ours and ours.get("sfu_thread_cpu"):
+        lines.append("")
+        lines.append(f"meetpad-bridge CPU by thread at {fmt(ours['forwarded_pps'])} fwd pps (% of one core): " +
+                     ", ".join(f"{t['name']} {t['percent']:.2f}" for t in ours["sfu_thread_cpu"]))
     if memory:
         lines.append("")
         lines.append(f"meetpad-bridge memory: idle RSS {fmt((memory['idle_rss_kb'] or 0) / 1024, 1)} MB (before any signalling), "

@@ -261,6 +261,8 @@ final class LoadRun {
         var wallSeconds = 0.0
         var generatorCPUSeconds = 0.0
         var udpDrops = 0
+        /// Drops on the SFU's and this process's own sockets.
+        var socketDrops = 0
         var stealPercent = 0.0
         var connectSeconds = 0.0
     }
@@ -275,7 +277,7 @@ final class LoadRun {
         var startedSenders = Set<Int>()
         var phase = "connect"
         var measureStart: Int64 = 0, measureEnd: Int64 = .max, drainEnd: Int64 = .max
-        var cpuStart: Int64 = 0, dropsStart = 0, stealStart = (steal: 0.0, total: 0.0)
+        var cpuStart: Int64 = 0, dropsStart = 0, socketDropsStart = 0, stealStart = (steal: 0.0, total: 0.0)
         var lastProgress = start
         let warmup = Int64(options.warmupSeconds * 1e9), duration = Int64(options.durationSeconds * 1e9)
         while true {
@@ -299,6 +301,7 @@ final class LoadRun {
                 outcome.before = probe.sample()
                 cpuStart = load_process_cpu_ns()
                 dropsStart = SFUProbe.udpDrops()
+                socketDropsStart = SFUProbe.socketDrops(of: [options.sfuPID, getpid()])
                 stealStart = SFUProbe.cpuTimes()
             }
             if phase == "measure", now >= measureEnd || load_stop_requested() != 0 {
@@ -307,6 +310,7 @@ final class LoadRun {
                 outcome.wallSeconds = Double(now - measureStart) / 1e9
                 outcome.generatorCPUSeconds = Double(load_process_cpu_ns() - cpuStart) / 1e9
                 outcome.udpDrops = SFUProbe.udpDrops() - dropsStart
+                outcome.socketDrops = SFUProbe.socketDrops(of: [options.sfuPID, getpid()]) - socketDropsStart
                 let steal = SFUProbe.cpuTimes()
                 let total = steal.total - stealStart.total
                 outcome.stealPercent = total > 0 ? 100 * (steal.steal - stealStart.steal) / total : 0
@@ -320,10 +324,13 @@ final class LoadRun {
                 if startedSenders.insert(sender.participant).inserted { sender.start(now: UInt64(now)) }
                 if let outbound = peer.outbound, let destination = peer.destination {
                     sender.emit(now: UInt64(now), measured: measuring, session: outbound, destination: destination, transmit: peer.transmit)
+                    // Sent before the next sender protects its frame: every packet's stamp was
+                    // taken when it was built, and waiting for all senders (hundreds of SRTP
+                    // protects) would count the generator's own work as SFU latency.
+                    peer.flush(buffers)
                 }
                 nextDue = min(nextDue, Int64(sender.nextDue))
             }
-            for peer in peers where peer.transmit.count > 0 { peer.flush(buffers) }
             now = load_monotonic_ns()
             pump(timeout: max(0, min(nextDue, peerDeadline) - now), measuring: measuring)
             if !options.quiet, now - lastProgress >= 1_000_000_000 {

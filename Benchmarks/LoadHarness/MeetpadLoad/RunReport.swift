@@ -94,6 +94,7 @@ enum RunReport {
             "generator_cpu_percent": generatorPercent,
             "generator_saturated": generatorPercent > 70,
             "udp_drops": outcome.udpDrops,
+            "socket_drops": outcome.socketDrops,
             "steal_percent": outcome.stealPercent,
             "aborted": outcome.aborted,
         ]

@@ -85,6 +85,33 @@ struct SFUProbe {
         return total
     }
 
+    /// Datagrams the kernel dropped so far on the UDP sockets the processes `pids` hold (the
+    /// `drops` column of /proc/net/udp: a full receive buffer, mostly): the run's own sockets,
+    /// where the machine-wide counters also move with anyone else's traffic.
+    static func socketDrops(of pids: [Int32]) -> Int {
+        var inodes = Set<Substring>()
+        for pid in pids where pid > 0 {
+            let folder = "/proc/\(pid)/fd"
+            for fd in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { continue }
+                inodes.insert(Substring(target.dropFirst(8).dropLast()))
+            }
+        }
+        var total = 0
+        for table in ["/proc/net/udp", "/proc/net/udp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count >= 13, inodes.contains(fields[9]), let drops = Int(fields[12]) else { continue }
+                total += drops
+            }
+        }
+        return total
+    }
+
     /// Steal time so far (jiffies) from /proc/stat's cpu line, and the total.
     static func cpuTimes() -> (steal: Double, total: Double) {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first else { return (0, 0) }
