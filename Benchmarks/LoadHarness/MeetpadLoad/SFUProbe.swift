@@ -1,3 +1,4 @@
+import CLoadSupport
 import Foundation
 
 /// Reads an SFU process's CPU and memory from /proc, and the kernel's UDP drop counters.
@@ -89,27 +90,7 @@ struct SFUProbe {
     /// `drops` column of /proc/net/udp: a full receive buffer, mostly): the run's own sockets,
     /// where the machine-wide counters also move with anyone else's traffic.
     static func socketDrops(of pids: [Int32]) -> Int {
-        var inodes = Set<Substring>()
-        for pid in pids where pid > 0 {
-            let folder = "/proc/\(pid)/fd"
-            for fd in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(fd)"),
-                    target.hasPrefix("socket:[")
-                else { continue }
-                inodes.insert(Substring(target.dropFirst(8).dropLast()))
-            }
-        }
-        var total = 0
-        for table in ["/proc/net/udp", "/proc/net/udp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n").dropFirst() {
-                // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count >= 13, inodes.contains(fields[9]), let drops = Int(fields[12]) else { continue }
-                total += drops
-            }
-        }
-        return total
+        Int(pids.withUnsafeBufferPointer { load_socket_drops($0.baseAddress, Int32($0.count)) })
     }
 
     /// Steal time so far (jiffies) from /proc/stat's cpu line, and the total.
