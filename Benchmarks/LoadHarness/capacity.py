@@ -121,7 +121,7 @@ class CapacityRamp:
 def summary_of(run: dict) -> dict:
     keys = ("groups", "peer_connections", "forwarded_pps", "forwarded_mbps", "sfu_cpu_percent", "pps_per_cpu_s", "cpu_us_per_packet",
             "lost_packets", "socket_drops", "udp_drops", "latency_p50_us", "latency_p99_us", "latency_max_us", "latency_samples",
-            "generator_cpu_percent", "rss_kb", "idle_rss_kb", "startup_s", "decrypted_packets", "decrypt_failures",
+            "generator_cpu_percent", "steal_percent", "rss_kb", "idle_rss_kb", "startup_s", "decrypted_packets", "decrypt_failures",
             "padding_packets", "sfu_thread_cpu", "srtp_profiles", "verdict", "label")
     return {k: run.get(k) for k in keys}
 

@@ -178,8 +178,9 @@ struct LoadOptions: Sendable {
     func validate() throws(LoadError) {
         switch scenario {
         case .s1:
-            guard receivers >= 1 else { throw .usage("--receivers must be at least 1, got \(receivers)") }
-            guard groups >= 1 else { throw .usage("--groups must be at least 1, got \(groups)") }
+            // Bounded before socketCount multiplies them.
+            guard (1...2000).contains(receivers) else { throw .usage("--receivers must be 1...2000, got \(receivers)") }
+            guard (1...2000).contains(groups) else { throw .usage("--groups must be 1...2000, got \(groups)") }
         case .s2:
             guard conferences >= 1 else { throw .usage("--conferences must be at least 1, got \(conferences)") }
             guard participants >= 2 else { throw .usage("--participants must be at least 2 for S2, got \(participants)") }
