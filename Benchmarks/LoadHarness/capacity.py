@@ -227,12 +227,14 @@ def table(results: dict, memory: dict | None) -> str:
 
 
 def svg_plot(results: dict, path: str, colors: dict):
-    """Two panels over every step of the ramps: forwarded pps against the SFU's CPU, and p99
-    added latency against forwarded pps."""
+    """Two panels: forwarded pps against the SFU's CPU over every step of the ramps, and p99
+    added latency against forwarded pps over the passing steps (a failing step's standing queue,
+    up to a second, would flatten the rest)."""
     steps = {sfu: [s for s in r["steps"] if s.get("forwarded_pps") and s.get("sfu_cpu_percent") is not None]
              for sfu, r in results.items()}
     cpu = {sfu: [(s["forwarded_pps"], s["sfu_cpu_percent"]) for s in ss] for sfu, ss in steps.items()}
-    latency = {sfu: [(s["forwarded_pps"], s["latency_p99_us"]) for s in ss if s.get("latency_p99_us")] for sfu, ss in steps.items()}
+    latency = {sfu: [(s["forwarded_pps"], s["latency_p99_us"]) for s in ss if s.get("latency_p99_us") and s["verdict"] is None]
+               for sfu, ss in steps.items()}
     parts = svg_chart.panel(0, "SFU CPU against load (one core)", cpu, colors, "forwarded packets per second", "% of one core")
     parts += svg_chart.panel(svg_chart.WIDTH, "p99 added latency against load", latency, colors, "forwarded packets per second", "µs")
     svg_chart.write(path, 2, parts, {sfu: NAMES[sfu] for sfu in results}, colors)
