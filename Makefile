@@ -7,7 +7,8 @@
 #                compose/stack checks
 #   make bench-alloc  micro-benchmarks in Benchmarks/, malloc counts checked against Benchmarks/Thresholds/
 #   make check-image  runtime libraries of the container image, in a debootstrapped Debian 12 root
-#   make bench   load benchmark: our bridge vs Janus vs a C floor, table + JSON + SVG in Benchmarks/results/
+#   make bench   load benchmark: our bridge vs Janus vs a C floor, then each one's capacity on one core;
+#                tables + JSON + SVG in Benchmarks/results/
 #   make soak    1 h leak check: release bridge under a modest churning load, RSS and drops sampled every minute
 #   make idle-rss  the idle release bridge's resident memory per library (docs/idle-memory.md)
 #
@@ -92,7 +93,7 @@ stack-test: test-deps
 check-image: build-release
 	scripts/check-image.sh $(RELEASE_BIN)
 
-# Side-by-side load benchmark: our bridge vs Janus 1.1.2 vs a C floor (Benchmarks/LOAD.md).
+# Side-by-side load benchmark: our bridge vs Janus 1.1.2 vs a C floor, per-packet cost and capacity (Benchmarks/LOAD.md).
 bench:
 	SWIFT=$(SWIFT) scripts/bench.sh $(BENCH_ARGS)
 

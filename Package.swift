@@ -29,7 +29,8 @@ let package = Package(
         // The load harness (Benchmarks/LOAD.md): its sources live under Benchmarks/LoadHarness, but
         // it is built here so `make bench` compiles only its own files on top of the bridge's build.
         .executable(name: "meetpad-load", targets: ["MeetpadLoad"]),
-        // The floor: recvmmsg -> one SRTP unprotect -> N x (copy + protect) -> sendmmsg, in C.
+        // The floor: recvmmsg -> one SRTP unprotect -> N x (copy + protect) -> sendmmsg, in C, on
+        // libsrtp2 or on OpenSSL's AES-GCM.
         .executable(name: "meetpad-floor", targets: ["MeetpadFloor"]),
     ],
     dependencies: [
@@ -118,7 +119,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
-            name: "MeetpadFloor", path: "Benchmarks/LoadHarness/MeetpadFloor", linkerSettings: [.linkedLibrary("srtp2")]
+            name: "MeetpadFloor", path: "Benchmarks/LoadHarness/MeetpadFloor",
+            linkerSettings: [.linkedLibrary("srtp2"), .linkedLibrary("crypto")]
         ),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),

@@ -2,7 +2,9 @@
 # make bench: the side-by-side load benchmark (docs in Benchmarks/LOAD.md).
 #
 #   scripts/bench.sh                 standard comparison: S1 N=10,25,50 and S2 5x4, our bridge vs
-#                                    Janus 1.1.2 vs the C floor, 2 A/B repetitions (< 10 min on 2 cores)
+#                                    Janus 1.1.2 vs the C floor, 2 A/B repetitions; then the capacity
+#                                    run: each one's highest 0-loss packet rate on one core, the floor
+#                                    on libsrtp2 and on OpenSSL (< 15 min on 2 cores)
 #   scripts/bench.sh --smoke         CI: S1 N=3 for 5 s against our bridge only; fails unless 0 loss
 #   scripts/bench.sh --s1 100 ...    any bench.py flag (Benchmarks/LoadHarness/bench.py --help)
 #

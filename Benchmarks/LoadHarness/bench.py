@@ -2,11 +2,13 @@
 """Side-by-side load benchmark: our bridge, Janus VideoRoom and the C floor, same run.
 
 Starts each SFU pinned to one CPU, runs meetpad-load pinned to the other, alternates the SFUs
-(A B A B) over --reps repetitions, and writes a table, a JSON file and an SVG plot to --out.
-Everything it starts (SFU processes, the veth pair Janus needs) is stopped and removed on exit,
-on failure and on Ctrl-C. Method: ../../shared/docs/benchmark.md (docs/benchmark.md in shared/).
+(A B A B) over --reps repetitions, then ramps each SFU to its capacity on that core (capacity.py),
+and writes tables, a JSON file and SVG plots to --out. Everything it starts (SFU processes, the
+veth pair Janus needs) is stopped and removed on exit, on failure and on Ctrl-C. Method:
+../../shared/docs/benchmark.md (docs/benchmark.md in shared/).
 
-  bench.py                      the standard comparison (S1 N=10,25,50; S2 5x4)
+  bench.py                      the standard comparison (S1 N=10,25,50; S2 5x4), then capacity
+  bench.py --capacity-sfus ''   the comparison alone
   bench.py --smoke              CI: S1 N=3 for 5 s against our bridge only; fails on any loss
 """
 from __future__ import annotations
@@ -23,6 +25,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+
+import capacity
+import svg_chart
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
@@ -54,6 +59,7 @@ class Harness:
             cmd = ["taskset", "-c", cpu] + cmd
         out = open(os.path.join(self.logdir, log), "w")
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        p.started_at = time.monotonic()
         self.procs.append(p)
         return p
 
@@ -84,18 +90,30 @@ class Harness:
     # ---------------------------------------------------------------- SFUs
 
     @staticmethod
-    def wait_http(url: str, timeout: float, proc: subprocess.Popen, data: bytes | None = None):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
+    def wait_http(url: str, timeout: float, proc: subprocess.Popen, data: bytes | None = None) -> float:
+        """Polls `url` until it answers 200; returns the seconds since `proc` was started."""
+        started = getattr(proc, "started_at", time.monotonic())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"process exited with {proc.returncode} while starting (see logs)")
             try:
                 with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=1) as r:
                     if r.status == 200:
-                        return
+                        return time.monotonic() - started
             except Exception:
-                time.sleep(0.1)
+                time.sleep(0.01)
         raise RuntimeError(f"{url} not answering after {timeout} s")
+
+    @staticmethod
+    def rss_kb(pid: int) -> int | None:
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return None
 
     def start_meetpad(self, tag):
         env = dict(os.environ, JVB_DISABLE_XMPP="1")
@@ -106,7 +124,10 @@ class Harness:
                         "--http-host", "127.0.0.1", "--http-port", str(BRIDGE_HTTP_PORT),
                         "--advertise-ips", "127.0.0.1", "--colibri-rest", "--initial-max-height-px", "720"],
                        f"meetpad-{tag}.log", env=env, cpu=self.sfu_cpu)
-        self.wait_http(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/about/health", 20, p)
+        # Start-up: process start to the first 200 from /about/health; idle RSS: right then,
+        # before anything is signalled.
+        self.last_start = {"startup_s": self.wait_http(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/about/health", 20, p),
+                           "idle_rss_kb": self.rss_kb(p.pid)}
         return p, ["--http-port", str(BRIDGE_HTTP_PORT)]
 
     def setup_veth(self):
@@ -168,11 +189,12 @@ admin: {{ admin_http = false }}
         self.setup_veth()
         conf = self.janus_config()
         p = self.spawn(["janus", "-F", conf, "-C", os.path.join(conf, "janus.jcfg"), "-o"], f"janus-{tag}.log", cpu=self.sfu_cpu)
-        self.wait_http(f"http://127.0.0.1:{JANUS_HTTP_PORT}/janus/info", 20, p)
+        self.last_start = {"startup_s": self.wait_http(f"http://127.0.0.1:{JANUS_HTTP_PORT}/janus/info", 20, p),
+                           "idle_rss_kb": self.rss_kb(p.pid)}
         return p, ["--http-port", str(JANUS_HTTP_PORT), "--bind", VETH_ADDR]
 
-    def start_floor(self, tag, receivers):
-        p = self.spawn([self.args.floor_bin, "--port", str(FLOOR_PORT), "--receivers-max", str(receivers)],
+    def start_floor(self, tag, receivers, crypto="libsrtp"):
+        p = self.spawn([self.args.floor_bin, "--port", str(FLOOR_PORT), "--receivers-max", str(receivers), "--crypto", crypto],
                        f"floor-{tag}.log", cpu=self.sfu_cpu)
         deadline = time.time() + 10
         log = os.path.join(self.logdir, f"floor-{tag}.log")
@@ -180,23 +202,30 @@ admin: {{ admin_http = false }}
             if p.poll() is not None or time.time() > deadline:
                 raise RuntimeError("meetpad-floor did not start (see its log)")
             time.sleep(0.05)
+        self.last_start = {"startup_s": None, "idle_rss_kb": self.rss_kb(p.pid)}
         return p, ["--floor-port", str(FLOOR_PORT)]
 
     # ---------------------------------------------------------------- runs
 
-    def run_one(self, sfu: str, scenario: str, n: int, c: int, p: int, rep: int) -> dict:
-        tag = f"{scenario}-{n if scenario == 's1' else f'{c}x{p}'}-{sfu}-{rep}"
+    def run_one(self, sfu: str, scenario: str, n: int, c: int, p: int, rep: int, groups: int = 1,
+                load_flags: tuple = (), duration: float | None = None, tag: str | None = None) -> dict:
+        """One SFU process, one meetpad-load run against it. `sfu` is meetpad, janus, floor or
+        floor-openssl (the floor on OpenSSL's AES-GCM); `groups` S1 conferences of 1 -> n."""
+        duration = self.args.duration if duration is None else duration
+        tag = tag or f"{scenario}-{n if scenario == 's1' else f'{c}x{p}'}-{sfu}-{rep}"
         if sfu == "meetpad":
             proc, extra = self.start_meetpad(tag)
         elif sfu == "janus":
             proc, extra = self.start_janus(tag)
         else:
-            proc, extra = self.start_floor(tag, n)
+            proc, extra = self.start_floor(tag, n * groups, "openssl" if sfu == "floor-openssl" else "libsrtp")
+        started = self.last_start
         out = os.path.join(self.args.out, "runs", f"{tag}.json")
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        cmd = [self.args.load_bin, "--sfu", sfu, "--scenario", scenario, "--receivers", str(n), "--conferences", str(c),
-               "--participants", str(p), "--duration", str(self.args.duration), "--warmup", str(self.args.warmup),
-               "--sfu-pid", str(proc.pid), "--json", out, "--label", tag] + extra
+        cmd = [self.args.load_bin, "--sfu", "floor" if sfu.startswith("floor") else sfu, "--scenario", scenario,
+               "--receivers", str(n), "--groups", str(groups), "--conferences", str(c),
+               "--participants", str(p), "--duration", str(duration), "--warmup", str(self.args.warmup),
+               "--sfu-pid", str(proc.pid), "--json", out, "--label", tag] + extra + list(load_flags)
         if self.gen_cpu is not None:
             cmd += ["--cpu", self.gen_cpu]
         if not sys.stderr.isatty():
@@ -205,7 +234,7 @@ admin: {{ admin_http = false }}
         try:
             load = subprocess.Popen(cmd, start_new_session=True)
             self.procs.append(load)
-            rc = load.wait(timeout=self.args.duration + self.args.warmup + 90)
+            rc = load.wait(timeout=duration + self.args.warmup + 120)
             self.procs.remove(load)
         finally:
             self.stop(proc)
@@ -215,6 +244,8 @@ admin: {{ admin_http = false }}
             result = json.load(f)
         result["rep"] = rep
         result["exit"] = rc
+        result["sfu"] = sfu
+        result.update({k: v for k, v in started.items() if v is not None})
         return result
 
 
@@ -328,47 +359,21 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+COLORS = {"meetpad": "#1f77b4", "janus": "#d62728", "floor": "#2ca02c", "floor-openssl": "#9467bd"}
+
+
 def svg_plot(summary: dict, path: str):
     """Two panels: forwarded packets per SFU CPU-second and p99 latency against N (S1)."""
-    colors = {"meetpad": "#1f77b4", "janus": "#d62728", "floor": "#2ca02c"}
     rows = sorted((r for r in summary["points"] if r["scenario"] == "s1"), key=lambda r: int(r["point"]))
     if not rows:
         return
     ns = [int(r["point"]) for r in rows]
-    W, H, PAD = 420, 300, 55
-    def panel(x0, title, metric, ylabel):
-        series = {s: [(int(r["point"]), r[s][metric]) for r in rows if s in r and r[s][metric] is not None] for s in SFUS}
-        ymax = max([v for pts in series.values() for _, v in pts] + [1]) * 1.15
-        xmin, xmax = min(ns), max(ns)
-        xspan = max(1, xmax - xmin)
-        def X(n): return x0 + PAD + (n - xmin) / xspan * (W - 2 * PAD)
-        def Y(v): return H - PAD + 10 - v / ymax * (H - 2 * PAD)
-        out = [f'<text x="{x0 + W / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
-               f'<line x1="{x0 + PAD}" y1="{Y(0)}" x2="{x0 + W - PAD}" y2="{Y(0)}" stroke="black"/>',
-               f'<line x1="{x0 + PAD}" y1="{Y(0)}" x2="{x0 + PAD}" y2="{Y(ymax)}" stroke="black"/>',
-               f'<text x="{x0 + W / 2}" y="{H - 8}" text-anchor="middle" font-size="11">receivers N (S1)</text>',
-               f'<text x="{x0 + 12}" y="{H / 2}" font-size="11" transform="rotate(-90 {x0 + 12} {H / 2})" text-anchor="middle">{ylabel}</text>']
-        for i in range(5):
-            v = ymax * i / 4
-            out.append(f'<text x="{x0 + PAD - 4}" y="{Y(v) + 4}" text-anchor="end" font-size="10">{v:,.0f}</text>')
-            out.append(f'<line x1="{x0 + PAD}" y1="{Y(v)}" x2="{x0 + W - PAD}" y2="{Y(v)}" stroke="#ddd"/>')
-        for n in ns:
-            out.append(f'<text x="{X(n)}" y="{Y(0) + 14}" text-anchor="middle" font-size="10">{n}</text>')
-        for s, pts in series.items():
-            if not pts:
-                continue
-            out.append(f'<polyline fill="none" stroke="{colors[s]}" stroke-width="2" points="{" ".join(f"{X(n)},{Y(v)}" for n, v in pts)}"/>')
-            for n, v in pts:
-                out.append(f'<circle cx="{X(n)}" cy="{Y(v)}" r="3" fill="{colors[s]}"/>')
-        return out
-    parts = panel(0, "forwarded packets per SFU CPU-second", "pps_per_cpu_s", "packets / CPU-s")
-    parts += panel(W, "p99 added latency", "latency_p99_us", "µs")
-    for i, s in enumerate(SFUS):
-        parts.append(f'<rect x="{W - 120 + i * 90}" y="{H + 5}" width="12" height="12" fill="{colors[s]}"/>')
-        parts.append(f'<text x="{W - 104 + i * 90}" y="{H + 15}" font-size="11">{ {"meetpad": "meetpad", "janus": "Janus", "floor": "floor"}[s] }</text>')
-    with open(path, "w") as f:
-        f.write(f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{H + 25}" font-family="sans-serif">'
-                f'<rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n')
+    def series(metric):
+        return {s: [(int(r["point"]), r[s][metric]) for r in rows if s in r and r[s][metric] is not None] for s in SFUS}
+    parts = svg_chart.panel(0, "forwarded packets per SFU CPU-second", series("pps_per_cpu_s"), COLORS,
+                            "receivers N (S1)", "packets / CPU-s", xticks=ns)
+    parts += svg_chart.panel(svg_chart.WIDTH, "p99 added latency", series("latency_p99_us"), COLORS, "receivers N (S1)", "µs", xticks=ns)
+    svg_chart.write(path, 2, parts, {"meetpad": "meetpad", "janus": "Janus", "floor": "floor"}, COLORS)
 
 
 def machine() -> str:
@@ -396,6 +401,10 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=5, help="measured seconds per run")
     ap.add_argument("--warmup", type=float, default=2,
                     help="seconds before measuring (our bridge's first measured allocation comes 1 s after a layer starts)")
+    ap.add_argument("--capacity-sfus", default=",".join(capacity.CAPACITY_SFUS),
+                    help="SFUs whose capacity is ramped after the comparison (empty: no capacity run)")
+    ap.add_argument("--capacity-duration", type=float, default=4, help="measured seconds per capacity step")
+    ap.add_argument("--capacity-steps", type=int, default=8, help="most steps per SFU's ramp")
     ap.add_argument("--out", default=os.path.join(BENCH, "results"))
     ap.add_argument("--bridge-bin", default=os.path.join(ROOT, ".build/release/meetpad-bridge"))
     ap.add_argument("--load-bin", default=os.path.join(ROOT, ".build/release/meetpad-load"))
@@ -403,10 +412,17 @@ def main() -> int:
     args = ap.parse_args()
     if args.smoke:
         args.s1, args.s2, args.s3, args.sfus, args.reps, args.duration, args.warmup = "3", "", "", "meetpad", 1, 5, 2
+        args.capacity_sfus = ""
     sfus = [s for s in args.sfus.split(",") if s]
     for s in sfus:
         if s not in SFUS:
             ap.error(f"unknown SFU {s!r}; choose from {', '.join(SFUS)}")
+    capacity_sfus = [s for s in args.capacity_sfus.split(",") if s]
+    for s in capacity_sfus:
+        if s not in capacity.CAPACITY_SFUS:
+            ap.error(f"unknown capacity SFU {s!r}; choose from {', '.join(capacity.CAPACITY_SFUS)}")
+    if args.capacity_duration <= 0 or args.capacity_steps < 1:
+        ap.error("--capacity-duration must be positive and --capacity-steps at least 1")
     try:
         s1 = [int(x) for x in args.s1.split(",") if x]
         s2 = [tuple(int(v) for v in x.split("x")) for x in args.s2.split(",") if x]
@@ -417,7 +433,9 @@ def main() -> int:
         ap.error("N must be 1...1000, S2 needs C >= 1 and P >= 2 with C*P <= 1000, S3 needs 2...1000 senders")
     if args.duration <= 0 or args.reps < 1:
         ap.error("--duration must be positive and --reps at least 1")
-    for binary in [args.load_bin] + ([args.bridge_bin] if "meetpad" in sfus else []) + ([args.floor_bin] if "floor" in sfus else []):
+    everyone = set(sfus) | set(capacity_sfus)
+    for binary in [args.load_bin] + ([args.bridge_bin] if "meetpad" in everyone else []) + \
+            ([args.floor_bin] if everyone & {"floor", "floor-openssl"} else []):
         if not os.access(binary, os.X_OK):
             ap.error(f"{binary} is missing: build it first (make bench does)")
 
@@ -427,6 +445,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)  # also when started with SIGINT ignored (background jobs)
     results, started = [], datetime.datetime.now(datetime.timezone.utc)
+    capacity_results, memory = {}, None
     try:
         plan = [("s1", n, 1, 2) for n in s1] + [("s2", 0, c, p) for c, p in s2] + [("s3", 0, 1, p) for p in s3]
         for rep in range(args.reps):
@@ -437,6 +456,10 @@ def main() -> int:
                     if sfu == "janus" and scenario == "s3" and p > 20:
                         continue  # P publishers x P subscriber connections: too many for the 2-core box
                     results.append(h.run_one(sfu, scenario, n, c, p, rep))
+        for sfu in capacity_sfus:
+            capacity_results[sfu] = capacity.CapacityRamp(h, sfu, args.capacity_duration, args.capacity_steps).run()
+        if "meetpad" in capacity_sfus:
+            memory = capacity.memory_probe(h, min(2.0, args.capacity_duration))
     except KeyboardInterrupt:
         print("\ninterrupted: stopping everything started", file=sys.stderr)
         h.cleanup()
@@ -451,7 +474,12 @@ def main() -> int:
     summary = summarize(results)
     doc = {"date": started.isoformat(timespec="seconds"), "machine": machine(), "duration_s": args.duration,
            "warmup_s": args.warmup, "reps": args.reps, "pinning": {"sfu_cpu": h.sfu_cpu, "generator_cpu": h.gen_cpu},
-           "runs": results, "summary": summary}
+           "runs": results, "summary": summary,
+           "capacity": {"results": capacity_results, "ratios": capacity.ratios(capacity_results), "memory": memory,
+                        "method": {"receivers_per_group": capacity.RECEIVERS_PER_GROUP, "decrypt_sample": capacity.DECRYPT_SAMPLE,
+                                   "sfu_core_limit_percent": capacity.SFU_CORE_LIMIT,
+                                   "generator_limit_percent": capacity.GENERATOR_LIMIT,
+                                   "step_duration_s": args.capacity_duration}}}
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     json_path = os.path.join(args.out, f"bench-{stamp}.json")
     with open(json_path, "w") as f:
@@ -461,7 +489,16 @@ def main() -> int:
     svg_plot(summary, svg_path)
     text = (f"meetpad load benchmark, {started:%Y-%m-%d %H:%M} UTC, {doc['machine']}; "
             f"{args.duration:g} s measured per run after {args.warmup:g} s warm-up, {args.reps} A/B repetition(s), medians; "
-            f"SFU on CPU {h.sfu_cpu}, generator on CPU {h.gen_cpu}\n\n" + table(summary) + "\n")
+            f"SFU on CPU {h.sfu_cpu}, generator on CPU {h.gen_cpu}\n")
+    if results:
+        text += "\n" + table(summary) + "\n"
+    if capacity_results:
+        capacity_svg = os.path.join(args.out, "capacity.svg")
+        capacity.svg_plot(capacity_results, capacity_svg, COLORS)
+        text += (f"\nCapacity (one SFU core, groups of 1 sender → {capacity.RECEIVERS_PER_GROUP} receivers, "
+                 f"{args.capacity_duration:g} s per step, 0 loss, no UDP drop, SFU core < {capacity.SFU_CORE_LIMIT:g} %, "
+                 f"generator ≤ {capacity.GENERATOR_LIMIT:g} %; plot {capacity_svg})\n\n"
+                 + capacity.table(capacity_results, memory) + "\n")
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(text)
     print()

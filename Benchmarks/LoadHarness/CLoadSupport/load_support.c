@@ -2,12 +2,15 @@
 #include "load_support.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <opus/opus.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -160,6 +163,61 @@ int load_waiter_wait(int epfd, int count, int64_t timeout_ns, uint8_t *ready) {
 
 void load_waiter_close(int epfd) {
     if (epfd >= 0) close(epfd);
+}
+
+static int compare_inodes(const void *a, const void *b) {
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+int64_t load_socket_drops(const int32_t *pids, int count) {
+    size_t used = 0, capacity = 4096;
+    unsigned long *inodes = malloc(capacity * sizeof *inodes);
+    if (!inodes) return -ENOMEM;
+    for (int p = 0; p < count; p++) {
+        if (pids[p] <= 0) continue;
+        char folder[64], path[384], target[64];
+        snprintf(folder, sizeof folder, "/proc/%d/fd", pids[p]);
+        DIR *dir = opendir(folder);
+        if (!dir) continue;
+        for (struct dirent *entry; (entry = readdir(dir));) {
+            snprintf(path, sizeof path, "%s/%s", folder, entry->d_name);
+            ssize_t n = readlink(path, target, sizeof target - 1);
+            unsigned long inode;
+            if (n <= 0) continue;
+            target[n] = 0;
+            if (sscanf(target, "socket:[%lu]", &inode) != 1) continue;
+            if (used == capacity) {
+                unsigned long *grown = realloc(inodes, 2 * capacity * sizeof *inodes);
+                if (!grown) break;
+                inodes = grown;
+                capacity *= 2;
+            }
+            inodes[used++] = inode;
+        }
+        closedir(dir);
+    }
+    qsort(inodes, used, sizeof *inodes, compare_inodes);
+    int64_t total = 0;
+    const char *tables[] = {"/proc/net/udp", "/proc/net/udp6"};
+    for (int t = 0; t < 2; t++) {
+        FILE *file = fopen(tables[t], "r");
+        if (!file) continue;
+        char line[512];
+        if (!fgets(line, sizeof line, file)) {  // the header
+            fclose(file);
+            continue;
+        }
+        while (fgets(line, sizeof line, file)) {
+            // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+            unsigned long inode, drops;
+            if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %*s %*s %lu", &inode, &drops) != 2) continue;
+            if (bsearch(&inode, inodes, used, sizeof *inodes, compare_inodes)) total += (int64_t)drops;
+        }
+        fclose(file);
+    }
+    free(inodes);
+    return total;
 }
 
 int64_t load_realtime_ns(void) {

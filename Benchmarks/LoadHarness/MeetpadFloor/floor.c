@@ -1,71 +1,66 @@
 // meetpad-floor: the least work a forwarding SFU can do per packet on this machine with these
-// libraries (docs/benchmark.md "The floor"). recvmmsg a batch -> srtp_unprotect each packet once
-// -> for each receiver memcpy + srtp_protect -> sendmmsg. No ICE, no DTLS (fixed keys shared with
-// meetpad-load), no RTCP, no selection: nothing an SFU could skip.
+// libraries (docs/benchmark.md "The floor"). recvmmsg a batch -> unprotect each packet once ->
+// for each receiver of its sender memcpy + protect -> sendmmsg. No ICE, no DTLS (fixed keys
+// shared with meetpad-load), no RTCP, no selection: nothing an SFU could skip.
 //
-// Receivers register by sending the 4 bytes "RCV!" from their socket; every other datagram is
-// SRTP from the sender and goes to every registered receiver.
+// Receivers register by sending "RCV!" and the port of the sender they follow (2 bytes, big
+// endian) from their socket, so one floor serves several 1 -> N groups side by side (the
+// capacity run adds groups); every other datagram is SRTP from a sender and goes to each of its
+// receivers. --crypto picks the SRTP implementation: libsrtp2 (as the SFUs) or openssl (AES-GCM
+// from OpenSSL directly, checked against libsrtp2 at start; GCM only).
 //
-//   meetpad-floor --port P --receivers-max N [--profile gcm|cm] [--bind 127.0.0.1]
+//   meetpad-floor --port P --receivers-max N [--profile gcm|cm] [--crypto libsrtp|openssl] [--bind 127.0.0.1]
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <srtp2/srtp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "floor_crypto.h"
+
 #define BATCH 64
 #define SLOT 1500
-#define MAX_RECEIVERS 1024
+#define MAX_RECEIVERS 2048
+#define NO_RECEIVER (-1)
 
 static volatile sig_atomic_t stop = 0;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
-/// The master key and salt meetpad-load uses for floor runs: bytes 1, 2, 3, ... (30 bytes).
-static void floor_key(unsigned char *key) {
-    for (int i = 0; i < 30; i++) key[i] = (unsigned char)(i + 1);
-}
+/// Registered receivers, chained per sender port: first_receiver[port] -> next_receiver[r] -> ...
+typedef struct {
+    struct sockaddr_in address[MAX_RECEIVERS];
+    floor_outbound *session[MAX_RECEIVERS];
+    int next_receiver[MAX_RECEIVERS];
+    int first_receiver[65536];
+    int count;
+} receiver_table;
 
-static srtp_t make_session(int gcm, int inbound, unsigned char *key) {
-    srtp_policy_t policy;
-    memset(&policy, 0, sizeof policy);
-    if (gcm) {
-        srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-        srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-    } else {
-        srtp_crypto_policy_set_rtp_default(&policy.rtp);
-        srtp_crypto_policy_set_rtcp_default(&policy.rtcp);
-    }
-    policy.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
-    policy.key = key;
-    policy.window_size = 1024;
-    policy.allow_repeat_tx = 1;
-    srtp_t session = NULL;
-    if (srtp_create(&session, &policy) != srtp_err_status_ok) {
-        fprintf(stderr, "meetpad-floor: srtp_create failed\n");
-        exit(2);
-    }
-    return session;
-}
+static receiver_table receivers;
 
 int main(int argc, char **argv) {
     int port = 0, max_receivers = 64, gcm = 1;
     const char *bind_ip = "127.0.0.1";
+    const floor_crypto *crypto = &floor_crypto_libsrtp;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--receivers-max")) max_receivers = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--profile")) gcm = strcmp(argv[i + 1], "cm") != 0;
+        else if (!strcmp(argv[i], "--crypto")) crypto = strcmp(argv[i + 1], "openssl") ? &floor_crypto_libsrtp : &floor_crypto_openssl;
         else if (!strcmp(argv[i], "--bind")) bind_ip = argv[i + 1];
         else { fprintf(stderr, "meetpad-floor: unknown flag %s\n", argv[i]); return 2; }
     }
     if (port <= 0 || port > 65535 || max_receivers < 1 || max_receivers > MAX_RECEIVERS) {
         fprintf(stderr, "meetpad-floor: need --port 1...65535 and --receivers-max 1...%d\n", MAX_RECEIVERS);
+        return 2;
+    }
+    if (crypto == &floor_crypto_openssl && (!gcm || floor_crypto_agree(&floor_crypto_openssl, &floor_crypto_libsrtp) != 0)) {
+        fprintf(stderr, "meetpad-floor: the openssl SRTP needs --profile gcm and must agree with libsrtp2 (it does not)\n");
         return 2;
     }
     struct sigaction sa;
@@ -85,13 +80,11 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    srtp_init();
-    unsigned char key[30];
-    floor_key(key);
-    srtp_t inbound = make_session(gcm, 1, key);
-    srtp_t *outbound = calloc((size_t)max_receivers, sizeof(srtp_t));
-    struct sockaddr_in *receivers = calloc((size_t)max_receivers, sizeof(struct sockaddr_in));
-    int receiver_count = 0;
+    uint8_t key[30];
+    floor_master_key(key);
+    floor_inbound *inbound = crypto->open_inbound(gcm, key);
+    if (!inbound) return 2;
+    for (int p = 0; p < 65536; p++) receivers.first_receiver[p] = NO_RECEIVER;
 
     static unsigned char in_slab[BATCH][SLOT];
     static unsigned char out_slab[BATCH][SLOT];
@@ -101,7 +94,8 @@ int main(int argc, char **argv) {
     int out_count = 0;
     unsigned long long received = 0, forwarded = 0, failed = 0;
 
-    printf("meetpad-floor ready port=%d profile=%s\n", port, gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80");
+    printf("meetpad-floor ready port=%d profile=%s crypto=%s\n", port, gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80",
+           crypto->name);
     fflush(stdout);
     while (!stop) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -119,27 +113,31 @@ int main(int argc, char **argv) {
         if (n <= 0) continue;
         for (int i = 0; i < n; i++) {
             int len = (int)in_msgs[i].msg_len;
-            if (len == 4 && !memcmp(in_slab[i], "RCV!", 4)) {
-                if (receiver_count < max_receivers) {
-                    receivers[receiver_count] = in_addr[i];
-                    outbound[receiver_count] = make_session(gcm, 0, key);
-                    receiver_count++;
+            if (len == 6 && !memcmp(in_slab[i], "RCV!", 4)) {
+                int followed = in_slab[i][4] << 8 | in_slab[i][5];
+                if (receivers.count < max_receivers) {
+                    int r = receivers.count++;
+                    receivers.address[r] = in_addr[i];
+                    receivers.session[r] = crypto->open_outbound(gcm, key);
+                    receivers.next_receiver[r] = receivers.first_receiver[followed];
+                    receivers.first_receiver[followed] = r;
                 }
                 continue;
             }
             received++;
-            if (srtp_unprotect(inbound, in_slab[i], &len) != srtp_err_status_ok) { failed++; continue; }
-            for (int r = 0; r < receiver_count; r++) {
+            uint32_t roc = 0;
+            if (crypto->unprotect(inbound, in_slab[i], &len, &roc) != 0) { failed++; continue; }
+            for (int r = receivers.first_receiver[ntohs(in_addr[i].sin_port)]; r != NO_RECEIVER; r = receivers.next_receiver[r]) {
                 memcpy(out_slab[out_count], in_slab[i], (size_t)len);
                 int out_len = len;
-                if (srtp_protect(outbound[r], out_slab[out_count], &out_len) != srtp_err_status_ok) { failed++; continue; }
+                if (crypto->protect(receivers.session[r], out_slab[out_count], &out_len, roc) != 0) { failed++; continue; }
                 out_iov[out_count].iov_base = out_slab[out_count];
                 out_iov[out_count].iov_len = (size_t)out_len;
                 memset(&out_msgs[out_count], 0, sizeof out_msgs[out_count]);
                 out_msgs[out_count].msg_hdr.msg_iov = &out_iov[out_count];
                 out_msgs[out_count].msg_hdr.msg_iovlen = 1;
-                out_msgs[out_count].msg_hdr.msg_name = &receivers[r];
-                out_msgs[out_count].msg_hdr.msg_namelen = sizeof receivers[r];
+                out_msgs[out_count].msg_hdr.msg_name = &receivers.address[r];
+                out_msgs[out_count].msg_hdr.msg_namelen = sizeof receivers.address[r];
                 if (++out_count == BATCH) {
                     int s = sendmmsg(fd, out_msgs, BATCH, 0);
                     if (s > 0) forwarded += (unsigned long long)s;
@@ -154,6 +152,6 @@ int main(int argc, char **argv) {
         }
     }
     fprintf(stderr, "meetpad-floor: received=%llu forwarded=%llu failed=%llu receivers=%d\n", received, forwarded,
-            failed, receiver_count);
+            failed, receivers.count);
     return 0;
 }

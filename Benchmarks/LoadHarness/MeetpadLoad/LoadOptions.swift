@@ -25,6 +25,8 @@ struct LoadOptions: Sendable {
     var sfu = SFUKind.meetpad
     var scenario = Scenario.s1
     var receivers = 10
+    /// S1: independent 1 → N conferences side by side (the capacity run adds groups).
+    var groups = 1
     var conferences = 5
     var participants = 4
     /// Number of the first conference (meeting id / Janus room): concurrent runs against one SFU
@@ -50,10 +52,20 @@ struct LoadOptions: Sendable {
     var quiet = false
     var connectTimeoutSeconds = 30.0
     var floorProfile = "gcm"
+    /// 0: receivers decrypt every packet and account loss per stream and layer from the stamps
+    /// (`LossAccount`). K > 0: they count packets from the clear RTP header, loss from sequence
+    /// gaps (`HeaderTally`), and decrypt one packet in K to prove the media real and sample the
+    /// latency, so the generator stays well below the SFU's cost per packet at capacity.
+    var decryptSample = 0
+    /// Read the sockets at most once per this many µs (0: whenever one is readable). Larger
+    /// batches per recvmmsg at high packet rates; the latency comes from the kernel's receive
+    /// timestamps, so waiting to read does not add to it.
+    var readIntervalMicroseconds = 0
 
     static let usage = """
         usage: meetpad-load --sfu meetpad|janus|floor --scenario s1|s2|s3 [flags]
           --receivers N          S1 receivers (1...2000)                       default 10
+          --groups G             S1: G conferences of 1 sender → N receivers   default 1
           --conferences C        S2 conferences                                default 5
           --participants P       S2 participants per conference / S3 senders   default 4
           --first-conference K   number conferences (meeting ids, rooms) from K default 0
@@ -73,6 +85,9 @@ struct LoadOptions: Sendable {
           --cpu K                pin this process to CPU K
           --json FILE            write the result as JSON
           --label TEXT           free text copied into the JSON
+          --decrypt-sample K     count from the clear RTP header, decrypt 1 in K
+                                 (0: decrypt and account every packet)         default 0
+          --read-interval-us U   read the sockets at most every U µs           default 0
           --quiet                no live progress line
         """
 
@@ -107,6 +122,7 @@ struct LoadOptions: Sendable {
                 guard let scenario = Scenario(rawValue: text) else { throw .usage("--scenario must be s1, s2 or s3") }
                 options.scenario = scenario
             case "--receivers": options.receivers = try integer(flag)
+            case "--groups": options.groups = try integer(flag)
             case "--conferences": options.conferences = try integer(flag)
             case "--participants": options.participants = try integer(flag)
             case "--first-conference": options.firstConference = try integer(flag)
@@ -132,6 +148,8 @@ struct LoadOptions: Sendable {
             case "--cpu": options.cpu = try integer(flag)
             case "--json": options.json = try value(flag)
             case "--label": options.label = try value(flag)
+            case "--decrypt-sample": options.decryptSample = try integer(flag)
+            case "--read-interval-us": options.readIntervalMicroseconds = try integer(flag)
             case "--quiet": options.quiet = true
             case "--help", "-h": throw .usage("")
             default: throw .usage("unknown flag '\(flag)'")
@@ -150,7 +168,7 @@ struct LoadOptions: Sendable {
     /// Peers this run creates: each needs its own UDP port from the ephemeral range.
     var socketCount: Int {
         switch scenario {
-        case .s1: return 1 + receivers
+        case .s1: return groups * (1 + receivers)
         case .s2: return conferences * participants * (sfu == .janus ? 2 : 1)
         case .s3: return participants * (sfu == .janus ? 2 : 1)
         }
@@ -160,7 +178,9 @@ struct LoadOptions: Sendable {
     func validate() throws(LoadError) {
         switch scenario {
         case .s1:
-            guard receivers >= 1 else { throw .usage("--receivers must be at least 1, got \(receivers)") }
+            // Bounded before socketCount multiplies them.
+            guard (1...2000).contains(receivers) else { throw .usage("--receivers must be 1...2000, got \(receivers)") }
+            guard (1...2000).contains(groups) else { throw .usage("--groups must be 1...2000, got \(groups)") }
         case .s2:
             guard conferences >= 1 else { throw .usage("--conferences must be at least 1, got \(conferences)") }
             guard participants >= 2 else { throw .usage("--participants must be at least 2 for S2, got \(participants)") }
@@ -182,6 +202,10 @@ struct LoadOptions: Sendable {
         guard videoKbps.count <= 3 else { throw .usage("--video-kbps takes at most 3 simulcast layers") }
         guard frameRate >= 1, frameRate <= 120 else { throw .usage("--fps must be 1...120, got \(frameRate)") }
         guard keyframeSeconds > 0 else { throw .usage("--keyframe must be positive") }
+        guard (0...1_000_000).contains(decryptSample) else { throw .usage("--decrypt-sample must be 0...1000000, got \(decryptSample)") }
+        guard (0...100_000).contains(readIntervalMicroseconds) else {
+            throw .usage("--read-interval-us must be 0...100000, got \(readIntervalMicroseconds)")
+        }
         if sfu == .floor {
             guard scenario == .s1 else { throw .usage("the floor forwards one sender only: use --scenario s1") }
             guard floorPort != 0 else { throw .usage("--sfu floor needs --floor-port") }

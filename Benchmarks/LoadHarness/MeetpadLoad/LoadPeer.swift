@@ -24,6 +24,11 @@ final class LoadPeer {
     var sender: MediaSender?
     /// Set when this connection receives media: counts per stream.
     var received: ReceiveStats?
+    /// Set with `--decrypt-sample K`: packets counted from their headers, and every K-th
+    /// decrypted (the stamp read, the latency sampled); `received` then holds only totals.
+    var tally: HeaderTally?
+    var decryptEvery = 1
+    private var untilSample = 0
     /// Which conference and participant this connection belongs to (for expected streams).
     let conference: Int
     let participant: Int
@@ -93,6 +98,14 @@ final class LoadPeer {
             afterDTLS(now: now)
         case .rtp:
             guard let inbound, let received else { return }
+            if let tally {
+                if measuring { tally.record(base, length: datagram.count) }
+                untilSample -= 1
+                guard untilSample <= 0 else { return }
+                untilSample = decryptEvery
+                sample(datagram, session: inbound, into: received, receiveNanoseconds: receiveNanoseconds, histogram: histogram)
+                return
+            }
             guard let length = try? inbound.unprotectRTP(base, length: datagram.count) else {
                 received.decryptFailures += 1
                 return
@@ -117,6 +130,26 @@ final class LoadPeer {
             }
         case .unknown:
             break
+        }
+    }
+
+    /// One decrypted packet of a header-counted connection: real SRTP under the negotiated keys,
+    /// carrying a stamp, and its latency when it was sent in the measured window.
+    private func sample(
+        _ datagram: UnsafeMutableRawBufferPointer, session: SRTPSession, into received: ReceiveStats, receiveNanoseconds: Int64,
+        histogram: LatencyHistogram
+    ) {
+        guard let base = datagram.baseAddress, let length = try? session.unprotectRTP(base, length: datagram.count) else {
+            received.decryptFailures += 1
+            return
+        }
+        received.packets += 1
+        guard let stamp = BenchStamp.read(base, length: length) else {
+            received.unstamped += 1
+            return
+        }
+        if stamp.measured {
+            histogram.record(nanoseconds: (receiveNanoseconds > 0 ? receiveNanoseconds : load_realtime_ns()) - stamp.sendNanoseconds)
         }
     }
 

@@ -15,11 +15,14 @@ struct LoadPlan {
         var list: [Participant] = []
         switch options.scenario {
         case .s1:
-            list.append(Participant(index: 0, conference: 0, sendsVideo: true, sends: true, receives: false))
-            for i in 0..<options.receivers {
-                list.append(Participant(index: i + 1, conference: 0, sendsVideo: false, sends: false, receives: true))
+            for group in 0..<options.groups {
+                let first = group * (1 + options.receivers)
+                list.append(Participant(index: first, conference: group, sendsVideo: true, sends: true, receives: false))
+                for i in 0..<options.receivers {
+                    list.append(Participant(index: first + 1 + i, conference: group, sendsVideo: false, sends: false, receives: true))
+                }
             }
-            conferences = 1
+            conferences = options.groups
         case .s2:
             for c in 0..<options.conferences {
                 for p in 0..<options.participants {

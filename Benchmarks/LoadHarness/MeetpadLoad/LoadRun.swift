@@ -46,12 +46,17 @@ final class LoadRun {
     func build() throws(LoadError) {
         let clips = try (0..<4).map { (voice: Int) throws(LoadError) -> OpusClip in try OpusClip(kbps: options.audioKbps, voice: voice) }
         let payloadTypes = MediaSender.PayloadTypes(audio: 111, video: options.sfu == .janus ? 96 : 100)
+        var silenceLedgers: [UInt32: SilenceLedger] = [:]
         for p in plan.participants {
             let sender = p.sends
                 ? MediaSender(participant: p.index, ssrcBase: UInt32(0x1000_0000 + p.index * 100), options: options, clip: clips[p.index % clips.count],
                               payloadTypes: payloadTypes, sendsVideo: p.sendsVideo, bursty: options.scenario == .s3)
                 : nil
-            let stats = p.receives ? ReceiveStats(streams: plan.streamCount) : nil
+            // Per-stream accounting grows with the plan for every receiver; header counting
+            // keeps totals only.
+            let stats = p.receives ? ReceiveStats(streams: options.decryptSample > 0 ? 0 : plan.streamCount) : nil
+            // Only our bridge drops silence (as JVB); Janus and the floor owe every audio packet.
+            if let sender, options.sfu == .meetpad { silenceLedgers[sender.audioSSRC] = sender.silenceLedger }
             let tie = UInt64(p.index + 1) &* 0x9E37_79B9
             switch options.sfu {
             case .meetpad, .floor:
@@ -77,6 +82,12 @@ final class LoadRun {
                 }
             }
         }
+        if options.decryptSample > 0 {
+            for peer in peers where peer.received != nil {
+                peer.tally = HeaderTally(silenceLedgers: silenceLedgers)
+                peer.decryptEvery = options.decryptSample
+            }
+        }
     }
 
     /// Signals every peer to the SFU, servicing the sockets between requests.
@@ -90,7 +101,7 @@ final class LoadRun {
                 let endpointID = String(0x1000_0000 + peer.participant, radix: 16)
                 let conference = options.firstConference + peer.conference
                 try colibri.join(peer, endpointID: endpointID, conference: conference, create: created.insert(conference).inserted, now: Self.now())
-                pump(timeout: 0)
+                pumpAfterSignalling()
             }
         case .janus:
             let janus = JanusSignaling(http: http)
@@ -103,7 +114,7 @@ final class LoadRun {
                 var feeds: [(participant: Int, feed: Int64)] = []
                 for (peer, sender) in senders where peer.conference == conference {
                     feeds.append((peer.participant, try janus.publish(peer, sender: sender, room: room, now: Self.now)))
-                    pump(timeout: 0)
+                    pumpAfterSignalling()
                 }
                 // Janus refuses subscriptions to a feed whose PeerConnection is not up yet.
                 let publishers = senders.map(\.peer).filter { $0.conference == conference }
@@ -120,7 +131,7 @@ final class LoadRun {
                     let others = feeds.filter { $0.participant != peer.participant }.map(\.feed)
                     guard !others.isEmpty else { continue }
                     try janus.subscribe(peer, feeds: others, room: room, now: Self.now)
-                    pump(timeout: 0)
+                    pumpAfterSignalling()
                 }
             }
         case .floor:
@@ -128,8 +139,10 @@ final class LoadRun {
             let profile: SRTPProfile = options.floorProfile == "cm" ? .aes128CMHMACSHA1_80 : .aeadAES128GCM
             for peer in peers {
                 try peer.connectFixedKeys(to: floor, profile: profile)
-                if peer.received != nil {
-                    let hello: [UInt8] = Array("RCV!".utf8)
+                // "RCV!" and the port of the sender to follow: the floor forwards each sender to
+                // its own group's receivers.
+                if peer.received != nil, let followed = senders.first(where: { $0.peer.conference == peer.conference })?.peer.localAddress.port {
+                    let hello: [UInt8] = Array("RCV!".utf8) + [UInt8(followed >> 8), UInt8(followed & 0xFF)]
                     hello.withUnsafeBytes { _ = peer.transmit.append(copying: $0, to: floor) }
                     peer.flush(buffers)
                 }
@@ -160,9 +173,38 @@ final class LoadRun {
     private var waiter: Int32 = -1
     private var waitedPeers = 0
     private var ready: [UInt8] = []
+    private var lastRead: Int64 = 0
+    /// The earliest ICE/DTLS deadline of any peer as of the last scan (0: scan again). Scanning
+    /// hundreds of peers on every turn of the loop cost the generator more than its packets; a
+    /// deadline only moves earlier on signalling or on STUN/DTLS input, which reset this.
+    private var peerDeadline: Int64 = 0
+
+    /// Services the sockets once, with every peer's timers rescanned: signalling gave a peer its
+    /// remote description, and so its first ICE deadline.
+    private func pumpAfterSignalling() {
+        peerDeadline = 0
+        pump(timeout: 0)
+    }
 
     /// Waits up to `timeout` ns for input, handles it, fires due timers and flushes every queue.
+    /// With `--read-interval-us` it reads at most once per interval and otherwise only sleeps out
+    /// the timeout, so each recvmmsg takes a batch rather than a packet or two.
     func pump(timeout: Int64, measuring: Bool = false) {
+        var timeout = timeout
+        let interval = Int64(options.readIntervalMicroseconds) * 1000
+        if interval > 0 {
+            let untilRead = lastRead + interval - load_monotonic_ns()
+            if untilRead > 0 {
+                let pause = min(untilRead, timeout)
+                if pause > 0 { usleep(UInt32(pause / 1000)) }
+                if pause < untilRead {
+                    serviceTimers(now: Self.now())
+                    return
+                }
+                timeout = 0
+            }
+            lastRead = load_monotonic_ns()
+        }
         if waitedPeers != peers.count || waiter < 0 {
             load_waiter_close(waiter)
             let fds = peers.map(\.fd)
@@ -181,6 +223,10 @@ final class LoadRun {
                     now = Self.now()
                     for i in 0..<n {
                         let datagram = UnsafeMutableRawBufferPointer(start: receiveSlab + i * 2048, count: Int(receiveLengths[i]))
+                        switch DatagramKind.classify(UnsafeRawBufferPointer(datagram)) {
+                        case .stun, .dtls: peerDeadline = 0  // may have moved an ICE or DTLS timer
+                        default: break
+                        }
                         peer.handle(datagram, from: PeerAddress(ipv4: receiveAddresses[i], port: receivePorts[i]), receiveNanoseconds: receiveTimes[i],
                                     now: now, measuring: measuring, histogram: histogram)
                     }
@@ -188,9 +234,20 @@ final class LoadRun {
                 }
             }
         }
+        serviceTimers(now: now)
+    }
+
+    /// Fires the peers' due ICE/DTLS timers, when one is due, and flushes what they queued.
+    private func serviceTimers(now: Instant) {
+        let nanoseconds = Int64(now.nanoseconds)
+        guard nanoseconds >= peerDeadline else { return }
+        // Rescanned at least every 50 ms, whatever the deadlines say.
+        var earliest = nanoseconds + 50_000_000
         for peer in peers {
             if let deadline = peer.nextDeadline(now: now), deadline <= now { peer.tick(now: now) }
+            if let deadline = peer.nextDeadline(now: now) { earliest = min(earliest, Int64(deadline.nanoseconds)) }
         }
+        peerDeadline = earliest
         for peer in peers where peer.transmit.count > 0 { peer.flush(buffers) }
     }
 
@@ -204,6 +261,8 @@ final class LoadRun {
         var wallSeconds = 0.0
         var generatorCPUSeconds = 0.0
         var udpDrops = 0
+        /// Drops on the SFU's and this process's own sockets.
+        var socketDrops = 0
         var stealPercent = 0.0
         var connectSeconds = 0.0
     }
@@ -218,7 +277,7 @@ final class LoadRun {
         var startedSenders = Set<Int>()
         var phase = "connect"
         var measureStart: Int64 = 0, measureEnd: Int64 = .max, drainEnd: Int64 = .max
-        var cpuStart: Int64 = 0, dropsStart = 0, stealStart = (steal: 0.0, total: 0.0)
+        var cpuStart: Int64 = 0, dropsStart = 0, socketDropsStart = 0, stealStart = (steal: 0.0, total: 0.0)
         var lastProgress = start
         let warmup = Int64(options.warmupSeconds * 1e9), duration = Int64(options.durationSeconds * 1e9)
         while true {
@@ -242,6 +301,7 @@ final class LoadRun {
                 outcome.before = probe.sample()
                 cpuStart = load_process_cpu_ns()
                 dropsStart = SFUProbe.udpDrops()
+                socketDropsStart = SFUProbe.socketDrops(of: [options.sfuPID, getpid()])
                 stealStart = SFUProbe.cpuTimes()
             }
             if phase == "measure", now >= measureEnd || load_stop_requested() != 0 {
@@ -250,6 +310,7 @@ final class LoadRun {
                 outcome.wallSeconds = Double(now - measureStart) / 1e9
                 outcome.generatorCPUSeconds = Double(load_process_cpu_ns() - cpuStart) / 1e9
                 outcome.udpDrops = SFUProbe.udpDrops() - dropsStart
+                outcome.socketDrops = SFUProbe.socketDrops(of: [options.sfuPID, getpid()]) - socketDropsStart
                 let steal = SFUProbe.cpuTimes()
                 let total = steal.total - stealStart.total
                 outcome.stealPercent = total > 0 ? 100 * (steal.steal - stealStart.steal) / total : 0
@@ -263,16 +324,15 @@ final class LoadRun {
                 if startedSenders.insert(sender.participant).inserted { sender.start(now: UInt64(now)) }
                 if let outbound = peer.outbound, let destination = peer.destination {
                     sender.emit(now: UInt64(now), measured: measuring, session: outbound, destination: destination, transmit: peer.transmit)
+                    // Sent before the next sender protects its frame: every packet's stamp was
+                    // taken when it was built, and waiting for all senders (hundreds of SRTP
+                    // protects) would count the generator's own work as SFU latency.
+                    peer.flush(buffers)
                 }
                 nextDue = min(nextDue, Int64(sender.nextDue))
             }
-            for peer in peers where peer.transmit.count > 0 { peer.flush(buffers) }
             now = load_monotonic_ns()
-            let instant = Instant(nanoseconds: UInt64(now))
-            for peer in peers {
-                if let deadline = peer.nextDeadline(now: instant) { nextDue = min(nextDue, Int64(deadline.nanoseconds)) }
-            }
-            pump(timeout: max(0, nextDue - now), measuring: measuring)
+            pump(timeout: max(0, min(nextDue, peerDeadline) - now), measuring: measuring)
             if !options.quiet, now - lastProgress >= 1_000_000_000 {
                 lastProgress = now
                 printProgress(phase: phase, elapsed: Double(now - start) / 1e9)

@@ -91,6 +91,13 @@ struct LossAccount {
         }
     }
 
+    /// Adds a receiving connection counted from its RTP headers: what arrived and the gaps
+    /// between (no layer or audio/video split).
+    mutating func add(counted tally: HeaderTally) {
+        expected += tally.packets + tally.lost
+        receivedExpected += tally.packets
+    }
+
     /// Every measured packet sent on `substream` is owed.
     private mutating func owe(all substream: Int, _ received: ReceiveStats, _ sent: [Int]) {
         expected += sent[substream]

@@ -56,12 +56,17 @@ final class MediaSender {
     private(set) var sentMeasured: [Int]
     private(set) var sentTotal = 0
     private(set) var bytesSent = 0
+    /// The audio sequence numbers a silence-dropping forwarder may leave out.
+    let silenceLedger = SilenceLedger()
 
     static let streamsPerSender = 4
     /// A silent run's packets a JVB-style silence filter forwards before it drops the rest (JVB's
     /// `forwarded-silence-packets-limit` 3 lets four through; our bridge does the same).
     static let forwardedSilentPackets = 4
     static let maximumPayload = 1100
+    /// VP8 temporal ids of successive frames (L1T3); a stored table, as an array literal in the
+    /// frame loop would be built for every frame.
+    private static let temporalPattern: [UInt8] = [0, 2, 1, 2]
 
     init(participant: Int, ssrcBase: UInt32, options: LoadOptions, clip: OpusClip, payloadTypes: PayloadTypes, sendsVideo: Bool, bursty: Bool) {
         self.participant = participant
@@ -166,7 +171,7 @@ final class MediaSender {
     private func sendVideoFrame(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
         let keyframe = keyframeRequested || videoFrame % keyframeInterval == 0
         if keyframe { keyframeRequested = false }
-        let temporal: UInt8 = keyframe ? 0 : [0, 2, 1, 2][videoFrame % 4]
+        let temporal: UInt8 = keyframe ? 0 : Self.temporalPattern[videoFrame % 4]
         let timestamp = UInt32(truncatingIfNeeded: videoFrame &* 3000)
         videoFrame &+= 1
         for layer in 0..<videoSSRCs.count {
@@ -235,6 +240,7 @@ final class MediaSender {
         let slotIndex = stream == 0 ? 0 : stream
         let seq = sequence[slotIndex] &+ 1
         sequence[slotIndex] = seq
+        if stream == 0 { silenceLedger.mark(seq, droppable: temporal == BenchStamp.droppableSilence) }
         let substream = BenchStamp.substream(stream, temporal: temporal)
         let counter = counters[substream] &+ 1
         counters[substream] = counter

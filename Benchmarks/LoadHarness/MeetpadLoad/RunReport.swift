@@ -11,20 +11,31 @@ enum RunReport {
             for (offset, count) in sender.sentMeasured.enumerated() { sentMeasured[base + offset] += count }
         }
         var account = LossAccount(layers: layers)
-        var forwarded = 0, forwardedBytes = 0, unstamped = 0, decryptFailures = 0, rtcp = 0
+        var forwarded = 0, forwardedBytes = 0, unstamped = 0, decryptFailures = 0, rtcp = 0, decrypted = 0, padding = 0
         for peer in run.peers {
             guard let stats = peer.received else { continue }
-            forwarded += stats.measuredPackets
-            forwardedBytes += stats.measuredBytes
             unstamped += stats.unstamped
             decryptFailures += stats.decryptFailures
             rtcp += stats.rtcp
-            account.add(stats, conference: peer.conference, participant: peer.participant, plan: run.plan, sent: sentMeasured, sfu: options.sfu)
+            if let tally = peer.tally {
+                forwarded += tally.packets
+                forwardedBytes += tally.bytes
+                padding += tally.padding
+                decrypted += stats.packets
+                account.add(counted: tally)
+            } else {
+                forwarded += stats.measuredPackets
+                forwardedBytes += stats.measuredBytes
+                account.add(stats, conference: peer.conference, participant: peer.participant, plan: run.plan, sent: sentMeasured, sfu: options.sfu)
+            }
         }
         let cpu = Double(outcome.after.scheduledNanoseconds - outcome.before.scheduledNanoseconds) / 1e9
         let ticks = outcome.after.tickSeconds - outcome.before.tickSeconds
         let wall = max(outcome.wallSeconds, 1e-9)
         let generatorPercent = 100 * outcome.generatorCPUSeconds / wall
+        let threads = SFUProbe.threadCPU(from: outcome.before, to: outcome.after).map { thread -> [String: Any] in
+            ["name": thread.name, "cpu_s": thread.seconds, "percent": 100 * thread.seconds / wall]
+        }
         let profiles = Set(run.peers.map(\.profileName)).filter { !$0.isEmpty }.sorted()
         let endpoints = run.peers.count
         var report: [String: Any] = [
@@ -32,6 +43,11 @@ enum RunReport {
             "scenario": options.scenario.rawValue,
             "label": options.label,
             "receivers": options.scenario == .s1 ? options.receivers : run.plan.participants.count,
+            "groups": options.scenario == .s1 ? options.groups : 0,
+            "loss_counted_from": options.decryptSample > 0 ? "rtp-headers" : "stamps",
+            "decrypt_sample": options.decryptSample,
+            "decrypted_packets": decrypted,
+            "padding_packets": padding,
             "conferences": run.plan.conferences,
             "participants": run.plan.participants.count,
             "peer_connections": endpoints,
@@ -47,8 +63,6 @@ enum RunReport {
             "lost_packets": account.lost,
             "loss_percent": account.expected > 0 ? 100 * Double(account.lost) / Double(account.expected) : 0,
             "unexpected_packets": account.unexpected,
-            "lost_audio_packets": account.audioExpected - account.audioReceived,
-            "lost_video_packets": account.lost - (account.audioExpected - account.audioReceived),
             "video_layer_heights": (0..<layers).map { Int(MediaSender.frameSize(layer: $0, of: layers).height) },
             "video_layer_pairs": account.layerPairs,
             "video_temporal_pairs": account.temporalPairs,
@@ -67,6 +81,7 @@ enum RunReport {
             "sfu_cpu_ticks_s": ticks,
             "sfu_cpu_percent": 100 * cpu / wall,
             "sfu_threads": outcome.after.threads,
+            "sfu_thread_cpu": threads,
             "pps_per_cpu_s": cpu > 0 ? Double(forwarded) / cpu : 0,
             "cpu_us_per_packet": forwarded > 0 ? cpu * 1e6 / Double(forwarded) : 0,
             "latency_p50_us": run.histogram.quantileMicroseconds(0.50),
@@ -79,9 +94,14 @@ enum RunReport {
             "generator_cpu_percent": generatorPercent,
             "generator_saturated": generatorPercent > 70,
             "udp_drops": outcome.udpDrops,
+            "socket_drops": outcome.socketDrops,
             "steal_percent": outcome.stealPercent,
             "aborted": outcome.aborted,
         ]
+        if options.decryptSample == 0 {
+            report["lost_audio_packets"] = account.audioExpected - account.audioReceived
+            report["lost_video_packets"] = account.lost - (account.audioExpected - account.audioReceived)
+        }
         if let failure = outcome.failure { report["failure"] = failure }
         return report
     }

@@ -36,6 +36,11 @@ int load_waiter_open(const int *fds, int count);
 int load_waiter_wait(int epfd, int count, int64_t timeout_ns, uint8_t *ready);
 void load_waiter_close(int epfd);
 
+/// Datagrams the kernel dropped so far on the UDP sockets the `count` processes `pids` hold
+/// (the drops column of /proc/net/udp and /proc/net/udp6), or -errno. In C because /proc/net/udp
+/// is a seq_file read page by page, which Foundation's file reading cut short.
+int64_t load_socket_drops(const int32_t *pids, int count);
+
 /// CLOCK_REALTIME in ns (comparable with kernel receive timestamps).
 int64_t load_realtime_ns(void);
 /// CLOCK_MONOTONIC in ns.
