@@ -6,26 +6,15 @@ import Testing
 /// The OpenSSL SRTP transforms against RFC 3711's key-derivation vector and, packet for
 /// packet, against the libsrtp2 backend as the oracle.
 @Suite struct OpenSSLSRTPSessionTests {
-    static func hex(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            bytes.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
-    }
-
     /// RFC 3711 Appendix B.3.
     @Test func keyDerivationVector() {
-        let key = Self.hex("E1F97A0D3E018BE0D64FA32C06DE4139"), salt = Self.hex("0EC675AD498AFEEBB6960B3AABE6")
+        let key = hex("E1F97A0D3E018BE0D64FA32C06DE4139"), salt = hex("0EC675AD498AFEEBB6960B3AABE6")
         #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpEncryption, length: 16)
-            == Self.hex("C61E7A93744F39EE10734AFE3FF7A087"))
+            == hex("C61E7A93744F39EE10734AFE3FF7A087"))
         #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpSalt, length: 14)
-            == Self.hex("30CBBC08863D8C85D49DB34A9AE1"))
+            == hex("30CBBC08863D8C85D49DB34A9AE1"))
         #expect(SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpAuthentication, length: 20)
-            == Self.hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
+            == hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
     }
 
     static let profiles: [SRTPProfile] = [.aeadAES128GCM, .aes128CMHMACSHA1_80]
@@ -61,38 +50,57 @@ import Testing
         return Array(buffer.prefix(length))
     }
 
+    /// Both backends' sessions, each way, on the same keys.
+    struct BackendPair {
+        let ours, oracle, oursIn, oracleIn: SRTPSession
+
+        init(_ profile: SRTPProfile, seed: UInt64) throws {
+            let keys = OpenSSLSRTPSessionTests.keying(profile, seed: seed)
+            func session(_ direction: SRTPDirection, _ backend: SRTPBackend) throws -> SRTPSession {
+                try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: direction, backend: backend)
+            }
+            (ours, oracle) = (try session(.outbound, .openSSL), try session(.outbound, .libsrtp))
+            (oursIn, oracleIn) = (try session(.inbound, .openSSL), try session(.inbound, .libsrtp))
+        }
+
+        /// Protects `plain` with both backends, expects the same bytes, and each backend to open
+        /// the other's packet; returns the protected packet.
+        @discardableResult
+        func expectIdentical(_ plain: [UInt8], rtcp: Bool = false) throws -> [UInt8] {
+            let protected = try Self.protect(plain, with: ours, rtcp: rtcp)
+            let expected = try Self.protect(plain, with: oracle, rtcp: rtcp)
+            #expect(protected == expected)
+            #expect(try Self.unprotect(expected, with: oursIn, rtcp: rtcp) == plain)
+            #expect(try Self.unprotect(protected, with: oracleIn, rtcp: rtcp) == plain)
+            return protected
+        }
+
+        static func protect(_ plain: [UInt8], with session: SRTPSession, rtcp: Bool) throws -> [UInt8] {
+            try OpenSSLSRTPSessionTests.apply(plain) { packet, length, capacity in
+                rtcp ? try session.protectRTCP(packet, length: length, capacity: capacity)
+                    : try session.protectRTP(packet, length: length, capacity: capacity)
+            }
+        }
+
+        static func unprotect(_ protected: [UInt8], with session: SRTPSession, rtcp: Bool) throws -> [UInt8] {
+            try OpenSSLSRTPSessionTests.apply(protected) { packet, length, _ in
+                rtcp ? try session.unprotectRTCP(packet, length: length) : try session.unprotectRTP(packet, length: length)
+            }
+        }
+    }
+
     @Test(arguments: profiles)
     func rtpIsByteIdenticalToLibsrtpAcrossTheSequenceWrap(_ profile: SRTPProfile) throws {
-        let keys = Self.keying(profile, seed: 1)
-        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
-        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
-        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
-        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
+        let pair = try BackendPair(profile, seed: 1)
         for sequence in [UInt16(65530)...65535, 0...5].joined() {
-            let plain = Self.rtp(sequence: sequence, ssrc: 0x1122_3344, payload: 100 + Int(sequence % 7))
-            let protected = try Self.apply(plain) { try ours.protectRTP($0, length: $1, capacity: $2) }
-            let expected = try Self.apply(plain) { try oracle.protectRTP($0, length: $1, capacity: $2) }
-            #expect(protected == expected, "\(profile) seq \(sequence)")
-            #expect(try Self.apply(expected) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } == plain)
-            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } == plain)
+            try pair.expectIdentical(Self.rtp(sequence: sequence, ssrc: 0x1122_3344, payload: 100 + Int(sequence % 7)))
         }
     }
 
     @Test(arguments: profiles)
     func rtcpIsByteIdenticalToLibsrtp(_ profile: SRTPProfile) throws {
-        let keys = Self.keying(profile, seed: 2)
-        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
-        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
-        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
-        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
-        for _ in 0..<3 {
-            let plain = Self.rtcp(ssrc: 0x5566_7788)
-            let protected = try Self.apply(plain) { try ours.protectRTCP($0, length: $1, capacity: $2) }
-            let expected = try Self.apply(plain) { try oracle.protectRTCP($0, length: $1, capacity: $2) }
-            #expect(protected == expected, "\(profile)")
-            #expect(try Self.apply(expected) { p, l, _ in try oursIn.unprotectRTCP(p, length: l) } == plain)
-            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTCP(p, length: l) } == plain)
-        }
+        let pair = try BackendPair(profile, seed: 2)
+        for _ in 0..<3 { try pair.expectIdentical(Self.rtcp(ssrc: 0x5566_7788), rtcp: true) }
     }
 
     @Test(arguments: profiles)
@@ -121,11 +129,7 @@ import Testing
     @Test(arguments: profiles)
     func randomPacketsMatchLibsrtp(_ profile: SRTPProfile) throws {
         var generator = SplitMix64(seed: 6)
-        let keys = Self.keying(profile, seed: 6)
-        let ours = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .openSSL)
-        let oracle = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .outbound, backend: .libsrtp)
-        let oursIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .openSSL)
-        let oracleIn = try SRTPSession(profile: profile, masterKeyAndSalt: keys, direction: .inbound, backend: .libsrtp)
+        let pair = try BackendPair(profile, seed: 6)
         var sequences = (0..<5).map { _ in UInt16.random(in: 0...UInt16.max, using: &generator) }
         for _ in 0..<2_000 {
             let stream = Int.random(in: 0..<5, using: &generator)
@@ -144,13 +148,14 @@ import Testing
                 plain += (0..<(4 * extensionWords)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             }
             plain += (0..<Int.random(in: 0...1_200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let protected = try Self.apply(plain) { try ours.protectRTP($0, length: $1, capacity: $2) }
-            #expect(try Self.apply(plain) { try oracle.protectRTP($0, length: $1, capacity: $2) } == protected)
+            // A truncated copy first: refusing it must leave the replay state untouched.
+            let protected = try Self.apply(plain) { try pair.ours.protectRTP($0, length: $1, capacity: $2) }
             let truncated = Array(protected.dropLast(Int.random(in: 1...4, using: &generator)))
-            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } }
-            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } }
-            #expect(try Self.apply(protected) { p, l, _ in try oursIn.unprotectRTP(p, length: l) } == plain)
-            #expect(try Self.apply(protected) { p, l, _ in try oracleIn.unprotectRTP(p, length: l) } == plain)
+            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try pair.oursIn.unprotectRTP(p, length: l) } }
+            #expect(throws: SRTPError.self) { try Self.apply(truncated) { p, l, _ in try pair.oracleIn.unprotectRTP(p, length: l) } }
+            #expect(try Self.apply(protected) { p, l, _ in try pair.oursIn.unprotectRTP(p, length: l) } == plain)
+            #expect(try Self.apply(protected) { p, l, _ in try pair.oracleIn.unprotectRTP(p, length: l) } == plain)
+            #expect(try Self.apply(plain) { try pair.oracle.protectRTP($0, length: $1, capacity: $2) } == protected)
         }
     }
 
@@ -202,8 +207,8 @@ import Testing
         ]
         for (key, message, expected) in cases {
             let bytes = Array(message.utf8)
-            #expect(hmac(key, bytes, split: bytes.count) == Self.hex(expected))
-            #expect(hmac(key, bytes, split: bytes.count - 4) == Self.hex(expected))
+            #expect(hmac(key, bytes, split: bytes.count) == hex(expected))
+            #expect(hmac(key, bytes, split: bytes.count - 4) == hex(expected))
         }
     }
 
