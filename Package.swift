@@ -25,7 +25,7 @@ let package = Package(
         .executable(name: "meetpad-bridge", targets: ["MeetpadBridge"]),
         // The load harness in Benchmarks/ acts as a WebRTC client with the same protocol code.
         .library(name: "MediaProtocols", targets: ["Primitives", "RTP", "ICE", "DTLS", "SRTP", "CongestionControl"]),
-        .library(name: "BridgeCore", targets: ["XMLStream", "Colibri", "Bridge"]),
+        .library(name: "BridgeCore", targets: ["XMLStream", "Colibri", "Bridge", "MediaLanes"]),
         // The load harness (Benchmarks/LOAD.md): its sources live under Benchmarks/LoadHarness, but
         // it is built here so `make bench` compiles only its own files on top of the bridge's build.
         .executable(name: "meetpad-load", targets: ["MeetpadLoad"]),
@@ -79,10 +79,12 @@ let package = Package(
         ),
 
         // Shells and the executable.
+        // Media threads past the first: lock-free rings, sealing and sending for their receivers.
+        .target(name: "MediaLanes", dependencies: ["Primitives"], swiftSettings: strict),
         .target(
             name: "BridgeServer",
             dependencies: [
-                "Bridge", "Colibri", "SCTP", "SRTP", "XMPP", "CMediaSocket", "XMLStream", "Primitives",
+                "Bridge", "Colibri", "SCTP", "SRTP", "XMPP", "CMediaSocket", "XMLStream", "Primitives", "MediaLanes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -141,9 +143,10 @@ let package = Package(
         .testTarget(name: "XMPPTests", dependencies: ["XMPP", "XMLStream", "Primitives"], swiftSettings: strict),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives", "AV1TestSupport"],
+            dependencies: ["Bridge", "RTP", "ICE", "DTLS", "SRTP", "Colibri", "Primitives", "AV1TestSupport", "MediaLanes"],
             swiftSettings: strict
         ),
+        .testTarget(name: "MediaLanesTests", dependencies: ["MediaLanes", "Primitives"], swiftSettings: strict),
         .testTarget(
             name: "BridgeServerTests",
             dependencies: [

@@ -16,7 +16,7 @@ cd "$ROOT"
 
 SHELLS="Bridge BridgeServer MeetpadBridge"
 declare -A FORBIDDEN=(
-    [Primitives]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP CongestionControl"
+    [Primitives]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP CongestionControl MediaLanes"
     [RTP]="$SHELLS Colibri XMLStream SCTP"
     [ICE]="$SHELLS Colibri XMLStream SCTP"
     [DTLS]="$SHELLS Colibri XMLStream SCTP"
@@ -26,7 +26,8 @@ declare -A FORBIDDEN=(
     [XMLStream]="$SHELLS Colibri"
     [Colibri]="$SHELLS"
     [XMPP]="$SHELLS Colibri RTP ICE DTLS SRTP SCTP"
-    [Bridge]="BridgeServer MeetpadBridge"
+    [Bridge]="BridgeServer MeetpadBridge MediaLanes"
+    [MediaLanes]="$SHELLS Colibri XMLStream RTP ICE DTLS SRTP SCTP CongestionControl XMPP"
 )
 # Forbidden in every module under Sources/ (tests may use Foundation as an independent oracle).
 NOWHERE_IN_SOURCES="Foundation FoundationInternationalization"

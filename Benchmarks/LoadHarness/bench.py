@@ -9,6 +9,7 @@ veth pair Janus needs) is stopped and removed on exit, on failure and on Ctrl-C.
 
   bench.py                      the standard comparison (S1 N=10,25,50; S2 5x4), then capacity
   bench.py --capacity-sfus ''   the comparison alone
+  bench.py --threads-ab ''      without our bridge's 1 vs 2 media threads runs (threads_ab.py)
   bench.py --smoke              CI: S1 N=3 for 5 s against our bridge only; fails on any loss
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ import urllib.request
 
 import capacity
 import svg_chart
+import threads_ab
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
@@ -48,6 +50,7 @@ class Harness:
         self.cpus = os.cpu_count() or 1
         self.sfu_cpu = "1" if self.cpus >= 2 else None
         self.gen_cpu = "0" if self.cpus >= 2 else None
+        self.meetpad_threads, self.meetpad_cpus = None, None
         os.makedirs(args.out, exist_ok=True)
         self.logdir = os.path.join(args.out, "logs")
         os.makedirs(self.logdir, exist_ok=True)
@@ -120,10 +123,12 @@ class Harness:
         # meetpad-load signals no <sctp/>, so its receivers have no bridge channel and never send
         # ReceiverVideoConstraints; with JVB's default of 0 they would get no video at all. 720
         # is what a jitsi-meet client asks for first (LOAD.md, "Our bridge's video selection").
+        # Pinned to one CPU its default is one media thread; threads_ab.py asks for two on two CPUs.
+        threads = ["--media-threads", str(self.meetpad_threads)] if self.meetpad_threads else []
         p = self.spawn([self.args.bridge_bin, "--media-host", "127.0.0.1", "--port", str(BRIDGE_MEDIA_PORT),
                         "--http-host", "127.0.0.1", "--http-port", str(BRIDGE_HTTP_PORT),
-                        "--advertise-ips", "127.0.0.1", "--colibri-rest", "--initial-max-height-px", "720"],
-                       f"meetpad-{tag}.log", env=env, cpu=self.sfu_cpu)
+                        "--advertise-ips", "127.0.0.1", "--colibri-rest", "--initial-max-height-px", "720"] + threads,
+                       f"meetpad-{tag}.log", env=env, cpu=self.meetpad_cpus or self.sfu_cpu)
         # Start-up: process start to the first 200 from /about/health; idle RSS: right then,
         # before anything is signalled.
         self.last_start = {"startup_s": self.wait_http(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/about/health", 20, p),
@@ -403,6 +408,8 @@ def main() -> int:
                     help="seconds before measuring (our bridge's first measured allocation comes 1 s after a layer starts)")
     ap.add_argument("--capacity-sfus", default=",".join(capacity.CAPACITY_SFUS),
                     help="SFUs whose capacity is ramped after the comparison (empty: no capacity run)")
+    ap.add_argument("--threads-ab", default="10,50",
+                    help="S1 receiver counts for our bridge on 1 vs 2 media threads (empty: none)")
     ap.add_argument("--capacity-duration", type=float, default=4, help="measured seconds per capacity step")
     ap.add_argument("--capacity-steps", type=int, default=8, help="most steps per SFU's ramp")
     ap.add_argument("--out", default=os.path.join(BENCH, "results"))
@@ -413,6 +420,7 @@ def main() -> int:
     if args.smoke:
         args.s1, args.s2, args.s3, args.sfus, args.reps, args.duration, args.warmup = "3", "", "", "meetpad", 1, 5, 2
         args.capacity_sfus = ""
+        args.threads_ab = ""
     sfus = [s for s in args.sfus.split(",") if s]
     for s in sfus:
         if s not in SFUS:
@@ -427,13 +435,14 @@ def main() -> int:
         s1 = [int(x) for x in args.s1.split(",") if x]
         s2 = [tuple(int(v) for v in x.split("x")) for x in args.s2.split(",") if x]
         s3 = [int(x) for x in args.s3.split(",") if x]
+        threads_points = [int(x) for x in args.threads_ab.split(",") if x]
     except ValueError:
         ap.error("--s1/--s3 take integers, --s2 takes CxP pairs like 5x4")
     if any(n < 1 or n > 1000 for n in s1) or any(c < 1 or p < 2 or c * p > 1000 for c, p in s2) or any(p < 2 or p > 1000 for p in s3):
         ap.error("N must be 1...1000, S2 needs C >= 1 and P >= 2 with C*P <= 1000, S3 needs 2...1000 senders")
     if args.duration <= 0 or args.reps < 1:
         ap.error("--duration must be positive and --reps at least 1")
-    everyone = set(sfus) | set(capacity_sfus)
+    everyone = set(sfus) | set(capacity_sfus) | ({"meetpad"} if threads_points else set())
     for binary in [args.load_bin] + ([args.bridge_bin] if "meetpad" in everyone else []) + \
             ([args.floor_bin] if everyone & {"floor", "floor-openssl"} else []):
         if not os.access(binary, os.X_OK):
@@ -445,7 +454,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)  # also when started with SIGINT ignored (background jobs)
     results, started = [], datetime.datetime.now(datetime.timezone.utc)
-    capacity_results, memory = {}, None
+    capacity_results, memory, thread_runs = {}, None, []
     try:
         plan = [("s1", n, 1, 2) for n in s1] + [("s2", 0, c, p) for c, p in s2] + [("s3", 0, 1, p) for p in s3]
         for rep in range(args.reps):
@@ -456,6 +465,8 @@ def main() -> int:
                     if sfu == "janus" and scenario == "s3" and p > 20:
                         continue  # P publishers x P subscriber connections: too many for the 2-core box
                     results.append(h.run_one(sfu, scenario, n, c, p, rep))
+        if threads_points:
+            thread_runs = threads_ab.run(h, threads_points, args.reps)
         for sfu in capacity_sfus:
             capacity_results[sfu] = capacity.CapacityRamp(h, sfu, args.capacity_duration, args.capacity_steps).run()
         if "meetpad" in capacity_sfus:
@@ -475,6 +486,7 @@ def main() -> int:
     doc = {"date": started.isoformat(timespec="seconds"), "machine": machine(), "duration_s": args.duration,
            "warmup_s": args.warmup, "reps": args.reps, "pinning": {"sfu_cpu": h.sfu_cpu, "generator_cpu": h.gen_cpu},
            "runs": results, "summary": summary,
+           "media_threads": {"runs": thread_runs, "summary": threads_ab.summarize(thread_runs), "settings": threads_ab.SETTINGS},
            "capacity": {"results": capacity_results, "ratios": capacity.ratios(capacity_results), "memory": memory,
                         "method": {"receivers_per_group": capacity.RECEIVERS_PER_GROUP, "decrypt_sample": capacity.DECRYPT_SAMPLE,
                                    "sfu_core_limit_percent": capacity.SFU_CORE_LIMIT,
@@ -492,6 +504,10 @@ def main() -> int:
             f"SFU on CPU {h.sfu_cpu}, generator on CPU {h.gen_cpu}\n")
     if results:
         text += "\n" + table(summary) + "\n"
+    if thread_runs:
+        text += ("\nOur bridge on 1 and 2 media threads (S1, medians of "
+                 f"{args.reps}; the generator on CPU 0; threads_ab.py says why three settings)\n\n"
+                 + threads_ab.table(threads_ab.summarize(thread_runs)) + "\n")
     if capacity_results:
         capacity_svg = os.path.join(args.out, "capacity.svg")
         capacity.svg_plot(capacity_results, capacity_svg, COLORS)
@@ -504,7 +520,7 @@ def main() -> int:
     print()
     print(text)
     print(f"JSON: {json_path}\nplot: {svg_path}")
-    bad = [r for r in results if r.get("failure")]
+    bad = [r for r in results + thread_runs if r.get("failure")]
     if bad:
         print(f"{len(bad)} run(s) failed: " + "; ".join(f"{r['label']}: {r['failure']}" for r in bad), file=sys.stderr)
         return 1

@@ -25,6 +25,10 @@ public struct BridgeConfiguration: Sendable {
     public var trustsBandwidthEstimate: Bool
     /// Which implementation protects and unprotects media (OpenSSL unless told otherwise).
     public var srtpBackend: SRTPBackend
+    /// How many media threads seal and send: each connected endpoint is given one, in turn, and
+    /// everything SRTP-protected toward it is sealed and sent by that thread (1: the receiving
+    /// thread does it all).
+    public var mediaLanes: Int
 
     /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough
     /// that signalling alone cannot exhaust memory.
@@ -41,9 +45,11 @@ public struct BridgeConfiguration: Sendable {
         maximumEndpointsPerConference: Int = defaultMaximumEndpointsPerConference,
         initialMaxHeight: Int = 0,
         trustsBandwidthEstimate: Bool = true,
-        srtpBackend: SRTPBackend = .openSSL
+        srtpBackend: SRTPBackend = .openSSL,
+        mediaLanes: Int = 1
     ) {
         self.srtpBackend = srtpBackend
+        self.mediaLanes = max(1, mediaLanes)
         self.initialMaxHeight = initialMaxHeight
         self.trustsBandwidthEstimate = trustsBandwidthEstimate
         self.hostAddresses = hostAddresses

@@ -104,9 +104,11 @@ extension BridgeEngine {
             let backend = configuration.srtpBackend
             endpoint.inboundSRTP = try SRTPSession(
                 profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound, backend: backend)
-            endpoint.outboundSRTP = try SRTPSession(
+            let outbound = try SRTPSession(
                 profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound, backend: backend)
-            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile) on \(backend.rawValue)")
+            let lane = laneAssignment.next()
+            endpoint.outboundSRTP = OutboundSRTP(session: outbound, lane: lane)
+            log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile) on \(backend.rawValue), lane \(lane)")
         } catch {
             counters.endpointsDTLSFailed &+= 1
             log(.error, "endpoint \(endpoint.id): cannot create SRTP sessions: \(error)")

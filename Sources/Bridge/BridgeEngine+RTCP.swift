@@ -223,18 +223,16 @@ extension BridgeEngine {
         counters.rembSent &+= 1
     }
 
-    /// Builds one RTCP packet straight into a send slot, protects it there and commits it.
+    /// Builds one RTCP packet straight into a send slot and commits it for protection on the
+    /// endpoint's lane.
     func sendRTCP(
         to endpoint: Endpoint, transmit: TransmitQueue,
         _ build: (UnsafeMutableRawBufferPointer) throws(RTPBuildError) -> Int
     ) {
         guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { return }
-        var sent = 0
-        transmit.append(to: address) { slot in
+        let sent = transmit.append(to: address, sealedBy: outbound, as: .rtcp) { slot in
             let room = UnsafeMutableRawBufferPointer(rebasing: slot[0..<(slot.count - SRTPSession.maximumTrailerLength - 4)])
-            guard let length = try? build(room), length > 0, let base = slot.baseAddress else { return 0 }
-            sent = (try? outbound.protectRTCP(base, length: length, capacity: slot.count)) ?? 0
-            return sent
+            return (try? build(room)) ?? 0
         }
         if sent > 0 {
             counters.packetsSent &+= 1

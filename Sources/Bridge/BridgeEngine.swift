@@ -37,6 +37,8 @@ public final class BridgeEngine {
     var drops = DropCounters()
     var counters = BridgeStatistics()
     var random = SystemRandomNumberGenerator()
+    /// The lane each endpoint gets as it connects.
+    var laneAssignment: LaneAssignment
     /// The latest `now` any input carried; OpenSSL's retransmit timer is relative to it.
     var lastNow = Instant.zero
     /// Where decrypted DTLS application data (SCTP packets) lands before it is handed upward.
@@ -54,6 +56,7 @@ public final class BridgeEngine {
     /// Creates an engine with a fresh DTLS certificate and the configured candidate addresses.
     public init(configuration: BridgeConfiguration) throws {
         self.configuration = configuration
+        laneAssignment = LaneAssignment(lanes: configuration.mediaLanes)
         certificate = try DTLSCertificate.generate()
         localCandidates = LocalCandidate.gather(configuration)
         events.reserveCapacity(64)

@@ -37,8 +37,8 @@ final class Endpoint {
     var dtls: DTLSEndpoint?
     /// Decrypts what the endpoint sends.
     var inboundSRTP: SRTPSession?
-    /// Encrypts what the bridge sends to the endpoint.
-    var outboundSRTP: SRTPSession?
+    /// Encrypts what the bridge sends to the endpoint, on the endpoint's lane.
+    var outboundSRTP: OutboundSRTP?
     /// The remote address of the nominated ICE pair; media goes only there.
     var address: PeerAddress?
     /// The addresses ICE verified for this endpoint (its entries in `AddressBindings`).

@@ -1,5 +1,6 @@
 public import Bridge
 public import Logging
+import MediaLanes
 public import Primitives
 import Synchronization
 public import XMLStream
@@ -12,6 +13,8 @@ public import XMLStream
 public final class MediaLoop: Sendable {
     /// The bound media address (with the real port if 0 was asked for).
     public let localAddress: PeerAddress
+    /// Media threads: the receiving one and its lanes.
+    public let mediaThreads: Int
     /// Heartbeat, statistics snapshot and exit state, readable from any thread.
     public let status: MediaLoopStatus
     private let inbox: CommandInbox
@@ -19,10 +22,15 @@ public final class MediaLoop: Sendable {
     private let pending: Mutex<MediaThread?>
     private let logger: Logger
 
+    /// Datagrams a lane may hold before the receiving thread drops for it: a key frame of about
+    /// 40 packets fanned out to 50 receivers, all on one lane.
+    static let laneRingCapacity = 2048
+
     /// Binds the media socket and creates the engine with the bound address; `start` runs it.
     /// Binding here (not on the thread) makes a port clash fail startup with a clear error.
     public init(
         bindAddress: PeerAddress,
+        mediaThreads: Int = 1,
         receiveBatchSize: Int = 64,
         transmitCapacity: Int = 1024,
         logger: Logger,
@@ -36,11 +44,21 @@ public final class MediaLoop: Sendable {
         logger.info("media port bound", metadata: [
             "address": "\(socket.localAddress)", "rcvbuf": "\(buffers.receive)", "sndbuf": "\(buffers.send)",
         ])
+        var lanes: MediaLanes?
+        if mediaThreads > 1 {
+            var outputs: [SocketLaneOutput] = []
+            for _ in 1..<mediaThreads {
+                guard let output = SocketLaneOutput(socket: socket) else { throw MediaSocketError.batchAllocationFailed }
+                outputs.append(output)
+            }
+            lanes = MediaLanes(count: mediaThreads, ringCapacity: Self.laneRingCapacity) { outputs[$0 - 1] }
+        }
         let thread = MediaThread(
-            engine: engine, socket: socket, transmitCapacity: transmitCapacity,
+            engine: engine, socket: socket, lanes: lanes, transmitCapacity: transmitCapacity,
             inbox: inbox, status: status, logger: logger
         )
         self.localAddress = socket.localAddress
+        self.mediaThreads = max(1, mediaThreads)
         self.status = status
         self.inbox = inbox
         self.logger = logger
@@ -54,12 +72,13 @@ public final class MediaLoop: Sendable {
             guard let thread = slot else { return false }
             thread.eventHandler = events
             slot = nil
-            let result = MediaThreadLauncher.start(thread)
+            var result = thread.lanes?.start(namePrefix: "meetpad-media") ?? 0
+            if result == 0 { result = MediaThreadLauncher.start(thread) } else { thread.lanes?.stop() }
             if result != 0 { status.markExited() }
             return result == 0
         }
         guard handedOver else { throw .cannotStart }
-        logger.info("media loop started", metadata: ["address": "\(localAddress)"])
+        logger.info("media loop started", metadata: ["address": "\(localAddress)", "threads": "\(mediaThreads)"])
     }
 
     /// Stops the thread and waits until it has answered every queued request and exited.

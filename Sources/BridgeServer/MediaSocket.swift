@@ -81,15 +81,20 @@ final class MediaSocket {
         return PeerAddress(address)
     }
 
-    /// Sends everything queued with `sendmmsg` and empties the queue. The queue's capacity must
-    /// not exceed the send batch's.
+    /// Sends everything queued with `sendmmsg`, except datagrams left for another lane to seal
+    /// (handed over already), and empties the queue. The queue's capacity must not exceed the
+    /// send batch's.
     func send(_ queue: TransmitQueue) {
-        let count = queue.count
-        guard count > 0 else { return }
-        for index in 0..<count {
+        let queued = queue.count
+        guard queued > 0 else { return }
+        let skipsDeferred = queue.deferredCount > 0
+        var count = 0
+        for index in 0..<queued where !skipsDeferred || queue.deferredSealer(index) == nil {
             var destination = queue.destination(index).mediaSocketAddress
-            ms_set_message(sendBatch, UInt32(index), queue.slotStart(index), queue.length(index), &destination)
+            ms_set_message(sendBatch, UInt32(count), queue.slotStart(index), queue.length(index), &destination)
+            count += 1
         }
+        guard count > 0 else { queue.removeAll(); return }
         // One millisecond of waiting for room is a good trade: a full buffer means a burst, and
         // the loop's next turn is at most one batch away.
         let result = ms_send(descriptor, sendBatch, UInt32(count), 1)

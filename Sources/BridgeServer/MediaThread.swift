@@ -1,11 +1,14 @@
 import Bridge
 import CMediaSocket
 import Logging
+import MediaLanes
 import Primitives
 
-/// The body of the media thread: owns the engine, the socket and the transmit queue, and runs
-/// wait → receive → timers → events → send → commands until stopped.
+/// The body of the receiving media thread: owns the engine, the socket and the transmit queue,
+/// and runs wait → receive → timers → events → send → commands until stopped.
 ///
+/// With more than one media thread, what the engine queued for a receiver of another lane is
+/// handed to that lane's ring at each send (`MediaLanes`); the rest this thread sends itself.
 /// Only the media thread touches an instance once `run()` starts, so nothing here is locked.
 final class MediaThread {
     /// The longest the loop sleeps without work, so the heartbeat and statistics stay fresh.
@@ -16,6 +19,8 @@ final class MediaThread {
     let engine: BridgeEngine
     let socket: MediaSocket
     let transmit: TransmitQueue
+    /// The other media threads, when there are any.
+    let lanes: MediaLanes?
     let inbox: CommandInbox
     let status: MediaLoopStatus
     let logger: Logger
@@ -28,16 +33,24 @@ final class MediaThread {
     var emptyDrops: UInt64 = 0
     private var heapTrimmer = HeapTrimmer()
 
-    init(engine: BridgeEngine, socket: MediaSocket, transmitCapacity: Int, inbox: CommandInbox, status: MediaLoopStatus, logger: Logger) {
+    init(
+        engine: BridgeEngine, socket: MediaSocket, lanes: MediaLanes?, transmitCapacity: Int, inbox: CommandInbox,
+        status: MediaLoopStatus, logger: Logger
+    ) {
         self.engine = engine
         engine.logsDebug = logger.logLevel <= .debug
         self.socket = socket
         self.inbox = inbox
         self.status = status
         self.logger = logger
+        self.lanes = lanes
         transmit = TransmitQueue(capacity: transmitCapacity)
-        // Captures the socket, not self: the queue is owned by self, so this makes no cycle.
-        transmit.flushHandler = { [socket] queue in socket.send(queue) }
+        transmit.defersSealing = lanes != nil
+        // Captures the socket and lanes, not self: the queue is owned by self, so this makes no cycle.
+        transmit.flushHandler = { [socket, lanes] queue in
+            lanes?.handOver(queue)
+            socket.send(queue)
+        }
         commands.reserveCapacity(64)
     }
 
@@ -53,7 +66,7 @@ final class MediaThread {
             if ready > 0, ready & Int32(MS_READABLE) != 0 { receiveBatch(now: now) }
             engine.handleTimeout(now: now, transmit: transmit)
             drainEvents()
-            socket.send(transmit)
+            flush()
             if ready > 0, ready & Int32(MS_WOKEN) != 0 { runCommands(now: now) }
             if now >= nextPublish {
                 publishStatistics()
@@ -61,6 +74,12 @@ final class MediaThread {
             }
         }
         finish()
+    }
+
+    /// Hands other lanes their datagrams and sends this thread's.
+    private func flush() {
+        lanes?.handOver(transmit)
+        socket.send(transmit)
     }
 
     /// Time until the engine's next deadline, capped so the loop turns at least every 250 ms.
@@ -78,6 +97,7 @@ final class MediaThread {
             let datagram = socket.datagram(index)
             guard datagram.count > 0 else { emptyDrops &+= 1; continue }
             engine.handleDatagram(datagram, from: source, now: now, arrival: socket.arrival(index, notAfter: now), transmit: transmit)
+            lanes?.handOver(transmit)
         }
     }
 
@@ -103,7 +123,7 @@ final class MediaThread {
             drainEvents()
         }
         commands.removeAll(keepingCapacity: true)
-        socket.send(transmit)
+        flush()
     }
 
     /// Drains every pending engine event: logs here, everything else to the SCTP gateway.
@@ -123,9 +143,17 @@ final class MediaThread {
             ("receive_truncated", truncatedDrops), ("receive_unknown_family", unknownSourceDrops),
             ("receive_empty", emptyDrops), ("send_failed", socket.sendFailures),
             ("send_buffer_full", socket.sendBufferFullDrops), ("transmit_queue_full", transmit.overflowDrops),
-            ("command_inbox_full", inbox.refusedWhileFull),
+            ("command_inbox_full", inbox.refusedWhileFull), ("seal_failed", transmit.sealFailures),
         ]
         for (reason, count) in shellDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
+        if let lanes {
+            let lane = lanes.statistics
+            let laneDrops: [(String, UInt64)] = [
+                ("media_lane_full", lanes.ringFullDrops), ("seal_failed", lane.sealFailures),
+                ("send_failed", lane.sendFailures), ("send_buffer_full", lane.sendBufferFull),
+            ]
+            for (reason, count) in laneDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
+        }
         status.publish(statistics)
         heapTrimmer.afterPublishing(statistics)
     }
@@ -133,6 +161,7 @@ final class MediaThread {
     /// Answers whatever is still queued so no HTTP request waits forever, then reports exit.
     private func finish() {
         for command in inbox.close() { command.refuse() }
+        lanes?.stop()
         publishStatistics()
         status.markExited()
         logger.info("media loop stopped")

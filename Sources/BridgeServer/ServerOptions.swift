@@ -63,6 +63,8 @@ public struct ServerOptions: Sendable {
     public var trustsBandwidthEstimate: Bool?
     /// `--srtp-backend`
     public var srtpBackend: String?
+    /// `--media-threads`
+    public var mediaThreads: Int?
     /// `--max-endpoints-per-conference`
     public var maximumEndpointsPerConference: Int?
 

@@ -14,6 +14,7 @@ extension ServerSettings: CustomStringConvertible {
             ("media.advertise-private-candidates", "\(advertisePrivateCandidates)"),
             ("stun.servers", stunServers.map(\.description).joined(separator: ",")),
             ("srtp.backend", srtpBackend.rawValue),
+            ("media.threads", "\(mediaThreads)"),
             ("sctp.enabled", "\(sctpEnabled)"),
             ("http.host", httpHost),
             ("http.port", "\(httpPort)"),

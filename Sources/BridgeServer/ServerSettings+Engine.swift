@@ -15,7 +15,8 @@ extension ServerSettings {
             maximumEndpointsPerConference: maximumEndpointsPerConference,
             initialMaxHeight: initialMaxHeight,
             trustsBandwidthEstimate: trustsBandwidthEstimate,
-            srtpBackend: srtpBackend
+            srtpBackend: srtpBackend,
+            mediaLanes: mediaThreads
         )
     }
 }

@@ -1,3 +1,4 @@
+import CMediaSocket
 import Logging
 import Primitives
 import SRTP
@@ -46,6 +47,12 @@ extension ServerSettings {
             throw ConfigurationError("unknown SRTP backend \"\(backend)\" (openssl or libsrtp)")
         }
         self.srtpBackend = srtpBackend
+        mediaThreads = try pick.integer(
+            "media.threads", flag: options.mediaThreads, "--media-threads", env: ["JVB_MEDIA_THREADS"],
+            default: Int(ms_usable_cpus()))
+        guard (1...Self.maximumMediaThreads).contains(mediaThreads) else {
+            throw ConfigurationError("media threads must be 1...\(Self.maximumMediaThreads), not \(mediaThreads)")
+        }
         sctpEnabled = try pick.boolean("sctp.enabled", flag: options.sctp, "--enable-sctp", env: ["ENABLE_SCTP"], default: sctpEnabled)
     }
 

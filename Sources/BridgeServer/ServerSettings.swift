@@ -55,6 +55,11 @@ public struct ServerSettings: Sendable {
     public var trustsBandwidthEstimate = true
     /// Which SRTP implementation the engine uses (`--srtp-backend`, JVB_SRTP_BACKEND (ours)).
     public var srtpBackend = SRTPBackend.openSSL
+    /// Media threads (`--media-threads`, JVB_MEDIA_THREADS (ours)): one receives and forwards,
+    /// each seals and sends for its share of the receivers. Default: the CPUs the process may use.
+    public var mediaThreads = 1
+    /// The most media threads the bridge starts, whatever it is told.
+    public static let maximumMediaThreads = 64
     /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,
     /// JVB_MAX_ENDPOINTS_PER_CONFERENCE (ours)).
     public var maximumEndpointsPerConference = BridgeConfiguration.defaultMaximumEndpointsPerConference

@@ -32,6 +32,9 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "SRTP implementation: openssl (default) or libsrtp (libsrtp2, the reference). Env JVB_SRTP_BACKEND.")
     var srtpBackend: String?
 
+    @Option(help: "Media threads: one receives, each seals and sends for its share of receivers. Default: usable CPUs. Env JVB_MEDIA_THREADS.")
+    var mediaThreads: Int?
+
     @Flag(inversion: .prefixedNo, help: "Advertise private host candidates too. Env JVB_ADVERTISE_PRIVATE_CANDIDATES, default true.")
     var advertisePrivateCandidates: Bool?
 
@@ -151,6 +154,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.maximumConferences = maxConferences
         options.initialMaxHeight = initialMaxHeight
         options.srtpBackend = srtpBackend
+        options.mediaThreads = mediaThreads
         options.trustsBandwidthEstimate = trustBwe
         options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp

@@ -5,9 +5,13 @@
 /// Nothing here allocates per packet. When the queue is full, `flushHandler` (set by the shell)
 /// is asked to send what is queued so writing can go on; without one, extra datagrams are dropped
 /// and counted in `overflowDrops`.
+///
+/// A datagram appended with a `PacketSealer` is sealed (SRTP-protected) as it is committed, unless
+/// the queue `defersSealing` and the sealer's lane is not 0: then it stays in the clear, and the
+/// shell hands it to that lane's thread, which seals and sends it.
 public final class TransmitQueue {
     /// Bytes per slot: a full Ethernet MTU plus room for SRTP/SRTCP trailers.
-    public static let slotSize = 2048
+    public static let slotSize = DatagramSlots.slotSize
 
     /// How many datagrams fit before a flush.
     public let capacity: Int
@@ -20,26 +24,30 @@ public final class TransmitQueue {
     /// Called when the queue is full; it must send the queued datagrams and call `removeAll()`.
     public var flushHandler: ((TransmitQueue) -> Void)?
 
-    @usableFromInline let storage: UnsafeMutableRawPointer
-    @usableFromInline let lengths: UnsafeMutablePointer<Int>
-    @usableFromInline let destinations: UnsafeMutablePointer<PeerAddress>
+    /// The queue's memory; slot `i` holds queued datagram `i`.
+    public let slots: DatagramSlots
+    /// How many queued datagrams wait for another lane's sealing.
+    public var deferredCount: Int { deferred }
+    @usableFromInline var deferred = 0
+    /// True when the shell runs more than one lane: sealers of lanes other than 0 are kept for
+    /// their lane instead of run at once.
+    public var defersSealing = false
+    /// Changes whenever queued datagrams are removed, so a reader that went through part of the
+    /// queue knows whether its position still holds.
+    public var generation: UInt64 { removals }
+    @usableFromInline var removals: UInt64 = 0
+    /// Datagrams dropped because their sealer failed.
+    public var sealFailures: UInt64 { failedSeals }
+    @usableFromInline var failedSeals: UInt64 = 0
 
     /// Creates a queue of `capacity` slots of `slotSize` bytes.
     public init(capacity: Int = 1024) {
         precondition(capacity > 0)
         self.capacity = capacity
-        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotSize, alignment: 16)
-        lengths = .allocate(capacity: capacity)
-        lengths.initialize(repeating: 0, count: capacity)
-        destinations = .allocate(capacity: capacity)
-        destinations.initialize(repeating: PeerAddress(ipv4: 0, port: 0), count: capacity)
+        slots = DatagramSlots(count: capacity)
     }
 
-    deinit {
-        storage.deallocate()
-        lengths.deallocate()
-        destinations.deallocate()
-    }
+    deinit { slots.deallocate() }
 
     /// Lets `fill` write one datagram into the next free slot; it returns the length written,
     /// or 0 to abandon the slot. Returns false if no slot could be had.
@@ -50,14 +58,40 @@ public final class TransmitQueue {
             dropped &+= 1
             return false
         }
-        let slot = UnsafeMutableRawBufferPointer(start: storage + count * Self.slotSize, count: Self.slotSize)
-        let length = fill(slot)
+        let length = fill(slots.room(queued))
         guard length > 0, length <= Self.slotSize else { return length == 0 }
-        lengths[count] = length
-        destinations[count] = destination
+        slots.commit(queued, length: length, to: destination)
         queued += 1
         return true
     }
+
+    /// Lets `fill` write one datagram in the clear into the next free slot (it returns the length,
+    /// or 0 to abandon the slot) and has `sealer` seal it, now or on its lane. Returns the sealed
+    /// length, or 0 if nothing was queued. `fill` must leave room for the sealer's trailer.
+    @inlinable public func append(
+        to destination: PeerAddress, sealedBy sealer: some PacketSealer, as kind: SealedPacketKind,
+        _ fill: (UnsafeMutableRawBufferPointer) -> Int
+    ) -> Int {
+        var sealed = 0
+        append(to: destination) { slot in
+            let length = fill(slot)
+            guard length > 0, let base = slot.baseAddress else { return 0 }
+            if defersSealing, sealer.lane != 0 {
+                sealed = sealer.sealedLength(length, as: kind)
+                guard sealed <= slot.count else { sealed = 0; return 0 }
+                slots.setSealer(queued, sealer, as: kind)
+                deferred += 1
+                return length
+            }
+            sealed = sealer.seal(base, length: length, capacity: slot.count, as: kind)
+            if sealed == 0 { failedSeals &+= 1 }
+            return sealed
+        }
+        return sealed
+    }
+
+    /// The sealer that datagram `index` still waits for (another lane's), if any.
+    @inlinable public func deferredSealer(_ index: Int) -> (any PacketSealer)? { slots.sealer(index) }
 
     /// Copies `bytes` into the next free slot.
     @discardableResult
@@ -73,30 +107,38 @@ public final class TransmitQueue {
 
     /// The bytes of queued datagram `index`.
     @inlinable public func datagram(_ index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage + index * Self.slotSize, count: lengths[index])
+        UnsafeRawBufferPointer(start: slots.start(index), count: slots.length(index))
     }
 
     /// The start of slot `index`, for the shell's iovecs.
-    @inlinable public func slotStart(_ index: Int) -> UnsafeMutableRawPointer { storage + index * Self.slotSize }
+    @inlinable public func slotStart(_ index: Int) -> UnsafeMutableRawPointer { slots.start(index) }
 
     /// The length of queued datagram `index`.
-    @inlinable public func length(_ index: Int) -> Int { lengths[index] }
+    @inlinable public func length(_ index: Int) -> Int { slots.length(index) }
 
     /// The destination of queued datagram `index`.
-    @inlinable public func destination(_ index: Int) -> PeerAddress { destinations[index] }
+    @inlinable public func destination(_ index: Int) -> PeerAddress { slots.destination(index) }
 
-    /// Forgets every queued datagram (after the shell sent them).
-    @inlinable public func removeAll() { queued = 0 }
+    /// Forgets every queued datagram (after the shell sent them or handed them to their lanes).
+    @inlinable public func removeAll() {
+        if deferred > 0 {
+            for index in 0..<queued { slots.setSealer(index, nil) }
+            deferred = 0
+        }
+        queued = 0
+        removals &+= 1
+    }
 
     /// Forgets the first `sent` datagrams and moves the rest to the front (after a partial send).
     public func removeFirst(_ sent: Int) {
         guard sent > 0 else { return }
-        guard sent < count else { queued = 0; return }
+        guard sent < count else { removeAll(); return }
         let rest = count - sent
+        removals &+= 1
+        for i in 0..<sent { if slots.takeSealer(i) != nil { deferred -= 1 } }
         for i in 0..<rest {
-            (storage + i * Self.slotSize).copyMemory(from: storage + (i + sent) * Self.slotSize, byteCount: lengths[i + sent])
-            lengths[i] = lengths[i + sent]
-            destinations[i] = destinations[i + sent]
+            slots.copy(i + sent, of: slots, into: i)
+            slots.setSealer(i + sent, nil)
         }
         queued = rest
     }

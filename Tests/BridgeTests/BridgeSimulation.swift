@@ -1,7 +1,12 @@
 import Bridge
 import DTLS
 import ICE
+import MediaLanes
 import Primitives
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import XMLStream
 
 /// An engine and simulated peers on a simulated clock and a lossless in-memory network.
@@ -16,10 +21,32 @@ final class BridgeSimulation {
     var events: [BridgeEvent] = []
     let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     private var conferenceCreated = false
+    /// With `configuration.mediaLanes` > 1: real lane threads that seal the engine's datagrams for
+    /// their receivers, as the media shell runs them, and what they sent.
+    private let lanes: MediaLanes?
+    private let laneOutputs: [RecordingLaneOutput]
 
     init(configuration: BridgeConfiguration = BridgeConfiguration(hostAddresses: [bridgeAddress])) throws {
         engine = try BridgeEngine(configuration: configuration)
+        if configuration.mediaLanes > 1 {
+            let outputs = (1..<configuration.mediaLanes).map { _ in RecordingLaneOutput() }
+            let lanes = MediaLanes(count: configuration.mediaLanes, ringCapacity: 8192) { outputs[$0 - 1] }
+            guard lanes.start(namePrefix: "sim-lane") == 0 else { throw SimulationError.cannotStartLanes }
+            transmit.defersSealing = true
+            self.lanes = lanes
+            laneOutputs = outputs
+        } else {
+            lanes = nil
+            laneOutputs = []
+        }
     }
+
+    /// A simulation whose engine spreads receivers over `mediaLanes` media threads.
+    convenience init(mediaLanes: Int) throws {
+        try self.init(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress], mediaLanes: mediaLanes))
+    }
+
+    deinit { lanes?.stop() }
 
     /// Sends one Colibri2 request (XML text) and returns the reply element, or the error element.
     @discardableResult
@@ -165,15 +192,24 @@ final class BridgeSimulation {
             drainEngine()
             if transmit.count > 0 {
                 moved = true
-                for i in 0..<transmit.count {
-                    let destination = transmit.destination(i)
-                    let bytes = Array(transmit.datagram(i))
-                    peers.first { $0.address == destination && !$0.downlinkBlocked }?.handle(bytes, from: Self.bridgeAddress, now: now)
+                lanes?.handOver(transmit)
+                for i in 0..<transmit.count where transmit.deferredSealer(i) == nil {
+                    deliverFromBridge(Array(transmit.datagram(i)), to: transmit.destination(i))
                 }
                 transmit.removeAll()
             }
+            if let lanes {
+                while lanes.backlog > 0 { sched_yield() }
+                for output in laneOutputs {
+                    for (bytes, destination) in output.take() { deliverFromBridge(bytes, to: destination) }
+                }
+            }
             if !moved { break }
         }
+    }
+
+    private func deliverFromBridge(_ bytes: [UInt8], to destination: PeerAddress) {
+        peers.first { $0.address == destination && !$0.downlinkBlocked }?.handle(bytes, from: Self.bridgeAddress, now: now)
     }
 
     func drainEngine() {
@@ -209,4 +245,31 @@ final class BridgeSimulation {
           <rtp-hdrext xmlns="urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" id="11" uri="https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"/>
         </media>
         """
+}
+
+enum SimulationError: Error {
+    case cannotStartLanes
+}
+
+/// A lane's output in the simulation: what the lane sealed, kept until the simulation delivers it.
+final class RecordingLaneOutput: LaneOutput, Sendable {
+    let batchCapacity = 64
+    private let batch = Mutex<[([UInt8], PeerAddress)]>([])
+    private let sent = Mutex<[([UInt8], PeerAddress)]>([])
+
+    func prepare(_ index: Int, bytes: UnsafeRawPointer, length: Int, to destination: PeerAddress) {
+        let copy = Array(UnsafeRawBufferPointer(start: bytes, count: length))
+        batch.withLock { $0.append((copy, destination)) }
+    }
+
+    func flush(count: Int) -> LaneSendResult {
+        let taken = batch.withLock { pending in defer { pending.removeAll() }; return pending }
+        sent.withLock { $0.append(contentsOf: taken) }
+        return LaneSendResult()
+    }
+
+    /// What was sent since the last call, in order.
+    func take() -> [([UInt8], PeerAddress)] {
+        sent.withLock { all in defer { all.removeAll() }; return all }
+    }
 }

@@ -26,8 +26,8 @@ import Testing
     }
 
     /// A and B negotiated transport-cc, C did not.
-    static func call() throws -> (BridgeSimulation, SimulatedPeer, SimulatedPeer, SimulatedPeer) {
-        let simulation = try BridgeSimulation()
+    static func call(mediaLanes: Int = 1) throws -> (BridgeSimulation, SimulatedPeer, SimulatedPeer, SimulatedPeer) {
+        let simulation = try BridgeSimulation(mediaLanes: mediaLanes)
         let a = try SimulatedPeer(name: "A", address: ForwardingSimulationTests.address(2), ssrcBase: 2000)
         let b = try SimulatedPeer(name: "B", address: ForwardingSimulationTests.address(3), ssrcBase: 3000)
         let c = try SimulatedPeer(name: "C", address: ForwardingSimulationTests.address(4), ssrcBase: 4000)
@@ -55,8 +55,8 @@ import Testing
         }
     }
 
-    @Test func eachReceiverGetsItsOwnGaplessNumbersAndOthersNone() throws {
-        let (simulation, a, b, c) = try Self.call()
+    @Test(arguments: [1, 4]) func eachReceiverGetsItsOwnGaplessNumbersAndOthersNone(mediaLanes: Int) throws {
+        let (simulation, a, b, c) = try Self.call(mediaLanes: mediaLanes)
         b.receivedPackets.removeAll()
         c.receivedPackets.removeAll()
         // A numbers its packets from 40000 with a gap; B must see the bridge's own numbers.

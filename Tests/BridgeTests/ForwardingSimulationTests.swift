@@ -7,16 +7,17 @@ import Testing
 @Suite struct ForwardingSimulationTests {
     static func address(_ last: UInt8) -> PeerAddress { PeerAddress(ipv4: 0x7F00_0000 | UInt32(last), port: 40000) }
 
-    static func threePartyCall() throws -> (BridgeSimulation, [SimulatedPeer]) {
-        let simulation = try BridgeSimulation()
+    /// With `mediaLanes` > 1 the three receivers are sealed on three different threads.
+    static func threePartyCall(mediaLanes: Int = 1) throws -> (BridgeSimulation, [SimulatedPeer]) {
+        let simulation = try BridgeSimulation(mediaLanes: mediaLanes)
         let peers = try [("A", 2), ("B", 3), ("C", 4)].map { try SimulatedPeer(name: $0.0, address: address(UInt8($0.1)), ssrcBase: UInt32($0.1) * 1000) }
         for peer in peers { try simulation.join(peer) }
         simulation.run(milliseconds: 3000)
         return (simulation, peers)
     }
 
-    @Test func everyPeerReceivesTheOthersAndNotItself() throws {
-        let (simulation, peers) = try Self.threePartyCall()
+    @Test(arguments: [1, 4]) func everyPeerReceivesTheOthersAndNotItself(mediaLanes: Int) throws {
+        let (simulation, peers) = try Self.threePartyCall(mediaLanes: mediaLanes)
         for peer in peers { #expect(peer.isMediaReady, "\(peer.name) has no SRTP keys") }
         for _ in 0..<10 {
             for peer in peers {
@@ -29,6 +30,7 @@ import Testing
             for other in peers where other !== peer {
                 #expect(peer.receivedRTP[other.audioSSRC]?.count == 10, "\(peer.name) from \(other.name) audio")
                 #expect(peer.receivedRTP[other.videoSSRC]?.count == 10, "\(peer.name) from \(other.name) video")
+                #expect(peer.receivedRTP[other.videoSSRC].map { $0 == $0.sorted() } == true, "\(peer.name): in order")
             }
             #expect(peer.receivedRTP[peer.audioSSRC] == nil)
             #expect(peer.receivedRTP[peer.videoSSRC] == nil)

@@ -107,8 +107,8 @@ import Testing
         let r720: SimulatedPeer
         let r15: SimulatedPeer
 
-        init() throws {
-            simulation = try BridgeSimulation()
+        init(mediaLanes: Int = 1) throws {
+            simulation = try BridgeSimulation(mediaLanes: mediaLanes)
             let sender = try SimulatedPeer(name: "S", address: ForwardingSimulationTests.address(2), ssrcBase: 9000)
             r180 = try SimulatedPeer(name: "R180", address: ForwardingSimulationTests.address(3), ssrcBase: 6000)
             r360 = try SimulatedPeer(name: "R360", address: ForwardingSimulationTests.address(4), ssrcBase: 7000)
@@ -202,8 +202,8 @@ import Testing
         }
     }
 
-    @Test func eachReceiverGetsItsLayersOnAGaplessStreamWithMarkers() throws {
-        let call = try Call()
+    @Test(arguments: [1, 4]) func eachReceiverGetsItsLayersOnAGaplessStreamWithMarkers(mediaLanes: Int) throws {
+        let call = try Call(mediaLanes: mediaLanes)
         try call.camera.sendTemporalUnits(90, call.simulation)
         let keys = call.camera.keyFrameNumbers
         #expect(call.camera.sequence < 1000, "the sender's sequence numbers wrapped")

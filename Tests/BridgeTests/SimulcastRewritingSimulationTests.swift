@@ -42,8 +42,8 @@ import Testing
     }
 
     /// S sends simulcast; R1 rewrites SSRCs, R2 does not.
-    static func call() throws -> (BridgeSimulation, sender: SimulatedPeer, rewriting: SimulatedPeer, plain: SimulatedPeer) {
-        let simulation = try BridgeSimulation()
+    static func call(mediaLanes: Int = 1) throws -> (BridgeSimulation, sender: SimulatedPeer, rewriting: SimulatedPeer, plain: SimulatedPeer) {
+        let simulation = try BridgeSimulation(mediaLanes: mediaLanes)
         let sender = try SimulatedPeer(name: "S", address: ForwardingSimulationTests.address(2), ssrcBase: 5000)
         let rewriting = try SimulatedPeer(name: "R1", address: ForwardingSimulationTests.address(3), ssrcBase: 6000)
         let plain = try SimulatedPeer(name: "R2", address: ForwardingSimulationTests.address(4), ssrcBase: 7000)
@@ -80,8 +80,8 @@ import Testing
         }
     }
 
-    @Test func rewritingReceiverGetsMapsThenOneEncodingUnderItsSlot() throws {
-        let (simulation, sender, rewriting, plain) = try Self.call()
+    @Test(arguments: [1, 4]) func rewritingReceiverGetsMapsThenOneEncodingUnderItsSlot(mediaLanes: Int) throws {
+        let (simulation, sender, rewriting, plain) = try Self.call(mediaLanes: mediaLanes)
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
         let videoMaps = Self.messages(simulation, to: 2, class: "VideoSourcesMap")
         let mapped = try #require(videoMaps.first?["mappedSources"] as? [[String: Any]])
@@ -111,8 +111,8 @@ import Testing
         #expect(!Self.messages(simulation, to: 2, class: "ForwardedSources").isEmpty)
     }
 
-    @Test func constraintsSwitchEncodingAtAKeyframeWithoutAGap() throws {
-        let (simulation, sender, rewriting, plain) = try Self.call()
+    @Test(arguments: [1, 4]) func constraintsSwitchEncodingAtAKeyframeWithoutAGap(mediaLanes: Int) throws {
+        let (simulation, sender, rewriting, plain) = try Self.call(mediaLanes: mediaLanes)
         Self.sendFrames(simulation, sender, frames: 40, keyframe: true, start: 0)
         let slotSSRC = try #require(
             ((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first?["ssrc"] as? NSNumber)?.uint32Value)
@@ -177,8 +177,8 @@ import Testing
         #expect(drops == 1)
     }
 
-    @Test func nackOnTheSlotIsAnsweredOnTheSlotRTX() throws {
-        let (simulation, sender, rewriting, _) = try Self.call()
+    @Test(arguments: [1, 4]) func nackOnTheSlotIsAnsweredOnTheSlotRTX(mediaLanes: Int) throws {
+        let (simulation, sender, rewriting, _) = try Self.call(mediaLanes: mediaLanes)
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
         let slot = try #require((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first)
         let slotSSRC = try #require((slot["ssrc"] as? NSNumber)?.uint32Value)

@@ -7,6 +7,17 @@ import RTP
         [0x80, 0x60, UInt8(sequence >> 8), UInt8(sequence & 0xFF)] + (4..<size).map { UInt8(truncatingIfNeeded: Int(sequence) &* 31 &+ $0) }
     }
 
+    /// Inserts `count` packets of `size` bytes, `interval` milliseconds apart, numbered on from
+    /// `sequence`; both advance.
+    func feed(_ cache: inout RTPPacketCache, _ count: Int, size: Int, everyMilliseconds interval: Int64,
+              sequence: inout UInt16, now: inout Instant) {
+        for _ in 0..<count {
+            withBytes(packet(sequence, size: size)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
+            sequence &+= 1
+            now = now.adding(milliseconds: interval)
+        }
+    }
+
     @Test func storesAndEvictsByIndex() {
         var cache = RTPPacketCache(indexSize: 4, maxPacketSize: 100)
         let now = Instant(nanoseconds: 1_000_000)
@@ -64,24 +75,17 @@ import RTP
     @Test func arenaFollowsTheBitrate() {
         var cache = RTPPacketCache()
         let minimum = 64 << 10
-        #expect(cache.allocatedBytes >= 512 << 10 && cache.allocatedBytes < 600 << 10)
+        // It starts at the minimum (and the 512-number index), not at a guess of the rate.
+        #expect(cache.allocatedBytes >= minimum && cache.allocatedBytes < minimum + 32 << 10)
         var now = Instant(nanoseconds: 1)
         var sequence: UInt16 = 0
         // 2.4 Mbit/s (250 packets of 1200 bytes a second) for 3 s: a second of it is 300 KB.
-        for _ in 0..<750 {
-            withBytes(packet(sequence, size: 1200)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
-            sequence &+= 1
-            now = now.adding(milliseconds: 4)
-        }
+        feed(&cache, 750, size: 1200, everyMilliseconds: 4, sequence: &sequence, now: &now)
         #expect(cache.allocatedBytes >= 512 << 10 && cache.allocatedBytes < 600 << 10, "\(cache.allocatedBytes)")
         // Everything younger than a second is there to answer a NACK.
         for back in UInt16(1)...240 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
         // 100 kbit/s for 3 s: back to the minimum, and the newest packets survive the move.
-        for _ in 0..<30 {
-            withBytes(packet(sequence, size: 1200)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
-            sequence &+= 1
-            now = now.adding(milliseconds: 100)
-        }
+        feed(&cache, 30, size: 1200, everyMilliseconds: 100, sequence: &sequence, now: &now)
         #expect(cache.allocatedBytes < minimum + 32 << 10, "\(cache.allocatedBytes)")
         for back in UInt16(1)...9 {
             #expect(cache.withPacket(sequenceNumber: sequence &- back, now: now) { Array($0) } == packet(sequence &- back, size: 1200))
@@ -95,15 +99,28 @@ import RTP
             withBytes(packet(sequence, size: 1000)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
             now = now.adding(milliseconds: 3)
             if sequence == 334 {
-                // 1 s at 2.7 Mbit/s: the insert that ends the second grew the arena and moved the
-                // newest packets (16 KB of them) into it.
+                // 1 s at 2.7 Mbit/s from a 16 KB arena: it doubled each time the second's bytes
+                // outgrew it, moving what it held, so nothing of the second was written over (a
+                // first key frame is still there to answer NACKs). Packets 0 and 1 are more
+                // than a second old by now.
                 #expect(cache.allocatedBytes >= 512 << 10, "\(cache.allocatedBytes)")
-                for old in UInt16(320)...334 {
+                #expect(!cache.contains(sequenceNumber: 1, now: now))
+                for old in UInt16(2)...334 {
                     #expect(cache.withPacket(sequenceNumber: old, now: now) { Array($0) } == packet(old, size: 1000), "\(old)")
                 }
             }
         }
         #expect(cache.withPacket(sequenceNumber: 320, now: now) { Array($0) } == packet(320, size: 1000))
         #expect(cache.withPacket(sequenceNumber: 399, now: now) { Array($0) } == packet(399, size: 1000))
+    }
+
+    /// A 150 kbit/s layer (a 180p simulcast encoding) never leaves the minimum arena.
+    @Test func aQuietStreamStaysAtTheMinimum() {
+        var cache = RTPPacketCache()
+        var now = Instant(nanoseconds: 1)
+        var sequence: UInt16 = 0
+        feed(&cache, 300, size: 940, everyMilliseconds: 50, sequence: &sequence, now: &now)
+        #expect(cache.allocatedBytes < (64 << 10) + (32 << 10), "\(cache.allocatedBytes)")
+        for back in UInt16(1)...20 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
     }
 }

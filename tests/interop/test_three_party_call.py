@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
 
@@ -41,8 +42,16 @@ def test_three_peers_decode_each_others_audio_and_video(bridge, focus):
 
     run_async(scenario())
     backend = "libsrtp" if "libsrtp" in bridge.extra_args else "openssl"
-    connected = re.findall(r"DTLS connected, SRTP \S+ on (\w+)", bridge.log_path.read_text(errors="replace"))
+    log = bridge.log_path.read_text(errors="replace")
+    connected = re.findall(r"DTLS connected, SRTP \S+ on (\w+)", log)
     assert connected == [backend] * 3, connected
+    # With several media threads (make test runs this suite with JVB_MEDIA_THREADS=4) the three
+    # endpoints are sealed and sent for by three different threads.
+    threads = int(os.environ.get("JVB_MEDIA_THREADS", "0") or 0)
+    if threads > 1:
+        lanes = re.findall(r"DTLS connected, SRTP \S+ on \w+, lane (\d+)", log)
+        assert len(set(lanes)) == min(3, threads), lanes
+        assert "media loop started" in log and f"threads={threads}" in log, bridge.log_tail()
 
 
 def test_endpoint_messages_are_relayed_with_from(bridge, focus):

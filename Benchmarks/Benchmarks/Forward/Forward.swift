@@ -20,24 +20,29 @@ let benchmarks: @Sendable () -> Void = {
     // Audio to 1, 10 and 50 receivers; one VP8 stream (which also fills the NACK cache) to 10;
     // VP8 simulcast to 10, each receiver forwarded one encoding, half of them rewriting SSRCs;
     // AV1 L3T3_KEY to 10, each receiver forwarded the spatial layer of its maxHeight, half rewriting.
-    let cases: [(name: String, receivers: Int, traffic: ForwardFixture.Traffic)] = [
-        ("forward_audio_1_to_1", 1, .audio),
-        ("forward_audio_1_to_10", 10, .audio),
-        ("forward_audio_1_to_50", 50, .audio),
-        ("forward_video_1_to_10", 10, .video),
-        ("forward_simulcast_1_to_10", 10, .simulcast),
-        ("forward_av1_svc_1_to_10", 10, .av1SVC),
+    // VP8 to 50 on one and on two media threads (`ForwardFixture`): the ratio of their
+    // throughputs is what a second core gives the engine without sockets.
+    let cases: [(name: String, receivers: Int, traffic: ForwardFixture.Traffic, threads: Int)] = [
+        ("forward_audio_1_to_1", 1, .audio, 1),
+        ("forward_audio_1_to_10", 10, .audio, 1),
+        ("forward_audio_1_to_50", 50, .audio, 1),
+        ("forward_video_1_to_10", 10, .video, 1),
+        ("forward_simulcast_1_to_10", 10, .simulcast, 1),
+        ("forward_av1_svc_1_to_10", 10, .av1SVC, 1),
+        ("forward_video_1_to_50_threads_1", 50, .video, 1),
+        ("forward_video_1_to_50_threads_2", 50, .video, 2),
     ]
-    for (name, receivers, traffic) in cases {
+    for (name, receivers, traffic, threads) in cases {
         Benchmark(name) { (benchmark: Benchmark, fixture: ForwardFixture) in
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
                 blackHole(fixture.forwardOne())
             }
+            fixture.drainLanes()
             benchmark.stopMeasurement()
             fixture.simulation.drainEvents()
         } setup: {
-            let fixture = try ForwardFixture(receivers: receivers, traffic: traffic)
+            let fixture = try ForwardFixture(receivers: receivers, traffic: traffic, threads: threads)
             try fixture.warmUp()
             return fixture
         }

@@ -1,4 +1,5 @@
 import Bridge
+import MediaLanes
 import Primitives
 import SRTP
 
@@ -11,6 +12,12 @@ import SRTP
 /// Each iteration: protect the sender's next packet (fresh sequence numbers, so replay
 /// protection accepts it), `engine.handleDatagram`, `transmit.removeAll()`. The sender's protect
 /// is part of the figure; the SRTP benchmark gives its cost alone.
+///
+/// With `threads` > 1 the receivers are spread over that many media threads as the bridge runs
+/// them: this thread receives, decrypts, selects and rewrites for all and seals for its own
+/// share; `MediaLanes` threads seal the rest (their output discards, the socket-free figure).
+/// The producer waits when a lane holds more than half its ring, and each sample ends when the
+/// lanes are empty, so the figure is the pipeline's, not the receiving thread's alone.
 final class ForwardFixture {
     /// What the sender sends.
     enum Traffic {
@@ -57,14 +64,28 @@ final class ForwardFixture {
     private let receiverIndex: [PeerAddress: Int]
     /// Video packets the receivers were sent per frame of the camera, once allocation settled.
     private(set) var forwardedPerFrame = 0
+    /// The media threads past this one, when there are several.
+    private let lanes: MediaLanes?
+    static let laneRingCapacity = 4096
 
-    deinit { buffer.deallocate() }
+    deinit {
+        lanes?.stop()
+        buffer.deallocate()
+    }
 
-    init(receivers: Int, traffic: Traffic) throws {
+    init(receivers: Int, traffic: Traffic, threads: Int = 1) throws {
         let maxHeights = (0..<receivers).map(traffic.maxHeight(ofReceiver:))
         simulation = try ForwardSimulation.connected(
             receivers: receivers, videoEncodings: traffic.videoEncodings, rewritingReceivers: traffic.rewritingReceivers,
-            maxHeights: maxHeights)
+            maxHeights: maxHeights, mediaLanes: threads)
+        if threads > 1 {
+            let lanes = MediaLanes(count: threads, ringCapacity: Self.laneRingCapacity) { _ in DiscardLaneOutput() }
+            guard lanes.start(namePrefix: "bench-lane") == 0 else { throw NotForwarded(description: "cannot start media lanes") }
+            simulation.transmit.defersSealing = true
+            self.lanes = lanes
+        } else {
+            lanes = nil
+        }
         sender = simulation.peers[0]
         guard let session = sender.outbound else { fatalError("sender not connected") }
         self.session = session
@@ -116,8 +137,25 @@ final class ForwardFixture {
         simulation.engine.handleDatagram(
             UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), from: sender.address, now: now, transmit: transmit)
         let queued = transmit.count
-        transmit.removeAll()
+        finishTransmit()
         return queued
+    }
+
+    /// Hands the lanes their share of what was queued (waiting while a lane is half full), then
+    /// empties the queue.
+    @inline(__always) func finishTransmit() {
+        let transmit = simulation.transmit
+        if let lanes {
+            while lanes.backlog > Self.laneRingCapacity / 2 {}
+            lanes.handOver(transmit)
+        }
+        transmit.removeAll()
+    }
+
+    /// Waits until every lane sealed what it was handed.
+    func drainLanes() {
+        guard let lanes else { return }
+        while lanes.backlog > 0 {}
     }
 
     // MARK: setup (outside the measurement)
@@ -145,7 +183,7 @@ final class ForwardFixture {
             sendCounting(into: &received)
             if let deadline = simulation.engine.nextDeadline(), deadline <= now {
                 simulation.engine.handleTimeout(now: now, transmit: simulation.transmit)
-                simulation.transmit.removeAll()
+                finishTransmit()
                 simulation.drainEvents()
             }
         }
@@ -188,8 +226,15 @@ final class ForwardFixture {
             guard let receiver = receiverIndex[transmit.destination(i)], DatagramKind.classify(transmit.datagram(i)) == .rtp else { continue }
             counts[receiver] += 1
         }
-        transmit.removeAll()
+        finishTransmit()
         simulation.drainEvents()
         return layer
     }
+}
+
+/// A lane output that sends nothing: the socket-free benchmark measures sealing, not the kernel.
+final class DiscardLaneOutput: LaneOutput {
+    let batchCapacity = 64
+    func prepare(_ index: Int, bytes: UnsafeRawPointer, length: Int, to destination: PeerAddress) {}
+    func flush(count: Int) -> LaneSendResult { LaneSendResult() }
 }

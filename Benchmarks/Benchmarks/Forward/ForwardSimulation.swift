@@ -16,8 +16,10 @@ final class ForwardSimulation {
     let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     private var conferenceCreated = false
 
-    init() throws {
-        engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress]))
+    /// `mediaLanes` spreads the receivers over that many media threads (the setup still seals
+    /// everything at once; `ForwardFixture` starts the lanes).
+    init(mediaLanes: Int = 1) throws {
+        engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress], mediaLanes: mediaLanes))
     }
 
     /// One sender (with `videoEncodings` simulcast encodings) and `receivers` receivers, all
@@ -26,9 +28,9 @@ final class ForwardSimulation {
     /// without that the bridge forwards no video (JVB's `initial-max-height-px` 0). Receivers at
     /// odd positions advertise `ssrc-rewriting` when `rewritingReceivers` is set.
     static func connected(
-        receivers: Int, videoEncodings: Int = 1, rewritingReceivers: Bool = false, maxHeights: [Int] = []
+        receivers: Int, videoEncodings: Int = 1, rewritingReceivers: Bool = false, maxHeights: [Int] = [], mediaLanes: Int = 1
     ) throws -> ForwardSimulation {
-        let simulation = try ForwardSimulation()
+        let simulation = try ForwardSimulation(mediaLanes: mediaLanes)
         for index in 0...receivers {
             // Distinct loopback addresses, one per peer: 127.0.x.y.
             let host = 0x7F00_0000 | UInt32(index &+ 2)

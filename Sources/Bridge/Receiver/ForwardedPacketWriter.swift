@@ -1,15 +1,17 @@
 import RTP
 import SRTP
 
-/// Writes one receiver's copy of a packet straight into a send slot: header fields rewritten for
-/// the receiver's outgoing stream (or its RTX form), then SRTP-protected in place. The source
-/// packet is left as it is, since every receiver gets its own rewrite.
+/// Writes one receiver's copy of a packet straight into a send slot, header fields rewritten for
+/// the receiver's outgoing stream (or its RTX form), in the clear: the transmit queue has it
+/// SRTP-protected on the receiver's lane. The source packet is left as it is, since every
+/// receiver gets its own rewrite.
 enum ForwardedPacketWriter {
-    /// Returns the protected length, or 0 when the packet does not fit or cannot be rewritten.
+    /// Returns the length written, or 0 when the packet (and its SRTP trailer) does not fit or
+    /// cannot be rewritten.
     @inline(__always)
     static func write(
         _ packet: UnsafeRawBufferPointer, header: RTPHeaderView, vp8: VP8PayloadDescriptor?, rewrite: OutgoingRewrite,
-        into slot: UnsafeMutableRawBufferPointer, protectedBy srtp: SRTPSession
+        into slot: UnsafeMutableRawBufferPointer
     ) -> Int {
         guard let destination = slot.baseAddress, let source = packet.baseAddress else { return 0 }
         // RTX carries the original sequence number in two bytes before the payload, and no padding.
@@ -61,7 +63,7 @@ enum ForwardedPacketWriter {
                 let payload = UnsafeMutableRawBufferPointer(rebasing: slot[start..<(start + header.payloadLength)])
                 try descriptor.apply(ids, in: payload)
             }
-            return try srtp.protectRTP(destination, length: length, capacity: slot.count)
+            return length
         } catch {
             return 0
         }

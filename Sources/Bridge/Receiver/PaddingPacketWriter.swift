@@ -10,15 +10,16 @@ enum PaddingPacketWriter {
     /// Header, a one-byte extension block with the transport-wide sequence number, no payload.
     static let headerLength = 12 + 4 + 4
 
-    /// Returns the protected length, or 0 when the slot is too small or protection failed.
+    /// Returns the length written (in the clear: the transmit queue protects it), or 0 when the
+    /// slot is too small for it and its SRTP trailer.
     @inline(__always)
     static func write(
         padding: Int, payloadType: UInt8, ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32,
-        transportSequence: (id: UInt8, number: UInt16), into slot: UnsafeMutableRawBufferPointer, protectedBy srtp: SRTPSession
+        transportSequence: (id: UInt8, number: UInt16), into slot: UnsafeMutableRawBufferPointer
     ) -> Int {
         let padding = min(max(padding, 1), maximumPadding)
         let length = headerLength + padding
-        guard let base = slot.baseAddress, length + SRTPSession.maximumTrailerLength <= slot.count,
+        guard slot.baseAddress != nil, length + SRTPSession.maximumTrailerLength <= slot.count,
             transportSequence.id > 0, transportSequence.id < 15
         else { return 0 }
         slot[0] = 0xB0  // version 2, padding, extension
@@ -35,6 +36,6 @@ enum PaddingPacketWriter {
         slot[19] = 0
         for index in headerLength..<(length - 1) { slot[index] = 0 }
         slot[length - 1] = UInt8(padding)
-        return (try? srtp.protectRTP(base, length: length, capacity: slot.count)) ?? 0
+        return length
     }
 }

@@ -8,7 +8,7 @@ extension Receiver {
     /// bytes queued (0 if nothing was sent).
     @inline(__always)
     func forwardVideo(
-        _ packet: IncomingPacket, of source: VideoSource, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        _ packet: IncomingPacket, of source: VideoSource, to address: PeerAddress, protectedBy srtp: OutboundSRTP,
         transmit: TransmitQueue
     ) -> Int {
         guard let projection = videoProjections[source.key] else { return 0 }
@@ -76,7 +76,7 @@ extension Receiver {
     /// receivers only). `isNewMapping` tells the caller to send the `AudioSourcesMap`.
     @inline(__always)
     func forwardAudio(
-        _ packet: IncomingPacket, of source: AudioSource, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        _ packet: IncomingPacket, of source: AudioSource, to address: PeerAddress, protectedBy srtp: OutboundSRTP,
         transmit: TransmitQueue, random: inout some RandomNumberGenerator, isSSRCInUse: (UInt32) -> Bool,
         isNewMapping: inout Bool
     ) -> Int {
@@ -101,7 +101,7 @@ extension Receiver {
     /// but for the receiver's own transport-wide number.
     @inline(__always)
     func forwardAudioUnchanged(
-        _ packet: IncomingPacket, to address: PeerAddress, protectedBy srtp: SRTPSession, transmit: TransmitQueue
+        _ packet: IncomingPacket, to address: PeerAddress, protectedBy srtp: OutboundSRTP, transmit: TransmitQueue
     ) -> Int {
         let header = packet.header
         let rewrite = OutgoingRewrite(
@@ -116,7 +116,7 @@ extension Receiver {
     /// receiver negotiated it. `rtxPayloadType(pt)` gives the receiver's RTX payload type.
     func retransmit(
         _ sequenceNumber: UInt16, of projection: VideoSourceProjection, cache: (UInt32) -> RTPPacketCache?,
-        rtxPayloadType: (UInt8) -> UInt8?, to address: PeerAddress, protectedBy srtp: SRTPSession,
+        rtxPayloadType: (UInt8) -> UInt8?, to address: PeerAddress, protectedBy srtp: OutboundSRTP,
         transmit: TransmitQueue, now: Instant, admit: (Int) -> Bool, random: inout some RandomNumberGenerator
     ) -> Int? {
         guard let entry = projection.history.lookup(sequenceNumber), let packets = cache(entry.incomingSSRC) else { return nil }
@@ -150,7 +150,7 @@ extension Receiver {
     @inline(__always)
     func queue(
         _ bytes: UnsafeRawBufferPointer, header: RTPHeaderView, vp8: VP8PayloadDescriptor?, rewrite: OutgoingRewrite,
-        to address: PeerAddress, srtp: SRTPSession, transmit: TransmitQueue, now: Instant
+        to address: PeerAddress, srtp: OutboundSRTP, transmit: TransmitQueue, now: Instant
     ) -> Int {
         var rewrite = rewrite
         let isNumbered = rewrite.transportSequenceOffset >= 0 && downlink.extensionID != nil
@@ -162,10 +162,8 @@ extension Receiver {
             rewrite.absSendTimeID = id
             rewrite.absSendTime = AbsoluteSendTime.value(at: now)
         }
-        var sent = 0
-        transmit.append(to: address) { slot in
-            sent = ForwardedPacketWriter.write(bytes, header: header, vp8: vp8, rewrite: rewrite, into: slot, protectedBy: srtp)
-            return sent
+        let sent = transmit.append(to: address, sealedBy: srtp, as: .rtp) { slot in
+            ForwardedPacketWriter.write(bytes, header: header, vp8: vp8, rewrite: rewrite, into: slot)
         }
         if isNumbered, sent > 0 { downlink.noteSent(size: sent, now: now) }
         return sent

@@ -11,7 +11,7 @@ extension Receiver {
     /// Sends the padding due now. Returns the bytes queued. Without a stream to pad on (no
     /// forwarded video with RTX) or transport-cc, padding stops: nothing could measure it.
     func sendPadding(
-        now: Instant, to address: PeerAddress, protectedBy srtp: SRTPSession, transmit: TransmitQueue,
+        now: Instant, to address: PeerAddress, protectedBy srtp: OutboundSRTP, transmit: TransmitQueue,
         rtxPayloadType: (UInt8) -> UInt8?, random: inout some RandomNumberGenerator
     ) -> Int {
         var (due, cluster) = padding.due(now: now)
@@ -28,12 +28,10 @@ extension Receiver {
             let sequence = rtxSequenceNumbers[stream.ssrc, default: UInt16.random(in: 0...0x7FFF, using: &random)]
             let number = downlink.nextSequenceNumber
             let size = min(due - PaddingPacketWriter.headerLength - SRTPSession.maximumTrailerLength, PaddingPacketWriter.maximumPadding)
-            var sent = 0
-            transmit.append(to: address) { slot in
-                sent = PaddingPacketWriter.write(
+            let sent = transmit.append(to: address, sealedBy: srtp, as: .rtp) { slot in
+                PaddingPacketWriter.write(
                     padding: size, payloadType: stream.payloadType, ssrc: stream.ssrc, sequenceNumber: sequence,
-                    timestamp: stream.timestamp, transportSequence: (id, number), into: slot, protectedBy: srtp)
-                return sent
+                    timestamp: stream.timestamp, transportSequence: (id, number), into: slot)
             }
             guard sent > 0 else { break }
             rtxSequenceNumbers[stream.ssrc] = sequence &+ 1

@@ -97,6 +97,9 @@ void ms_eventfd_clear(int event_fd);
 /// Names the calling thread (shown by top -H and in core dumps); at most 15 characters.
 void ms_set_thread_name(const char *name);
 
+/// How many CPUs the process may run on (its affinity mask: a container's cpuset), at least 1.
+int ms_usable_cpus(void);
+
 /// CLOCK_REALTIME in milliseconds since the Unix epoch (for stats timestamps only).
 uint64_t ms_realtime_ms(void);
 

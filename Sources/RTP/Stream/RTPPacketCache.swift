@@ -11,10 +11,12 @@ public import Primitives
 /// Packets are written one after another into a byte arena (a packet that would cross its end
 /// starts again at the front); a lookup checks the index entry's sequence number and age and
 /// that its bytes have not been written over since. About once a second the arena's size is
-/// compared with what `maxAge` of the measured bitrate needs: it grows at once when too small
-/// and shrinks when four times too big. It starts large, because a stream's first second
-/// holds its first key frame (100–200 KB at 720p) before any rate is known. Only a resize
-/// allocates (a few times in a stream's life); inserting and looking up do not.
+/// compared with what `maxAge` of the measured bitrate needs: it grows when too small and
+/// shrinks when four times too big. It starts small and doubles whenever the bytes of the
+/// current (under a second old) window would no longer fit: a stream's first second holds its
+/// first key frame (100–200 KB at 720p) before any rate is known, and a low layer or an
+/// audio-only sender never needs more than the minimum. Only a resize allocates (a few times in
+/// a stream's life, most in its first second); inserting and looking up do not.
 ///
 /// A value type backed by arrays: keep exactly one copy (in the stream's state) so mutation
 /// stays in place; copying the struct and mutating the copy would duplicate the arena.
@@ -55,7 +57,7 @@ public struct RTPPacketCache: Sendable {
     /// `initialBytes`.
     public init(
         indexSize: Int = 512, maxPacketSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000,
-        minimumBytes: Int = 64 << 10, initialBytes: Int = 512 << 10, maximumBytes: Int = 2 << 20
+        minimumBytes: Int = 64 << 10, initialBytes: Int = 64 << 10, maximumBytes: Int = 2 << 20
     ) {
         self.indexSize = Swift.max(1, indexSize)
         self.maxPacketSize = Swift.max(12, maxPacketSize)
@@ -79,6 +81,8 @@ public struct RTPPacketCache: Sendable {
     public mutating func insert(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) -> Bool {
         guard packet.count > 0, packet.count <= maxPacketSize, let source = packet.baseAddress else { return false }
         measure(packet.count, now: now)
+        // Everything in the window is younger than a second: grow rather than write over it.
+        if windowBytes > arena.count, arena.count < maximumBytes { resize(to: Swift.min(arena.count << 1, maximumBytes)) }
         let capacity = UInt64(arena.count)
         var position = written
         if position % capacity + UInt64(packet.count) > capacity { position += capacity - position % capacity }

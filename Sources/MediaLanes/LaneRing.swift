@@ -1,0 +1,75 @@
+import Primitives
+import Synchronization
+
+/// A single-producer, single-consumer ring of datagram slots: the receiving thread copies a
+/// receiver's datagrams in (still to be sealed), the receiver's lane thread seals and sends them
+/// in the same order.
+///
+/// Lock-free: the producer publishes with a release store of `tail`, the consumer frees slots
+/// with a release store of `head`; each side caches the other's index and reloads it only when
+/// the ring looks full or empty. All memory is allocated once.
+final class LaneRing {
+    /// Bytes per slot, as the transmit queue's.
+    static let slotSize = TransmitQueue.slotSize
+
+    let capacity: Int
+    private let mask: Int
+    private let slots: DatagramSlots
+
+    /// Slots published by the producer (it only grows; slot = index & mask).
+    let tail = Atomic<Int>(0)
+    /// Slots the consumer has finished with.
+    let head = Atomic<Int>(0)
+
+    // Producer side only.
+    private var producerTail = 0
+    private var producerSeenHead = 0
+
+    /// Creates a ring of `capacity` slots, rounded up to a power of two.
+    init(capacity: Int) {
+        var size = 1
+        while size < max(capacity, 2) { size <<= 1 }
+        self.capacity = size
+        mask = size - 1
+        slots = DatagramSlots(count: size)
+    }
+
+    deinit { slots.deallocate() }
+
+    // MARK: producer
+
+    /// Copies queued datagram `index` (and its sealer) into the next slot; false when full.
+    /// Not visible to the consumer before `publish()`.
+    func push(from queue: TransmitQueue, index: Int) -> Bool {
+        if producerTail - producerSeenHead == capacity {
+            producerSeenHead = head.load(ordering: .acquiring)
+            guard producerTail - producerSeenHead < capacity else { return false }
+        }
+        slots.copy(index, of: queue.slots, into: producerTail & mask)
+        producerTail += 1
+        return true
+    }
+
+    /// Makes every pushed datagram visible to the consumer. Sequentially consistent, so that a
+    /// lane going to sleep either sees the new tail or is seen sleeping (`MediaLane.wake`).
+    func publish() {
+        tail.store(producerTail, ordering: .sequentiallyConsistent)
+    }
+
+    // MARK: consumer
+
+    /// The slot for ring position `position`.
+    @inline(__always) func slot(_ position: Int) -> Int { position & mask }
+    @inline(__always) func bytes(_ slot: Int) -> UnsafeMutableRawPointer { slots.start(slot) }
+    @inline(__always) func length(_ slot: Int) -> Int { slots.length(slot) }
+    @inline(__always) func destination(_ slot: Int) -> PeerAddress { slots.destination(slot) }
+    @inline(__always) func kind(_ slot: Int) -> SealedPacketKind { slots.kind(slot) }
+
+    /// Hands the slot's sealer over to the consumer and clears the slot's reference.
+    @inline(__always) func takeSealer(_ slot: Int) -> (any PacketSealer)? { slots.takeSealer(slot) }
+
+    /// Gives positions up to `position` back to the producer.
+    func release(upTo position: Int) {
+        head.store(position, ordering: .releasing)
+    }
+}
