@@ -8,6 +8,11 @@ import Synchronization
 /// Lock-free: the producer publishes with a release store of `tail`, the consumer frees slots
 /// with a release store of `head`; each side caches the other's index and reloads it only when
 /// the ring looks full or empty. All memory is allocated once.
+///
+/// A ring that cycled through all its slots would keep them all resident (4 MB a lane) after
+/// any traffic. So a hand-over that finds the ring empty starts again at slot 0: it moves the
+/// positions on to the next multiple of the capacity and says so in `restart`, which the
+/// consumer (caught up, by then) jumps to. Only as many slots as the deepest backlog are touched.
 final class LaneRing {
     /// Bytes per slot, as the transmit queue's.
     static let slotSize = TransmitQueue.slotSize
@@ -20,10 +25,16 @@ final class LaneRing {
     let tail = Atomic<Int>(0)
     /// Slots the consumer has finished with.
     let head = Atomic<Int>(0)
+    /// The position the producer restarted from at slot 0; the positions before it hold nothing.
+    let restart = Atomic<Int>(0)
 
     // Producer side only.
     private var producerTail = 0
     private var producerSeenHead = 0
+    /// The last restart position; the consumer's `head` may lag behind it until it jumps there.
+    private var producerRestart = 0
+    /// The highest slot ever written (what the ring holds resident), for tests.
+    private(set) var highestSlotWritten = -1
 
     /// Creates a ring of `capacity` slots, rounded up to a power of two.
     init(capacity: Int) {
@@ -38,14 +49,28 @@ final class LaneRing {
 
     // MARK: producer
 
+    /// Starts a hand-over: if the consumer has taken everything, the next datagram goes to slot 0.
+    func beginHandOver() {
+        guard producerTail & mask != 0 else { return }
+        producerSeenHead = head.load(ordering: .acquiring)
+        guard producerSeenHead == producerTail else { return }
+        producerTail = (producerTail | mask) + 1
+        producerSeenHead = producerTail
+        producerRestart = producerTail
+        // Ordered before the tail that publishes the first datagram past it (`publish`).
+        restart.store(producerTail, ordering: .relaxed)
+    }
+
     /// Copies queued datagram `index` (and its sealer) into the next slot; false when full.
     /// Not visible to the consumer before `publish()`.
     func push(from queue: TransmitQueue, index: Int) -> Bool {
-        if producerTail - producerSeenHead == capacity {
-            producerSeenHead = head.load(ordering: .acquiring)
+        if producerTail - producerSeenHead >= capacity {
+            producerSeenHead = max(head.load(ordering: .acquiring), producerRestart)
             guard producerTail - producerSeenHead < capacity else { return false }
         }
-        slots.copy(index, of: queue.slots, into: producerTail & mask)
+        let slot = producerTail & mask
+        slots.copy(index, of: queue.slots, into: slot)
+        highestSlotWritten = max(highestSlotWritten, slot)
         producerTail += 1
         return true
     }
@@ -57,6 +82,13 @@ final class LaneRing {
     }
 
     // MARK: consumer
+
+    /// Where the consumer goes on from `position`: past a restart the producer made while the
+    /// ring was empty. Call after loading `tail` (acquiring), so the restart is visible with it.
+    @inline(__always) func resume(from position: Int) -> Int {
+        let start = restart.load(ordering: .relaxed)
+        return start > position ? start : position
+    }
 
     /// The slot for ring position `position`.
     @inline(__always) func slot(_ position: Int) -> Int { position & mask }

@@ -87,10 +87,13 @@ public final class MediaLane: @unchecked Sendable {
         var position = ring.head.load(ordering: .relaxed)
         let batchCapacity = max(1, output.batchCapacity)
         while true {
-            let available = ring.tail.load(ordering: .acquiring) - position
+            let tail = ring.tail.load(ordering: .acquiring)
+            position = ring.resume(from: position)
+            let available = tail - position
             if available == 0 {
                 if stopping.load(ordering: .acquiring) { break }
                 sleeping.store(true, ordering: .sequentiallyConsistent)
+                // A restart moves the tail past `position` too, so an unchanged tail means nothing new.
                 if ring.tail.load(ordering: .sequentiallyConsistent) == position, !stopping.load(ordering: .sequentiallyConsistent) {
                     sem_wait(wakeSemaphore)
                 }

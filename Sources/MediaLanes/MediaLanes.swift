@@ -49,7 +49,12 @@ public final class MediaLanes {
         for index in handedOver..<end {
             guard let sealer = queue.deferredSealer(index) else { continue }
             let lane = sealer.lane - 1
-            guard lane >= 0, lane < lanes.count, lanes[lane].ring.push(from: queue, index: index) else {
+            guard lane >= 0, lane < lanes.count else {
+                ringFullDrops &+= 1
+                continue
+            }
+            if !fed[lane] { lanes[lane].ring.beginHandOver() }
+            guard lanes[lane].ring.push(from: queue, index: index) else {
                 ringFullDrops &+= 1
                 continue
             }
