@@ -83,11 +83,14 @@ final class LaneRing {
 
     // MARK: consumer
 
-    /// Where the consumer goes on from `position`: past a restart the producer made while the
-    /// ring was empty. Call after loading `tail` (acquiring), so the restart is visible with it.
-    @inline(__always) func resume(from position: Int) -> Int {
+    /// How many published datagrams the consumer at `position` may take, given the `tail` it
+    /// loaded (acquiring); moves `position` past a restart the producer made while the ring was
+    /// empty. The restart can show before the tail that publishes datagrams past it (the producer
+    /// stores it first): until that tail shows, nothing is available.
+    @inline(__always) func available(tail: Int, position: inout Int) -> Int {
         let start = restart.load(ordering: .relaxed)
-        return start > position ? start : position
+        if start > position { position = start }
+        return max(0, tail - position)
     }
 
     /// The slot for ring position `position`.

@@ -87,9 +87,7 @@ public final class MediaLane: @unchecked Sendable {
         var position = ring.head.load(ordering: .relaxed)
         let batchCapacity = max(1, output.batchCapacity)
         while true {
-            let tail = ring.tail.load(ordering: .acquiring)
-            position = ring.resume(from: position)
-            let available = tail - position
+            let available = ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position)
             if available == 0 {
                 if stopping.load(ordering: .acquiring) { break }
                 sleeping.store(true, ordering: .sequentiallyConsistent)

@@ -226,4 +226,28 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         #expect(lanes.ringFullDrops == 0)
         #expect(output.sent.withLock { $0.map { number($0.0) } } == (0..<next).map { $0 })
     }
+
+    /// The interleaving a 4-lane interop run met: the lane loads the tail, the producer then
+    /// restarts at slot 0 and publishes, and the lane sees the restart but its older tail.
+    @Test func aRestartSeenBeforeItsTailMeansNothingYet() {
+        let ring = LaneRing(capacity: 4)
+        let queue = TransmitQueue(capacity: 4)
+        queue.defersSealing = true
+        let sealer = MarkingSealer(lane: 1)
+        for value in 0..<3 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
+        for index in 0..<3 { #expect(ring.push(from: queue, index: index)) }
+        ring.publish()
+        var position = 0
+        #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 3)
+        position = 3
+        ring.release(upTo: position)
+        let staleTail = ring.tail.load(ordering: .acquiring)
+        ring.beginHandOver()
+        #expect(ring.push(from: queue, index: 0))
+        ring.publish()
+        #expect(ring.available(tail: staleTail, position: &position) == 0)
+        #expect(position == 4)
+        #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 1)
+        #expect(ring.slot(position) == 0)
+    }
 }
