@@ -54,10 +54,34 @@ private func queueNumbered(_ number: UInt32, to destination: PeerAddress, sealer
 
 private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0 << 8 | UInt32($1) } }
 
+/// A queue that leaves other lanes' datagrams for them, as the media shell's does.
+private func deferringQueue(capacity: Int) -> TransmitQueue {
+    let queue = TransmitQueue(capacity: capacity)
+    queue.defersSealing = true
+    return queue
+}
+
+/// Lane 1 alone, recording what it sends, fed from a deferring queue.
+private struct OneLane {
+    let output: RecordingOutput
+    let lanes: MediaLanes
+    let queue: TransmitQueue
+
+    init(ringCapacity: Int, queueCapacity: Int, started: Bool = true) {
+        let output = RecordingOutput()
+        self.output = output
+        lanes = MediaLanes(count: 2, ringCapacity: ringCapacity) { _ in output }
+        queue = deferringQueue(capacity: queueCapacity)
+        if started { #expect(lanes.start(namePrefix: "test-lane") == 0) }
+    }
+
+    /// The numbers of what the lane sent, in order.
+    var sentNumbers: [UInt32] { output.sent.withLock { $0.map { number($0.0) } } }
+}
+
 @Suite struct MediaLanesTests {
     @Test func laneZeroSealsAtOnceAndOtherLanesWait() {
-        let queue = TransmitQueue(capacity: 8)
-        queue.defersSealing = true
+        let queue = deferringQueue(capacity: 8)
         let to = PeerAddress(ipv4: 0x7F00_0001, port: 5000)
         #expect(queueNumbered(1, to: to, sealer: MarkingSealer(lane: 0), in: queue) == 5)
         #expect(queueNumbered(2, to: to, sealer: MarkingSealer(lane: 1), in: queue) == 5)
@@ -90,8 +114,7 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         let outputs = (1..<threads).map { _ in RecordingOutput() }
         let lanes = MediaLanes(count: threads, ringCapacity: 64) { outputs[$0 - 1] }
         #expect(lanes.start(namePrefix: "test-lane") == 0)
-        let queue = TransmitQueue(capacity: 16)
-        queue.defersSealing = true
+        let queue = deferringQueue(capacity: 16)
         // The test waits for room, so that it checks order and not the drop of a lane that fell
         // behind (the queue holds 16, the ring 64).
         queue.flushHandler = { queue in
@@ -127,10 +150,8 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
     }
 
     @Test func aFullRingDropsAndCounts() {
-        let output = RecordingOutput()
-        let lanes = MediaLanes(count: 2, ringCapacity: 4) { _ in output }
-        let queue = TransmitQueue(capacity: 16)
-        queue.defersSealing = true
+        let fixture = OneLane(ringCapacity: 4, queueCapacity: 16, started: false)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
         let sealer = MarkingSealer(lane: 1)
         for value in 0..<10 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
         lanes.handOver(queue)  // lane not started: nothing drains the ring
@@ -138,15 +159,12 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         #expect(lanes.ringFullDrops == 6)
         #expect(lanes.start(namePrefix: "test-lane") == 0)
         lanes.stop()
-        #expect(output.sent.withLock { $0.map { number($0.0) } } == [0, 1, 2, 3])
+        #expect(fixture.sentNumbers == [0, 1, 2, 3])
     }
 
     @Test func aLaneCountsSealFailures() {
-        let output = RecordingOutput()
-        let lanes = MediaLanes(count: 2, ringCapacity: 8) { _ in output }
-        #expect(lanes.start(namePrefix: "test-lane") == 0)
-        let queue = TransmitQueue(capacity: 8)
-        queue.defersSealing = true
+        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
         let sealer = MarkingSealer(lane: 1, failsOnFirstByte: 0)
         _ = queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
         _ = queueNumbered(0x0100_0000, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
@@ -159,10 +177,8 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
     /// The receiving thread hands over after every datagram it handled: what was handed over
     /// stays in the queue until it is emptied, and must not go to the lane twice.
     @Test func aDatagramIsHandedOverOnce() {
-        let output = RecordingOutput()
-        let lanes = MediaLanes(count: 2, ringCapacity: 16) { _ in output }
-        let queue = TransmitQueue(capacity: 16)
-        queue.defersSealing = true
+        let fixture = OneLane(ringCapacity: 16, queueCapacity: 16, started: false)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
         let sealer = MarkingSealer(lane: 1)
         let to = PeerAddress(ipv4: 1, port: 1)
         _ = queueNumbered(1, to: to, sealer: sealer, in: queue)
@@ -176,17 +192,14 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         lanes.handOver(queue)
         #expect(lanes.start(namePrefix: "test-lane") == 0)
         lanes.stop()
-        #expect(output.sent.withLock { $0.map { number($0.0) } } == [1, 3, 4])
+        #expect(fixture.sentNumbers == [1, 3, 4])
     }
 
     /// A lane that keeps up finds an empty ring at every hand-over, so its datagrams go to slot 0
     /// again and again: the ring's memory stays unused (not resident) beyond the deepest backlog.
     @Test func aLaneThatKeepsUpUsesOnlyTheFirstSlots() {
-        let output = RecordingOutput()
-        let lanes = MediaLanes(count: 2, ringCapacity: 2048) { _ in output }
-        #expect(lanes.start(namePrefix: "test-lane") == 0)
-        let queue = TransmitQueue(capacity: 16)
-        queue.defersSealing = true
+        let fixture = OneLane(ringCapacity: 2048, queueCapacity: 16)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
         let sealer = MarkingSealer(lane: 1)
         for value in 0..<3000 {
             _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
@@ -198,17 +211,14 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         }
         lanes.stop()
         #expect(lanes.lanes[0].ring.highestSlotWritten < 3, "\(lanes.lanes[0].ring.highestSlotWritten)")
-        #expect(output.sent.withLock { $0.map { number($0.0) } } == (0..<3000).map(UInt32.init))
+        #expect(fixture.sentNumbers == (0..<3000).map(UInt32.init))
     }
 
     /// Hand-overs that find the ring empty (a restart at slot 0) and ones that find the lane still
     /// busy (no restart) mix without losing, repeating or reordering a datagram.
     @Test func restartsKeepOrderUnderLoad() {
-        let output = RecordingOutput()
-        let lanes = MediaLanes(count: 2, ringCapacity: 8) { _ in output }
-        #expect(lanes.start(namePrefix: "test-lane") == 0)
-        let queue = TransmitQueue(capacity: 8)
-        queue.defersSealing = true
+        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
         let sealer = MarkingSealer(lane: 1)
         var next: UInt32 = 0
         for round in 0..<2000 {
@@ -224,15 +234,14 @@ private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0
         }
         lanes.stop()
         #expect(lanes.ringFullDrops == 0)
-        #expect(output.sent.withLock { $0.map { number($0.0) } } == (0..<next).map { $0 })
+        #expect(fixture.sentNumbers == (0..<next).map { $0 })
     }
 
     /// The interleaving a 4-lane interop run met: the lane loads the tail, the producer then
     /// restarts at slot 0 and publishes, and the lane sees the restart but its older tail.
     @Test func aRestartSeenBeforeItsTailMeansNothingYet() {
         let ring = LaneRing(capacity: 4)
-        let queue = TransmitQueue(capacity: 4)
-        queue.defersSealing = true
+        let queue = deferringQueue(capacity: 4)
         let sealer = MarkingSealer(lane: 1)
         for value in 0..<3 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
         for index in 0..<3 { #expect(ring.push(from: queue, index: index)) }
