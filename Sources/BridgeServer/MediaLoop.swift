@@ -73,8 +73,12 @@ public final class MediaLoop: Sendable {
             thread.eventHandler = events
             slot = nil
             var result = thread.lanes?.start(namePrefix: "meetpad-media") ?? 0
-            if result == 0 { result = MediaThreadLauncher.start(thread) } else { thread.lanes?.stop() }
-            if result != 0 { status.markExited() }
+            if result == 0 { result = MediaThreadLauncher.start(thread) }
+            if result != 0 {
+                // Lanes already running (some or all) must not outlive a loop that never ran.
+                thread.lanes?.stop()
+                status.markExited()
+            }
             return result == 0
         }
         guard handedOver else { throw .cannotStart }

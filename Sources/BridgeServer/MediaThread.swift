@@ -47,10 +47,7 @@ final class MediaThread {
         transmit = TransmitQueue(capacity: transmitCapacity)
         transmit.defersSealing = lanes != nil
         // Captures the socket and lanes, not self: the queue is owned by self, so this makes no cycle.
-        transmit.flushHandler = { [socket, lanes] queue in
-            lanes?.handOver(queue)
-            socket.send(queue)
-        }
+        transmit.flushHandler = { [socket, lanes] queue in Self.send(queue, socket: socket, lanes: lanes) }
         commands.reserveCapacity(64)
     }
 
@@ -77,9 +74,12 @@ final class MediaThread {
     }
 
     /// Hands other lanes their datagrams and sends this thread's.
-    private func flush() {
-        lanes?.handOver(transmit)
-        socket.send(transmit)
+    private func flush() { Self.send(transmit, socket: socket, lanes: lanes) }
+
+    /// What `flush` and the full queue's handler both do; static so the handler need not hold `self`.
+    private static func send(_ queue: TransmitQueue, socket: MediaSocket, lanes: MediaLanes?) {
+        lanes?.handOver(queue)
+        socket.send(queue)
     }
 
     /// Time until the engine's next deadline, capped so the loop turns at least every 250 ms.
