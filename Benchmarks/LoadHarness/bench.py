@@ -50,7 +50,7 @@ class Harness:
         self.cpus = os.cpu_count() or 1
         self.sfu_cpu = "1" if self.cpus >= 2 else None
         self.gen_cpu = "0" if self.cpus >= 2 else None
-        self.meetpad_threads, self.meetpad_cpus = None, None
+        self.meetpad_threads, self.meetpad_cpus, self.meetpad_gso = None, None, True
         os.makedirs(args.out, exist_ok=True)
         self.logdir = os.path.join(args.out, "logs")
         os.makedirs(self.logdir, exist_ok=True)
@@ -109,14 +109,20 @@ class Harness:
         raise RuntimeError(f"{url} not answering after {timeout} s")
 
     @staticmethod
-    def rss_kb(pid: int) -> int | None:
+    def rss_kb(pid: int, field: str = "VmRSS") -> int | None:
         try:
             for line in open(f"/proc/{pid}/status"):
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
         except OSError:
             pass
         return None
+
+    def idle_memory(self, pid: int) -> dict:
+        """RSS and its two parts: anonymous (heap, stacks: the process's own) and file-backed (the
+        pages of the binary and its shared libraries it has touched, shared with the page cache)."""
+        return {"idle_rss_kb": self.rss_kb(pid), "idle_rss_anon_kb": self.rss_kb(pid, "RssAnon"),
+                "idle_rss_file_kb": self.rss_kb(pid, "RssFile")}
 
     def start_meetpad(self, tag):
         env = dict(os.environ, JVB_DISABLE_XMPP="1")
@@ -125,6 +131,8 @@ class Harness:
         # is what a jitsi-meet client asks for first (LOAD.md, "Our bridge's video selection").
         # Pinned to one CPU its default is one media thread; threads_ab.py asks for two on two CPUs.
         threads = ["--media-threads", str(self.meetpad_threads)] if self.meetpad_threads else []
+        if not self.meetpad_gso:
+            threads.append("--no-udp-gso")
         p = self.spawn([self.args.bridge_bin, "--media-host", "127.0.0.1", "--port", str(BRIDGE_MEDIA_PORT),
                         "--http-host", "127.0.0.1", "--http-port", str(BRIDGE_HTTP_PORT),
                         "--advertise-ips", "127.0.0.1", "--colibri-rest", "--initial-max-height-px", "720"] + threads,
@@ -132,7 +140,7 @@ class Harness:
         # Start-up: process start to the first 200 from /about/health; idle RSS: right then,
         # before anything is signalled.
         self.last_start = {"startup_s": self.wait_http(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/about/health", 20, p),
-                           "idle_rss_kb": self.rss_kb(p.pid)}
+                           **self.idle_memory(p.pid)}
         return p, ["--http-port", str(BRIDGE_HTTP_PORT)]
 
     def setup_veth(self):
@@ -195,7 +203,7 @@ admin: {{ admin_http = false }}
         conf = self.janus_config()
         p = self.spawn(["janus", "-F", conf, "-C", os.path.join(conf, "janus.jcfg"), "-o"], f"janus-{tag}.log", cpu=self.sfu_cpu)
         self.last_start = {"startup_s": self.wait_http(f"http://127.0.0.1:{JANUS_HTTP_PORT}/janus/info", 20, p),
-                           "idle_rss_kb": self.rss_kb(p.pid)}
+                           **self.idle_memory(p.pid)}
         return p, ["--http-port", str(JANUS_HTTP_PORT), "--bind", VETH_ADDR]
 
     def start_floor(self, tag, receivers, crypto="libsrtp"):
@@ -207,7 +215,7 @@ admin: {{ admin_http = false }}
             if p.poll() is not None or time.time() > deadline:
                 raise RuntimeError("meetpad-floor did not start (see its log)")
             time.sleep(0.05)
-        self.last_start = {"startup_s": None, "idle_rss_kb": self.rss_kb(p.pid)}
+        self.last_start = {"startup_s": None, **self.idle_memory(p.pid)}
         return p, ["--floor-port", str(FLOOR_PORT)]
 
     # ---------------------------------------------------------------- runs
@@ -506,7 +514,7 @@ def main() -> int:
         text += "\n" + table(summary) + "\n"
     if thread_runs:
         text += ("\nOur bridge on 1 and 2 media threads (S1, medians of "
-                 f"{args.reps}; the generator on CPU 0; threads_ab.py says why three settings)\n\n"
+                 f"{args.reps}; the generator on CPU 0; threads_ab.py says why four settings)\n\n"
                  + threads_ab.table(threads_ab.summarize(thread_runs)) + "\n")
     if capacity_results:
         capacity_svg = os.path.join(args.out, "capacity.svg")

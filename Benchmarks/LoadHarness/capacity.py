@@ -121,7 +121,7 @@ class CapacityRamp:
 def summary_of(run: dict) -> dict:
     keys = ("groups", "peer_connections", "forwarded_pps", "forwarded_mbps", "sfu_cpu_percent", "pps_per_cpu_s", "cpu_us_per_packet",
             "lost_packets", "socket_drops", "udp_drops", "latency_p50_us", "latency_p99_us", "latency_max_us", "latency_samples",
-            "generator_cpu_percent", "steal_percent", "rss_kb", "idle_rss_kb", "startup_s", "decrypted_packets", "decrypt_failures",
+            "generator_cpu_percent", "steal_percent", "rss_kb", "idle_rss_kb", "idle_rss_anon_kb", "idle_rss_file_kb", "startup_s", "decrypted_packets", "decrypt_failures",
             "padding_packets", "sfu_thread_cpu", "srtp_profiles", "verdict", "label")
     return {k: run.get(k) for k in keys}
 
@@ -146,11 +146,14 @@ def memory_probe(harness, duration: float) -> dict:
     runs = (base, wide, many)
     return {
         "idle_rss_kb": median([r.get("idle_rss_kb") for r in runs]),
+        "idle_rss_anon_kb": median([r.get("idle_rss_anon_kb") for r in runs]),
+        "idle_rss_file_kb": median([r.get("idle_rss_file_kb") for r in runs]),
         "startup_s": median([r.get("startup_s") for r in runs]),
         "rss_kb_per_receiver": per_receiver,
         "rss_kb_per_sender": per_sender,
         "runs": [{"label": r["label"], "peer_connections": r["peer_connections"], "rss_kb": r["rss_kb"], "lost_packets": r["lost_packets"],
-                  "idle_rss_kb": r.get("idle_rss_kb"), "startup_s": r.get("startup_s")} for r in runs],
+                  "idle_rss_kb": r.get("idle_rss_kb"), "idle_rss_anon_kb": r.get("idle_rss_anon_kb"),
+                  "idle_rss_file_kb": r.get("idle_rss_file_kb"), "startup_s": r.get("startup_s")} for r in runs],
     }
 
 
@@ -220,7 +223,10 @@ def table(results: dict, memory: dict | None) -> str:
                      ", ".join(f"{t['name']} {t['percent']:.2f}" for t in ours["sfu_thread_cpu"]))
     if memory:
         lines.append("")
-        lines.append(f"meetpad-bridge memory: idle RSS {fmt((memory['idle_rss_kb'] or 0) / 1024, 1)} MB (before any signalling), "
+        def mb(key):
+            return fmt((memory.get(key) or 0) / 1024, 1)
+        lines.append(f"meetpad-bridge memory: idle RSS {mb('idle_rss_kb')} MB (before any signalling; anonymous "
+                     f"{mb('idle_rss_anon_kb')} MB, file-backed {mb('idle_rss_file_kb')} MB: code of the binary and its libraries), "
                      f"start-up {fmt(memory['startup_s'] * 1000 if memory['startup_s'] else None)} ms (process start to /about/health 200), "
                      f"RSS per receiver {fmt(memory['rss_kb_per_receiver'])} KB, per sender {fmt(memory['rss_kb_per_sender'])} KB")
     return "\n".join(lines)

@@ -44,6 +44,10 @@ public struct BridgeStatistics: Sendable {
     public var retransmissionRequestsAbandoned: UInt64 = 0
     /// Dominant-speaker changes announced.
     public var dominantSpeakerChanges: UInt64 = 0
+    /// Datagrams that left inside segmented sends (UDP GSO); counted by the media shell, not the engine.
+    public var segmentedDatagramsSent: UInt64 = 0
+    /// Segmented sends the kernel refused and the shell sent again datagram by datagram.
+    public var segmentationRefusals: UInt64 = 0
     /// Dropped datagrams or messages, by reason (`DropReason.rawValue` → count).
     public var drops: [String: UInt64] = [:]
     /// The reachability self-check's conclusion about clients' access to the media port.

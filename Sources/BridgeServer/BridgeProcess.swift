@@ -71,7 +71,10 @@ public enum BridgeProcess {
     }
 
     private static func makeMediaLoop(settings: ServerSettings, interfaces: [PeerAddress], logger: Logger) throws -> MediaLoop {
-        return try MediaLoop(bindAddress: try settings.mediaBindAddress, mediaThreads: settings.mediaThreads, logger: logger) { bound in
+        return try MediaLoop(
+            bindAddress: try settings.mediaBindAddress, mediaThreads: settings.mediaThreads,
+            segmentation: settings.udpSegmentation, logger: logger
+        ) { bound in
             let configuration = settings.bridgeConfiguration(bound: bound, interfaces: interfaces)
             logger.info("media candidates", metadata: [
                 "host": "\(configuration.hostAddresses.map(\.description).joined(separator: ","))",

@@ -31,24 +31,27 @@ public final class MediaLoop: Sendable {
     public init(
         bindAddress: PeerAddress,
         mediaThreads: Int = 1,
+        segmentation: Bool = true,
         receiveBatchSize: Int = 64,
         transmitCapacity: Int = 1024,
         logger: Logger,
         makeEngine: (PeerAddress) throws -> BridgeEngine
     ) throws {
-        let socket = try MediaSocket(binding: bindAddress, receiveBatchSize: receiveBatchSize, sendBatchSize: transmitCapacity)
+        let socket = try MediaSocket(
+            binding: bindAddress, receiveBatchSize: receiveBatchSize, sendBatchSize: transmitCapacity, segmentation: segmentation)
         let engine = try makeEngine(socket.localAddress)
         let inbox = try CommandInbox()
         let status = MediaLoopStatus()
         let buffers = socket.kernelBufferSizes
         logger.info("media port bound", metadata: [
             "address": "\(socket.localAddress)", "rcvbuf": "\(buffers.receive)", "sndbuf": "\(buffers.send)",
+            "gso": "\(socket.segments ? "on" : segmentation ? "unsupported" : "off")",
         ])
         var lanes: MediaLanes?
         if mediaThreads > 1 {
             var outputs: [SocketLaneOutput] = []
             for _ in 1..<mediaThreads {
-                guard let output = SocketLaneOutput(socket: socket) else { throw MediaSocketError.batchAllocationFailed }
+                guard let output = SocketLaneOutput(socket: socket, segmentation: socket.segments) else { throw MediaSocketError.batchAllocationFailed }
                 outputs.append(output)
             }
             lanes = MediaLanes(count: mediaThreads, ringCapacity: Self.laneRingCapacity) { outputs[$0 - 1] }

@@ -19,8 +19,14 @@ final class MediaSocket {
     private(set) var sendFailures: UInt64 = 0
     private(set) var sendBufferFullDrops: UInt64 = 0
     private(set) var lastSendError: Int32 = 0
+    /// Sends by segmentation (UDP GSO) since start: datagrams carried, and segmented sends the
+    /// kernel refused (sent again one by one).
+    private(set) var segmentation = SegmentationCounters()
 
-    init(binding address: PeerAddress, receiveBatchSize: Int, sendBatchSize: Int) throws(MediaSocketError) {
+    /// `segmentation`: send a destination's queued datagrams as one segmented send where the kernel can.
+    init(binding address: PeerAddress, receiveBatchSize: Int, sendBatchSize: Int, segmentation: Bool = true)
+        throws(MediaSocketError)
+    {
         var bindAddress = address.mediaSocketAddress
         let fd = ms_udp_open(&bindAddress, Self.kernelBufferBytes)
         guard fd >= 0 else { throw .bindFailed(address: address.description, errno: -fd) }
@@ -36,7 +42,11 @@ final class MediaSocket {
         localAddress = bound
         receiveBatch = rx
         sendBatch = tx
+        if segmentation { _ = ms_batch_segment(tx, fd) }
     }
+
+    /// Whether sends are segmented (asked for, the kernel can, and the way out has not refused).
+    var segments: Bool { ms_batch_segments(sendBatch) != 0 }
 
     deinit {
         ms_batch_destroy(receiveBatch)
@@ -101,6 +111,20 @@ final class MediaSocket {
         sendFailures &+= UInt64(result.failed)
         sendBufferFullDrops &+= UInt64(result.dropped)
         if result.last_error != 0 { lastSendError = result.last_error }
+        segmentation.add(result)
         queue.removeAll()
+    }
+}
+
+/// What segmented sends (UDP GSO) did since start, on one thread.
+struct SegmentationCounters: Sendable, Equatable {
+    /// Datagrams that left inside segmented sends.
+    var datagrams: UInt64 = 0
+    /// Segmented sends the kernel refused; their datagrams were sent one by one.
+    var refusals: UInt64 = 0
+
+    mutating func add(_ result: ms_send_result) {
+        datagrams &+= UInt64(result.segmented)
+        refusals &+= UInt64(result.refused)
     }
 }

@@ -146,13 +146,18 @@ final class MediaThread {
             ("command_inbox_full", inbox.refusedWhileFull), ("seal_failed", transmit.sealFailures),
         ]
         for (reason, count) in shellDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
+        statistics.segmentedDatagramsSent = socket.segmentation.datagrams
+        statistics.segmentationRefusals = socket.segmentation.refusals
         if let lanes {
             let lane = lanes.statistics
             let laneDrops: [(String, UInt64)] = [
-                ("media_lane_full", lanes.ringFullDrops), ("seal_failed", lane.sealFailures),
+                ("media_lane_full", lanes.ringFullDrops), ("media_lane_unknown", lanes.unknownLaneDrops),
+                ("seal_failed", lane.sealFailures),
                 ("send_failed", lane.sendFailures), ("send_buffer_full", lane.sendBufferFull),
             ]
             for (reason, count) in laneDrops where count > 0 { statistics.drops[reason, default: 0] &+= count }
+            statistics.segmentedDatagramsSent &+= lane.segmented
+            statistics.segmentationRefusals &+= lane.segmentationRefusals
         }
         status.publish(statistics)
         heapTrimmer.afterPublishing(statistics)

@@ -65,6 +65,8 @@ public struct ServerOptions: Sendable {
     public var srtpBackend: String?
     /// `--media-threads`
     public var mediaThreads: Int?
+    /// `--udp-gso/--no-udp-gso`
+    public var udpSegmentation: Bool?
     /// `--max-endpoints-per-conference`
     public var maximumEndpointsPerConference: Int?
 

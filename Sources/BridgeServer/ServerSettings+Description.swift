@@ -15,6 +15,7 @@ extension ServerSettings: CustomStringConvertible {
             ("stun.servers", stunServers.map(\.description).joined(separator: ",")),
             ("srtp.backend", srtpBackend.rawValue),
             ("media.threads", "\(mediaThreads)"),
+            ("media.udp-gso", "\(udpSegmentation)"),
             ("sctp.enabled", "\(sctpEnabled)"),
             ("http.host", httpHost),
             ("http.port", "\(httpPort)"),

@@ -53,6 +53,8 @@ extension ServerSettings {
         guard (1...Self.maximumMediaThreads).contains(mediaThreads) else {
             throw ConfigurationError("media threads must be 1...\(Self.maximumMediaThreads), not \(mediaThreads)")
         }
+        udpSegmentation = try pick.boolean(
+            "media.udp-gso", flag: options.udpSegmentation, "--udp-gso", env: ["JVB_UDP_GSO"], default: udpSegmentation)
         sctpEnabled = try pick.boolean("sctp.enabled", flag: options.sctp, "--enable-sctp", env: ["ENABLE_SCTP"], default: sctpEnabled)
     }
 

@@ -58,6 +58,9 @@ public struct ServerSettings: Sendable {
     /// Media threads (`--media-threads`, JVB_MEDIA_THREADS (ours)): one receives and forwards,
     /// each seals and sends for its share of the receivers. Default: the CPUs the process may use.
     public var mediaThreads = 1
+    /// Whether a receiver's datagrams that queue up together leave as one segmented send (UDP
+    /// GSO; `--udp-gso`, JVB_UDP_GSO (ours)). On where the kernel can; off only to compare.
+    public var udpSegmentation = true
     /// The most media threads the bridge starts, whatever it is told.
     public static let maximumMediaThreads = 64
     /// Endpoints per conference beyond this are refused (`--max-endpoints-per-conference`,

@@ -9,8 +9,11 @@ final class SocketLaneOutput: LaneOutput {
     private let descriptor: Int32
     private let batch: OpaquePointer
 
-    init?(socket: MediaSocket, batchCapacity: Int = 64) {
+    /// `batchCapacity` bounds a flush; a lane that fell behind takes that many at once, and the
+    /// more of them go to one receiver, the more one segmented send carries (`segmentation`).
+    init?(socket: MediaSocket, segmentation: Bool, batchCapacity: Int = 256) {
         guard let batch = ms_batch_create(socket.descriptor, UInt32(batchCapacity), 0) else { return nil }
+        if segmentation { _ = ms_batch_segment(batch, socket.descriptor) }
         self.batchCapacity = batchCapacity
         descriptor = socket.descriptor
         self.batch = batch
@@ -25,6 +28,8 @@ final class SocketLaneOutput: LaneOutput {
 
     func flush(count: Int) -> LaneSendResult {
         let result = ms_send(descriptor, batch, UInt32(count), 1)
-        return LaneSendResult(failed: Int(result.failed), dropped: Int(result.dropped))
+        return LaneSendResult(
+            failed: Int(result.failed), dropped: Int(result.dropped), segmented: Int(result.segmented),
+            segmentationRefusals: Int(result.refused))
     }
 }

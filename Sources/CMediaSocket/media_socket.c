@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -27,10 +28,48 @@ struct ms_batch {
     // arrival times derived from it (CLOCK_MONOTONIC nanoseconds).
     uint8_t *controls;
     uint64_t *arrivals;
+    // Send only, with segmentation on (ms_batch_segment): each message's destination, and the
+    // coalesced sends built from the messages at every ms_send.
+    struct ms_coalescing *coalescing;
 };
+
+// One coalesced send: datagrams to one destination, all `segment` bytes long except possibly the
+// last (UDP GSO's rule), in queue order.
+typedef struct ms_group {
+    unsigned first;   // message whose address the group is sent to
+    unsigned count;   // datagrams in the group
+    unsigned filled;  // datagrams laid out so far
+    unsigned offset;  // index of the group's first iovec
+    size_t segment;
+    size_t bytes;
+    int open;         // more datagrams may join
+} ms_group;
+
+typedef struct ms_coalescing {
+    ms_addr *destinations;
+    unsigned *group_of;
+    ms_group *groups;
+    struct mmsghdr *messages;
+    struct iovec *vectors;
+    uint8_t *controls;
+    // Open addressing from destination to its newest group; a slot counts only when its stamp is
+    // this send's, so nothing is cleared between sends.
+    unsigned *table;
+    uint32_t *table_stamp;
+    unsigned table_mask;
+    uint32_t stamp;
+    unsigned refusals_in_row;
+    int off; // the way out refused segmentation too often
+} ms_coalescing;
 
 // Room for one SCM_TIMESTAMPNS message (a struct timespec), 8-byte aligned as CMSG_* expects.
 #define MS_CONTROL_SIZE CMSG_SPACE(sizeof(struct timespec))
+// UDP GSO limits: the kernel's UDP_MAX_SEGMENTS, a total that fits one IP datagram with its
+// headers, and a segment size that fits a 1500-byte path (a larger datagram goes alone, as before).
+#define MS_GSO_MAX_SEGMENTS 64
+#define MS_GSO_MAX_BYTES 60000
+#define MS_GSO_MAX_SEGMENT 1400
+#define MS_GSO_CONTROL_SIZE CMSG_SPACE(sizeof(uint16_t))
 // A kernel timestamp older than this (a realtime clock step, a stalled thread) is not trusted.
 #define MS_MAX_ARRIVAL_AGE_NS 1000000000ull
 
@@ -188,8 +227,50 @@ ms_batch *ms_batch_create(int fd, unsigned capacity, size_t slot_size) {
     return b;
 }
 
+int ms_segmentation_supported(int fd) {
+    int size = 0;
+    socklen_t len = sizeof size;
+    return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, &len) == 0;
+}
+
+int ms_batch_segment(ms_batch *b, int fd) {
+    if (b->slab) return -EINVAL;
+    if (b->coalescing) return 0;
+    if (!ms_segmentation_supported(fd)) return -ENOPROTOOPT;
+    unsigned table_size = 1;
+    while (table_size < 2 * b->capacity) table_size <<= 1;
+    // One block for the struct and its arrays, each at a 16-byte boundary: one free releases it.
+    size_t n = b->capacity;
+    size_t sizes[] = {sizeof(ms_coalescing), n * sizeof(ms_addr), n * sizeof(unsigned), n * sizeof(ms_group),
+                      n * sizeof(struct mmsghdr), n * sizeof(struct iovec), n * MS_GSO_CONTROL_SIZE,
+                      table_size * sizeof(unsigned), table_size * sizeof(uint32_t)};
+    size_t offsets[sizeof sizes / sizeof sizes[0]], total = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        offsets[i] = total;
+        total += (sizes[i] + 15) / 16 * 16;
+    }
+    uint8_t *block = aligned_alloc(16, total);
+    if (!block) return -ENOMEM;
+    memset(block, 0, total);
+    ms_coalescing *c = (ms_coalescing *)block;
+    c->destinations = (ms_addr *)(block + offsets[1]);
+    c->group_of = (unsigned *)(block + offsets[2]);
+    c->groups = (ms_group *)(block + offsets[3]);
+    c->messages = (struct mmsghdr *)(block + offsets[4]);
+    c->vectors = (struct iovec *)(block + offsets[5]);
+    c->controls = block + offsets[6];
+    c->table = (unsigned *)(block + offsets[7]);
+    c->table_stamp = (uint32_t *)(block + offsets[8]);
+    c->table_mask = table_size - 1;
+    b->coalescing = c;
+    return 0;
+}
+
+int ms_batch_segments(const ms_batch *b) { return b->coalescing != NULL && !b->coalescing->off; }
+
 void ms_batch_destroy(ms_batch *b) {
     if (!b) return;
+    free(b->coalescing);
     free(b->slab);
     free(b->controls);
     free(b->arrivals);
@@ -287,38 +368,183 @@ void ms_set_message(ms_batch *b, unsigned index, const void *data, size_t length
     b->vectors[index].iov_base = (void *)data;
     b->vectors[index].iov_len = length;
     b->messages[index].msg_hdr.msg_namelen = to_sockaddr(destination, b->family, &b->names[index]);
+    if (b->coalescing) b->coalescing->destinations[index] = *destination;
 }
 
-ms_send_result ms_send(int fd, ms_batch *b, unsigned count, int full_wait_ms) {
-    ms_send_result r = {0, 0, 0, 0};
-    if (count > b->capacity) count = b->capacity;
+static int is_buffer_full(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS; }
+
+static int same_destination(const ms_addr *a, const ms_addr *b) {
+    return a->high == b->high && a->low == b->low && a->port == b->port && a->family == b->family;
+}
+
+static unsigned destination_hash(const ms_addr *a) {
+    uint64_t h = (a->high ^ (a->low * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)a->port << 8) ^ a->family) * 0x9E3779B97F4A7C15ull;
+    return (unsigned)(h >> 32);
+}
+
+// Groups messages 0..<count by destination without reordering any destination's datagrams: a
+// datagram joins its destination's newest group while that group is open and the datagram is no
+// longer than the group's segment size; a shorter one is GSO's last segment and closes the group.
+// Returns the number of groups, in the order of their first datagram.
+static unsigned plan_groups(ms_batch *b, unsigned count) {
+    ms_coalescing *c = b->coalescing;
+    if (++c->stamp == 0) {
+        memset(c->table_stamp, 0, (c->table_mask + 1) * sizeof *c->table_stamp);
+        c->stamp = 1;
+    }
+    unsigned groups = 0;
+    for (unsigned i = 0; i < count; i++) {
+        size_t length = b->vectors[i].iov_len;
+        const ms_addr *destination = &c->destinations[i];
+        unsigned slot = destination_hash(destination) & c->table_mask;
+        // The table holds at most one entry per destination and is twice the batch: a free slot exists.
+        while (c->table_stamp[slot] == c->stamp &&
+               !same_destination(&c->destinations[c->groups[c->table[slot]].first], destination))
+            slot = (slot + 1) & c->table_mask;
+        if (c->table_stamp[slot] == c->stamp) {
+            ms_group *g = &c->groups[c->table[slot]];
+            if (g->open && length <= g->segment && g->bytes + length <= MS_GSO_MAX_BYTES) {
+                c->group_of[i] = c->table[slot];
+                g->count += 1;
+                g->bytes += length;
+                if (length < g->segment || g->count == MS_GSO_MAX_SEGMENTS) g->open = 0;
+                continue;
+            }
+        }
+        ms_group *g = &c->groups[groups];
+        g->first = i;
+        g->count = 1;
+        g->filled = 0;
+        g->segment = length;
+        g->bytes = length;
+        g->open = length > 0 && length <= MS_GSO_MAX_SEGMENT;
+        c->group_of[i] = groups;
+        c->table[slot] = groups;
+        c->table_stamp[slot] = c->stamp;
+        groups += 1;
+    }
+    return groups;
+}
+
+// One message per group: its datagrams' iovecs in order and, for more than one, the segment size.
+static void lay_out_groups(ms_batch *b, unsigned count, unsigned groups) {
+    ms_coalescing *c = b->coalescing;
+    unsigned offset = 0;
+    for (unsigned g = 0; g < groups; g++) {
+        c->groups[g].offset = offset;
+        offset += c->groups[g].count;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        ms_group *g = &c->groups[c->group_of[i]];
+        c->vectors[g->offset + g->filled] = b->vectors[i];
+        g->filled += 1;
+    }
+    for (unsigned index = 0; index < groups; index++) {
+        const ms_group *g = &c->groups[index];
+        struct msghdr *h = &c->messages[index].msg_hdr;
+        h->msg_name = &b->names[g->first];
+        h->msg_namelen = b->messages[g->first].msg_hdr.msg_namelen;
+        h->msg_iov = &c->vectors[g->offset];
+        h->msg_iovlen = g->count;
+        h->msg_flags = 0;
+        if (g->count == 1) {
+            h->msg_control = NULL;
+            h->msg_controllen = 0;
+            continue;
+        }
+        uint8_t *control = c->controls + (size_t)index * MS_GSO_CONTROL_SIZE;
+        memset(control, 0, MS_GSO_CONTROL_SIZE);
+        h->msg_control = control;
+        h->msg_controllen = MS_GSO_CONTROL_SIZE;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(h);
+        cm->cmsg_level = SOL_UDP;
+        cm->cmsg_type = UDP_SEGMENT;
+        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        uint16_t segment = (uint16_t)g->segment;
+        memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+    }
+}
+
+// Sends a group's datagrams one at a time, after the route refused them as one segmented send.
+static void send_group_singly(int fd, ms_batch *b, const ms_group *g, ms_send_result *r) {
+    ms_coalescing *c = b->coalescing;
+    for (unsigned k = 0; k < g->count; k++) {
+        struct msghdr h;
+        memset(&h, 0, sizeof h);
+        h.msg_name = &b->names[g->first];
+        h.msg_namelen = b->messages[g->first].msg_hdr.msg_namelen;
+        h.msg_iov = &c->vectors[g->offset + k];
+        h.msg_iovlen = 1;
+        ssize_t n;
+        do n = sendmsg(fd, &h, MSG_DONTWAIT); while (n < 0 && errno == EINTR);
+        if (n >= 0) {
+            r->sent += 1;
+            continue;
+        }
+        r->last_error = errno;
+        if (is_buffer_full(errno)) r->dropped += 1; else r->failed += 1;
+    }
+}
+
+// After this many refused segmented sends in a row the batch stops trying: the way out cannot
+// segment (a device without checksum offload answers EIO every time).
+#define MS_GSO_REFUSALS_BEFORE_OFF 64
+
+// Sends `count` messages with sendmmsg, resuming after partial sends. Without `groups` each
+// message is one datagram; with them message i carries groups[i].count datagrams, segmented.
+static ms_send_result send_messages(int fd, ms_batch *b, struct mmsghdr *messages, unsigned count, const ms_group *groups,
+                                    int full_wait_ms) {
+    ms_send_result r = {0, 0, 0, 0, 0, 0};
     unsigned next = 0;
     int waited = 0;
     while (next < count) {
-        int n = sendmmsg(fd, b->messages + next, count - next, MSG_DONTWAIT);
+        int n = sendmmsg(fd, messages + next, count - next, MSG_DONTWAIT);
         if (n > 0) {
-            r.sent += (unsigned)n;
+            for (unsigned m = next; m < next + (unsigned)n; m++) {
+                unsigned datagrams = groups ? groups[m].count : 1;
+                r.sent += datagrams;
+                if (datagrams > 1) {
+                    r.segmented += datagrams;
+                    b->coalescing->refusals_in_row = 0;
+                }
+            }
             next += (unsigned)n;
             continue;
         }
         int error = n < 0 ? errno : EIO;
         if (error == EINTR) continue;
-        if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS) {
+        if (is_buffer_full(error)) {
             struct pollfd p = {fd, POLLOUT, 0};
             if (!waited && full_wait_ms > 0 && poll(&p, 1, full_wait_ms) > 0) {
                 waited = 1;
                 continue;
             }
-            r.dropped = count - next;
+            for (unsigned m = next; m < count; m++) r.dropped += groups ? groups[m].count : 1;
             r.last_error = error;
             break;
         }
-        // sendmmsg reports an error only for the first message it could not send: skip it.
-        r.failed += 1;
-        r.last_error = error;
+        // sendmmsg reports an error only for the first message it could not send. A plain
+        // datagram is skipped; a segmented send the route refused goes again datagram by datagram.
+        if (groups && groups[next].count > 1) {
+            r.refused += 1;
+            if (++b->coalescing->refusals_in_row >= MS_GSO_REFUSALS_BEFORE_OFF) b->coalescing->off = 1;
+            send_group_singly(fd, b, &groups[next], &r);
+        } else {
+            r.failed += 1;
+            r.last_error = error;
+        }
         next += 1;
     }
     return r;
+}
+
+ms_send_result ms_send(int fd, ms_batch *b, unsigned count, int full_wait_ms) {
+    if (count > b->capacity) count = b->capacity;
+    if (!b->coalescing || b->coalescing->off || count < 2) return send_messages(fd, b, b->messages, count, NULL, full_wait_ms);
+    ms_coalescing *c = b->coalescing;
+    unsigned groups = plan_groups(b, count);
+    lay_out_groups(b, count, groups);
+    return send_messages(fd, b, c->messages, groups, c->groups, full_wait_ms);
 }
 
 int ms_wait(int fd, int event_fd, int64_t timeout_ns) {

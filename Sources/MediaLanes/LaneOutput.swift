@@ -17,9 +17,15 @@ public struct LaneSendResult: Sendable {
     public var failed: Int
     /// Datagrams dropped because the send buffer stayed full.
     public var dropped: Int
+    /// Datagrams sent inside segmented sends (UDP GSO).
+    public var segmented: Int
+    /// Segmented sends the kernel refused (their datagrams went one by one).
+    public var segmentationRefusals: Int
 
-    public init(failed: Int = 0, dropped: Int = 0) {
+    public init(failed: Int = 0, dropped: Int = 0, segmented: Int = 0, segmentationRefusals: Int = 0) {
         self.failed = failed
         self.dropped = dropped
+        self.segmented = segmented
+        self.segmentationRefusals = segmentationRefusals
     }
 }

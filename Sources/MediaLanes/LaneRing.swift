@@ -103,6 +103,13 @@ final class LaneRing {
     /// Hands the slot's sealer over to the consumer and clears the slot's reference.
     @inline(__always) func takeSealer(_ slot: Int) -> (any PacketSealer)? { slots.takeSealer(slot) }
 
+    /// Published datagrams the consumer has not finished, from any thread. The positions a
+    /// restart skipped hold nothing, so they count as done even before the consumer jumps them.
+    var backlog: Int {
+        let done = max(head.load(ordering: .relaxed), restart.load(ordering: .relaxed))
+        return max(0, tail.load(ordering: .relaxed) - done)
+    }
+
     /// Gives positions up to `position` back to the producer.
     func release(upTo position: Int) {
         head.store(position, ordering: .releasing)

@@ -25,6 +25,8 @@ public final class MediaLane: @unchecked Sendable {
     private let sealFailureCount = Atomic<UInt64>(0)
     private let sendFailureCount = Atomic<UInt64>(0)
     private let bufferFullCount = Atomic<UInt64>(0)
+    private let segmentedCount = Atomic<UInt64>(0)
+    private let segmentationRefusalCount = Atomic<UInt64>(0)
 
     /// Creates a lane with a ring of `ringCapacity` datagrams; `start` runs its thread.
     public init(number: Int, ringCapacity: Int, output: any LaneOutput) {
@@ -44,7 +46,9 @@ public final class MediaLane: @unchecked Sendable {
     public var statistics: MediaLaneStatistics {
         MediaLaneStatistics(
             sent: sentCount.load(ordering: .relaxed), sealFailures: sealFailureCount.load(ordering: .relaxed),
-            sendFailures: sendFailureCount.load(ordering: .relaxed), sendBufferFull: bufferFullCount.load(ordering: .relaxed))
+            sendFailures: sendFailureCount.load(ordering: .relaxed), sendBufferFull: bufferFullCount.load(ordering: .relaxed),
+            segmented: segmentedCount.load(ordering: .relaxed),
+            segmentationRefusals: segmentationRefusalCount.load(ordering: .relaxed))
     }
 
     /// Starts the lane's thread, named `name` (at most 15 characters). Returns the pthread error, or 0.
@@ -118,6 +122,10 @@ public final class MediaLane: @unchecked Sendable {
             if sealFailures > 0 { sealFailureCount.add(sealFailures, ordering: .relaxed) }
             if result.failed > 0 { sendFailureCount.add(UInt64(result.failed), ordering: .relaxed) }
             if result.dropped > 0 { bufferFullCount.add(UInt64(result.dropped), ordering: .relaxed) }
+            if result.segmented > 0 { segmentedCount.add(UInt64(result.segmented), ordering: .relaxed) }
+            if result.segmentationRefusals > 0 {
+                segmentationRefusalCount.add(UInt64(result.segmentationRefusals), ordering: .relaxed)
+            }
         }
     }
 }
@@ -149,4 +157,8 @@ public struct MediaLaneStatistics: Sendable, Equatable {
     public var sealFailures: UInt64
     public var sendFailures: UInt64
     public var sendBufferFull: UInt64
+    /// Datagrams sent inside segmented sends (UDP GSO).
+    public var segmented: UInt64 = 0
+    /// Segmented sends the kernel refused.
+    public var segmentationRefusals: UInt64 = 0
 }

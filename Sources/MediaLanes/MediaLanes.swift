@@ -10,6 +10,8 @@ public final class MediaLanes {
     public let lanes: [MediaLane]
     /// Datagrams dropped because their lane's ring was full (the lane fell behind).
     public private(set) var ringFullDrops: UInt64 = 0
+    /// Datagrams dropped because their sealer named a lane that does not exist (a bug, not load).
+    public private(set) var unknownLaneDrops: UInt64 = 0
     private var fed: [Bool]
     /// How far into the queue (of `queueGeneration`) datagrams were already handed over.
     private var handedOver = 0
@@ -50,7 +52,7 @@ public final class MediaLanes {
             guard let sealer = queue.deferredSealer(index) else { continue }
             let lane = sealer.lane - 1
             guard lane >= 0, lane < lanes.count else {
-                ringFullDrops &+= 1
+                unknownLaneDrops &+= 1
                 continue
             }
             if !fed[lane] { lanes[lane].ring.beginHandOver() }
@@ -68,7 +70,7 @@ public final class MediaLanes {
 
     /// Datagrams handed over that the lanes have not finished yet.
     public var backlog: Int {
-        lanes.reduce(0) { $0 + $1.ring.tail.load(ordering: .relaxed) - $1.ring.head.load(ordering: .relaxed) }
+        lanes.reduce(0) { $0 + $1.ring.backlog }
     }
 
     /// Stops every lane after it sent what it holds.
@@ -84,6 +86,8 @@ public final class MediaLanes {
             total.sealFailures &+= one.sealFailures
             total.sendFailures &+= one.sendFailures
             total.sendBufferFull &+= one.sendBufferFull
+            total.segmented &+= one.segmented
+            total.segmentationRefusals &+= one.segmentationRefusals
         }
     }
 }

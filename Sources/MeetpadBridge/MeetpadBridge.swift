@@ -35,6 +35,10 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "Media threads: one receives, each seals and sends for its share of receivers. Default: usable CPUs. Env JVB_MEDIA_THREADS.")
     var mediaThreads: Int?
 
+    @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo,
+          help: "Send a receiver's queued datagrams as one segmented send (UDP GSO) where the kernel can. Env JVB_UDP_GSO, default true.")
+    var udpGSO: Bool?
+
     @Flag(inversion: .prefixedNo, help: "Advertise private host candidates too. Env JVB_ADVERTISE_PRIVATE_CANDIDATES, default true.")
     var advertisePrivateCandidates: Bool?
 
@@ -155,6 +159,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
         options.initialMaxHeight = initialMaxHeight
         options.srtpBackend = srtpBackend
         options.mediaThreads = mediaThreads
+        options.udpSegmentation = udpGSO
         options.trustsBandwidthEstimate = trustBwe
         options.maximumEndpointsPerConference = maxEndpointsPerConference
         options.sctp = sctp

@@ -1,10 +1,13 @@
 @testable import BridgeServer
+import MediaLanes
 import Primitives
 import Testing
 
 @Suite struct MediaSocketTests {
-    func makeSocket(host: String = "127.0.0.1") throws -> MediaSocket {
-        try MediaSocket(binding: try #require(PeerAddress(host: host, port: 0)), receiveBatchSize: 8, sendBatchSize: 16)
+    func makeSocket(host: String = "127.0.0.1", sendBatchSize: Int = 16, segmentation: Bool = true) throws -> MediaSocket {
+        try MediaSocket(
+            binding: try #require(PeerAddress(host: host, port: 0)), receiveBatchSize: 8, sendBatchSize: sendBatchSize,
+            segmentation: segmentation)
     }
 
     /// Waits (up to a second) until `receive` returns at least `count` in total.
@@ -67,6 +70,126 @@ import Testing
             #expect(datagram.count == 100 + i && datagram.allSatisfy { $0 == UInt8(i) })
         }
         #expect(socket.sendFailures == 0 && socket.sendBufferFullDrops == 0)
+    }
+
+    /// Every datagram of `sizes` to each client, interleaved as a fan-out queues them; byte 0 is
+    /// the datagram's number, byte 1 the client's.
+    func queueFanOut(_ sizes: [Int], to clients: [UDPTestClient], capacity: Int) -> TransmitQueue {
+        let queue = TransmitQueue(capacity: capacity)
+        for (number, size) in sizes.enumerated() {
+            for (index, client) in clients.enumerated() {
+                var bytes = [UInt8](repeating: 0xAB, count: size)
+                bytes[0] = UInt8(number)
+                bytes[1] = UInt8(index)
+                bytes.withUnsafeBytes { _ = queue.append(copying: $0, to: client.localAddress) }
+            }
+        }
+        return queue
+    }
+
+    /// Reads `sizes.count` datagrams from each client and checks each arrived whole, alone and in order.
+    func expectDelivered(_ sizes: [Int], to clients: [UDPTestClient]) throws {
+        for (index, client) in clients.enumerated() {
+            for (number, size) in sizes.enumerated() {
+                let datagram = try #require(client.receive(timeoutMilliseconds: 1000), "client \(index) datagram \(number)")
+                #expect(datagram.count == size && datagram[0] == UInt8(number) && datagram[1] == UInt8(index))
+                #expect(datagram.dropFirst(2).allSatisfy { $0 == 0xAB })
+            }
+            #expect(client.receive(timeoutMilliseconds: 0) == nil, "client \(index) got more than was sent")
+        }
+    }
+
+    /// A key frame fanned out: each receiver's datagrams leave as segmented sends of one size (the
+    /// last may be shorter, so a shorter one ends a send and a longer one starts the next), and
+    /// each receiver still gets them one by one, in order.
+    @Test(arguments: ["127.0.0.1", "::"])
+    func segmentsEachReceiversDatagramsInOrder(host: String) throws {
+        let socket = try makeSocket(host: host, sendBatchSize: 64)
+        #expect(socket.segments)
+        let clients = try (0..<3).map { _ in try UDPTestClient() }
+        let sizes = [1200, 1200, 1200, 1100, 1200, 1300, 1300, 900]
+        socket.send(queueFanOut(sizes, to: clients, capacity: 64))
+        try expectDelivered(sizes, to: clients)
+        // Per receiver: [1200 ×3, 1100] and [1300, 1300, 900] segmented, the lone 1200 between alone.
+        #expect(socket.segmentation == SegmentationCounters(datagrams: 7 * 3, refusals: 0))
+        #expect(socket.sendFailures == 0 && socket.sendBufferFullDrops == 0)
+    }
+
+    /// The kernel takes at most 64 segments per send; a longer run is split, and datagrams too
+    /// large for a 1500-byte path are never segmented.
+    @Test func longRunsSplitAndLargeDatagramsGoAlone() throws {
+        let socket = try makeSocket(sendBatchSize: 128)
+        let client = try UDPTestClient()
+        let sizes = Array(repeating: 1000, count: 100) + [1450, 1450]
+        socket.send(queueFanOut(sizes, to: [client], capacity: 128))
+        try expectDelivered(sizes, to: [client])
+        #expect(socket.segmentation.datagrams == 100)
+    }
+
+    /// Many receivers, sizes drawn at random (runs form and break anywhere): each receiver still
+    /// gets exactly its datagrams, whole and in order, whatever was coalesced.
+    @Test(arguments: [1, 2, 3]) func randomFanOutsKeepEveryReceiversOrder(seed: UInt64) throws {
+        let socket = try makeSocket(sendBatchSize: 1024)
+        let clients = try (0..<20).map { _ in try UDPTestClient() }
+        var random = SplitMix64(seed: seed)
+        let choices = [1000, 1000, 1000, 1000, 700, 1200, 1450]
+        let sizes = (0..<40).map { _ in choices[Int(random.next() % UInt64(choices.count))] }
+        socket.send(queueFanOut(sizes, to: clients, capacity: 1024))
+        try expectDelivered(sizes, to: clients)
+        #expect(socket.segmentation.datagrams > 0 && socket.segmentation.refusals == 0)
+        #expect(socket.sendFailures == 0 && socket.sendBufferFullDrops == 0)
+    }
+
+    @Test func withoutSegmentationEachDatagramGoesAlone() throws {
+        let socket = try makeSocket(segmentation: false)
+        #expect(!socket.segments)
+        let clients = try (0..<2).map { _ in try UDPTestClient() }
+        let sizes = [1200, 1200, 1200]
+        socket.send(queueFanOut(sizes, to: clients, capacity: 16))
+        try expectDelivered(sizes, to: clients)
+        #expect(socket.segmentation == SegmentationCounters())
+    }
+
+    /// A way out that cannot segment (here: a socket without UDP checksums, which the kernel
+    /// refuses to segment) gets every datagram one by one; after 64 refusals in a row the socket
+    /// stops trying.
+    @Test func refusedSegmentationFallsBackToSingleDatagrams() throws {
+        let socket = try makeSocket()
+        var on: Int32 = 1
+        #expect(setsockopt(socket.descriptor, SOL_SOCKET, SO_NO_CHECK, &on, socklen_t(MemoryLayout<Int32>.size)) == 0)
+        let client = try UDPTestClient()
+        let sizes = [800, 800, 800]
+        socket.send(queueFanOut(sizes, to: [client], capacity: 16))
+        try expectDelivered(sizes, to: [client])
+        #expect(socket.segmentation == SegmentationCounters(datagrams: 0, refusals: 1))
+        #expect(socket.sendFailures == 0)
+        for _ in 1..<64 {
+            socket.send(queueFanOut([500, 500], to: [client], capacity: 16))
+            try expectDelivered([500, 500], to: [client])
+        }
+        #expect(socket.segmentation.refusals == 64)
+        #expect(!socket.segments)
+        socket.send(queueFanOut([500, 500], to: [client], capacity: 16))
+        try expectDelivered([500, 500], to: [client])
+        #expect(socket.segmentation.refusals == 64)
+    }
+
+    /// A media lane's output segments as the receiving thread's socket does.
+    @Test func laneOutputSegments() throws {
+        let socket = try makeSocket()
+        let output = try #require(SocketLaneOutput(socket: socket, segmentation: true))
+        let client = try UDPTestClient()
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 5 * 1000, alignment: 8)
+        defer { memory.deallocate() }
+        memory.initializeMemory(as: UInt8.self, repeating: 0xAB)
+        for index in 0..<5 {
+            memory[index * 1000] = UInt8(index)
+            memory[index * 1000 + 1] = 0
+            output.prepare(index, bytes: memory.baseAddress! + index * 1000, length: 1000, to: client.localAddress)
+        }
+        let result = output.flush(count: 5)
+        #expect(result.segmented == 5 && result.failed == 0 && result.dropped == 0)
+        try expectDelivered(Array(repeating: 1000, count: 5), to: [client])
     }
 
     @Test func dualStackSocketSeesIPv4Peers() throws {

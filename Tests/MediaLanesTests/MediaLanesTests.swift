@@ -61,6 +61,17 @@ private func deferringQueue(capacity: Int) -> TransmitQueue {
     return queue
 }
 
+/// A ring of four slots with datagrams 0, 1 and 2 (of the queue returned with it) published.
+private func ringOfFourWithThreePublished() -> (LaneRing, TransmitQueue) {
+    let ring = LaneRing(capacity: 4)
+    let queue = deferringQueue(capacity: 4)
+    let sealer = MarkingSealer(lane: 1)
+    for value in 0..<3 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
+    for index in 0..<3 { #expect(ring.push(from: queue, index: index)) }
+    ring.publish()
+    return (ring, queue)
+}
+
 /// Lane 1 alone, recording what it sends, fed from a deferring queue.
 private struct OneLane {
     let output: RecordingOutput
@@ -240,12 +251,7 @@ private struct OneLane {
     /// The interleaving a 4-lane interop run met: the lane loads the tail, the producer then
     /// restarts at slot 0 and publishes, and the lane sees the restart but its older tail.
     @Test func aRestartSeenBeforeItsTailMeansNothingYet() {
-        let ring = LaneRing(capacity: 4)
-        let queue = deferringQueue(capacity: 4)
-        let sealer = MarkingSealer(lane: 1)
-        for value in 0..<3 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
-        for index in 0..<3 { #expect(ring.push(from: queue, index: index)) }
-        ring.publish()
+        let (ring, queue) = ringOfFourWithThreePublished()
         var position = 0
         #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 3)
         position = 3
@@ -258,5 +264,33 @@ private struct OneLane {
         #expect(position == 4)
         #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 1)
         #expect(ring.slot(position) == 0)
+    }
+
+    /// The backlog counts what was published and not finished; a restart's skipped positions
+    /// hold nothing, even before the lane has jumped past them.
+    @Test func theBacklogSkipsWhatARestartSkipped() {
+        let (ring, queue) = ringOfFourWithThreePublished()
+        #expect(ring.backlog == 3)
+        ring.release(upTo: 3)
+        #expect(ring.backlog == 0)
+        ring.beginHandOver()  // restarts at position 4 (slot 0); the lane still stands at 3
+        #expect(ring.backlog == 0, "the restart alone publishes nothing")
+        #expect(ring.push(from: queue, index: 0) && ring.push(from: queue, index: 1))
+        ring.publish()
+        #expect(ring.backlog == 2)
+    }
+
+    /// A sealer naming a lane that does not exist is a bug, not load: dropped and counted apart.
+    @Test func aDatagramForAnUnknownLaneIsCountedApart() {
+        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8, started: false)
+        let (lanes, queue) = (fixture.lanes, fixture.queue)
+        _ = queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: MarkingSealer(lane: 5), in: queue)
+        _ = queueNumbered(2, to: PeerAddress(ipv4: 1, port: 1), sealer: MarkingSealer(lane: 1), in: queue)
+        lanes.handOver(queue)
+        queue.removeAll()
+        #expect(lanes.unknownLaneDrops == 1 && lanes.ringFullDrops == 0)
+        #expect(lanes.start(namePrefix: "test-lane") == 0)
+        lanes.stop()
+        #expect(fixture.sentNumbers == [2])
     }
 }

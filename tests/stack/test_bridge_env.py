@@ -25,7 +25,7 @@ PROBES = {
     "JVB_XMPP_INTERNAL_MUC_DOMAIN": "muc.jvb.probe.test", "TZ": "Europe/Berlin", "JVB_PORT": "10001",
     "DISABLE_CERTIFICATE_VERIFICATION": "true", "JVB_AUTH_PASSWORD": "probe-secret",
     "JVB_STUN_SERVERS": "stun.probe.test:3478", "JVB_DISABLE_STUN": "true", "JVB_SRTP_BACKEND": "libsrtp",
-    "JVB_MEDIA_THREADS": "3",
+    "JVB_MEDIA_THREADS": "3", "JVB_UDP_GSO": "false",
 }
 # Names that only apply in another configuration: the probe runs with these changes too.
 CONTEXT = {

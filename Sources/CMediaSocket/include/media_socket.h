@@ -67,17 +67,33 @@ int ms_source(const ms_batch *batch, unsigned index, ms_addr *out);
 /// Sets message `index` of a send batch: `length` bytes at `data` to `destination`.
 void ms_set_message(ms_batch *batch, unsigned index, const void *data, size_t length, const ms_addr *destination);
 
+/// Non-zero if the kernel can segment UDP sends on `fd` (UDP_SEGMENT, Linux 4.18+).
+int ms_segmentation_supported(int fd);
+
+/// Turns on segmentation (UDP GSO) for a send batch on socket `fd`: from then on `ms_send` sends
+/// the datagrams of one destination that queue up in a batch as one message the kernel cuts
+/// into datagrams, which costs one pass through the IP stack instead of one per datagram (a key
+/// frame fanned out to many receivers). Each destination's datagrams keep their order; datagrams
+/// to different destinations may leave in another order. Returns 0, -ENOPROTOOPT if the kernel
+/// cannot, -EINVAL for a receive batch, -ENOMEM. Allocates here, never in `ms_send`.
+int ms_batch_segment(ms_batch *batch, int fd);
+/// Non-zero while segmentation is on for the batch (it turns itself off if the way out keeps refusing).
+int ms_batch_segments(const ms_batch *batch);
+
 /// Result of sending a batch.
 typedef struct ms_send_result {
     unsigned sent;      ///< datagrams the kernel accepted
     unsigned failed;    ///< datagrams skipped after a per-datagram error (bad route, bad address)
     unsigned dropped;   ///< datagrams left unsent because the send buffer stayed full
     int last_error;     ///< errno of the last failure, 0 if none
+    unsigned segmented; ///< datagrams of `sent` that left inside segmented (GSO) sends
+    unsigned refused;   ///< segmented sends the kernel refused, sent again datagram by datagram
 } ms_send_result;
 
 /// Sends messages 0..<count with sendmmsg, resuming after partial sends, skipping datagrams
 /// the kernel refuses and, when the send buffer is full, waiting up to `full_wait_ms` for room
-/// once before dropping the rest.
+/// once before dropping the rest. With segmentation on, datagrams to one destination of one
+/// size (the last may be shorter) go as one segmented send.
 ms_send_result ms_send(int fd, ms_batch *batch, unsigned count, int full_wait_ms);
 
 /// Readiness bits returned by `ms_wait`.
