@@ -19,6 +19,10 @@ final class MediaSocket {
     private(set) var sendFailures: UInt64 = 0
     private(set) var sendBufferFullDrops: UInt64 = 0
     private(set) var lastSendError: Int32 = 0
+    /// Datagrams the kernel dropped since start because the receive buffer was full (the media
+    /// thread fell behind): no counter of the engine can see these.
+    private(set) var receiveBufferDrops: UInt64 = 0
+    private var lastOverflowReport: UInt32 = 0
     /// Sends by segmentation (UDP GSO) since start: datagrams carried, and segmented sends the
     /// kernel refused (sent again one by one).
     private(set) var segmentation = SegmentationCounters()
@@ -65,7 +69,12 @@ final class MediaSocket {
     /// Reads up to one batch of datagrams; returns how many arrived (0 if none or on error).
     func receive() -> Int {
         let count = ms_receive(descriptor, receiveBatch)
-        return count > 0 ? Int(count) : 0
+        guard count > 0 else { return 0 }
+        // The kernel's count only grows (wrapping at 2^32); what it grew by since the last report is new.
+        let report = ms_receive_overflows(receiveBatch)
+        receiveBufferDrops &+= UInt64(report &- lastOverflowReport)
+        lastOverflowReport = report
+        return Int(count)
     }
 
     /// The bytes of received datagram `index` (valid until the next `receive`).

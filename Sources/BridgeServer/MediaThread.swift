@@ -141,7 +141,8 @@ final class MediaThread {
         var statistics = engine.statistics()
         let shellDrops: [(String, UInt64)] = [
             ("receive_truncated", truncatedDrops), ("receive_unknown_family", unknownSourceDrops),
-            ("receive_empty", emptyDrops), ("send_failed", socket.sendFailures),
+            ("receive_empty", emptyDrops), ("receive_buffer_full", socket.receiveBufferDrops),
+            ("send_failed", socket.sendFailures),
             ("send_buffer_full", socket.sendBufferFullDrops), ("transmit_queue_full", transmit.overflowDrops),
             ("command_inbox_full", inbox.refusedWhileFull), ("seal_failed", transmit.sealFailures),
         ]

@@ -28,6 +28,9 @@ struct ms_batch {
     // arrival times derived from it (CLOCK_MONOTONIC nanoseconds).
     uint8_t *controls;
     uint64_t *arrivals;
+    // Receive only: the kernel's count of datagrams it dropped on this socket for want of
+    // receive-buffer room (SO_RXQ_OVFL), as of the last datagram that carried it.
+    uint32_t overflows;
     // Send only, with segmentation on (ms_batch_segment): each message's destination, and the
     // coalesced sends built from the messages at every ms_send.
     struct ms_coalescing *coalescing;
@@ -62,8 +65,9 @@ typedef struct ms_coalescing {
     int off; // the way out refused segmentation too often
 } ms_coalescing;
 
-// Room for one SCM_TIMESTAMPNS message (a struct timespec), 8-byte aligned as CMSG_* expects.
-#define MS_CONTROL_SIZE CMSG_SPACE(sizeof(struct timespec))
+// Room for one SCM_TIMESTAMPNS message (a struct timespec) and one SO_RXQ_OVFL count, 8-byte
+// aligned as CMSG_* expects.
+#define MS_CONTROL_SIZE (CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)))
 // UDP GSO limits: the kernel's UDP_MAX_SEGMENTS, a total that fits one IP datagram with its
 // headers, and a segment size that fits a 1500-byte path (a larger datagram goes alone, as before).
 #define MS_GSO_MAX_SEGMENTS 64
@@ -158,6 +162,9 @@ int ms_udp_open(const ms_addr *bind_addr, int buffer_bytes) {
     // apart, and congestion control needs when each one arrived (probe clusters, delay trends).
     int on = 1;
     (void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    // The kernel's running count of datagrams it dropped because the receive buffer was full: the
+    // one loss no counter of ours can see, and the first sign the media thread falls behind.
+    (void)setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
     if (buffer_bytes > 0) {
         set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, buffer_bytes);
         set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, buffer_bytes);
@@ -308,20 +315,24 @@ static void read_clock_pair(uint64_t *mono_ns, uint64_t *real_ns) {
 
 // The kernel stamps datagrams with CLOCK_REALTIME; the engine runs on CLOCK_MONOTONIC. Both
 // clocks are read once per batch and each stamp is carried over by its age, so a realtime step
-// shifts nothing (ages outside 0...1 s fall back to "now").
-static void stamp_arrivals(ms_batch *b, unsigned count) {
+// shifts nothing (ages outside 0...1 s fall back to "now"). A datagram queued after a drop also
+// carries the socket's drop count, kept as the batch's `overflows`.
+static void read_controls(ms_batch *b, unsigned count) {
     uint64_t mono_ns = 0, real_ns = 0;
     read_clock_pair(&mono_ns, &real_ns);
     for (unsigned i = 0; i < count; i++) {
         uint64_t arrival = mono_ns;
         struct msghdr *h = &b->messages[i].msg_hdr;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
-            struct timespec stamp;
-            memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
-            uint64_t stamp_ns = timespec_ns(&stamp);
-            if (stamp_ns <= real_ns && real_ns - stamp_ns <= MS_MAX_ARRIVAL_AGE_NS) arrival = mono_ns - (real_ns - stamp_ns);
-            break;
+            if (c->cmsg_level != SOL_SOCKET) continue;
+            if (c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec stamp;
+                memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+                uint64_t stamp_ns = timespec_ns(&stamp);
+                if (stamp_ns <= real_ns && real_ns - stamp_ns <= MS_MAX_ARRIVAL_AGE_NS) arrival = mono_ns - (real_ns - stamp_ns);
+            } else if (c->cmsg_type == SO_RXQ_OVFL) {
+                memcpy(&b->overflows, CMSG_DATA(c), sizeof b->overflows);
+            }
         }
         b->arrivals[i] = arrival;
     }
@@ -338,7 +349,7 @@ int ms_receive(int fd, ms_batch *b) {
     for (;;) {
         int n = recvmmsg(fd, b->messages, b->capacity, MSG_DONTWAIT, NULL);
         if (n >= 0) {
-            stamp_arrivals(b, (unsigned)n);
+            read_controls(b, (unsigned)n);
             return n;
         }
         if (errno == EINTR) continue;
@@ -359,6 +370,8 @@ uint64_t ms_arrival_ns(const ms_batch *b, unsigned index) { return b->arrivals[i
 int ms_truncated(const ms_batch *b, unsigned index) {
     return (b->messages[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;
 }
+
+uint32_t ms_receive_overflows(const ms_batch *b) { return b->overflows; }
 
 int ms_source(const ms_batch *b, unsigned index, ms_addr *out) {
     return from_sockaddr(&b->names[index], out);

@@ -192,6 +192,21 @@ import Testing
         try expectDelivered(Array(repeating: 1000, count: 5), to: [client])
     }
 
+    /// Datagrams the kernel drops for want of receive-buffer room are counted (SO_RXQ_OVFL), as
+    /// of the next datagram read after them: nothing is lost from sight.
+    @Test func kernelReceiveDropsAreCounted() throws {
+        let socket = try makeSocket()
+        var small: Int32 = 4096
+        #expect(setsockopt(socket.descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size)) == 0)
+        let client = try UDPTestClient()
+        for i in 0..<200 { #expect(client.send([UInt8(i % 256)] + [UInt8](repeating: 0, count: 999), to: socket.localAddress)) }
+        let delivered = receiveAll(socket, count: 200).count
+        #expect(delivered < 200, "a 4 KB buffer held 200 datagrams of 1000 bytes")
+        #expect(client.send([1], to: socket.localAddress))  // carries the count of every drop before it
+        #expect(receiveAll(socket, count: 1).count == 1)
+        #expect(socket.receiveBufferDrops == UInt64(200 - delivered))
+    }
+
     @Test func dualStackSocketSeesIPv4Peers() throws {
         let socket = try makeSocket(host: "::")
         let client = try UDPTestClient()

@@ -21,7 +21,7 @@ typedef struct ms_addr {
 } ms_addr;
 
 /// Opens a non-blocking, close-on-exec UDP socket bound to `bind_addr`, with kernel receive
-/// timestamps on. Both buffers are set to `buffer_bytes` (forced past rmem_max/wmem_max where
+/// timestamps and receive-overflow counts on. Both buffers are set to `buffer_bytes` (forced past rmem_max/wmem_max where
 /// allowed). An IPv6 wildcard bind also accepts IPv4 (v4-mapped sources come back as IPv4).
 /// Returns the fd, or -errno.
 int ms_udp_open(const ms_addr *bind_addr, int buffer_bytes);
@@ -61,6 +61,10 @@ size_t ms_received_length(const ms_batch *batch, unsigned index);
 uint64_t ms_arrival_ns(const ms_batch *batch, unsigned index);
 /// Non-zero if the datagram in slot `index` did not fit its slot.
 int ms_truncated(const ms_batch *batch, unsigned index);
+/// Datagrams the kernel dropped on the socket since it opened because its receive buffer was
+/// full (SO_RXQ_OVFL), as last reported with a received datagram: a count that only grows (and
+/// wraps at 2^32), seen once a datagram queued after the drop is read.
+uint32_t ms_receive_overflows(const ms_batch *batch);
 /// Source address of the datagram in slot `index`; returns 0, or -1 for an unknown family.
 int ms_source(const ms_batch *batch, unsigned index, ms_addr *out);
 
