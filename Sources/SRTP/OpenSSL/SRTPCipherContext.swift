@@ -135,13 +135,29 @@ final class SRTPCipherContext {
             : EVP_EncryptInit_ex(cipher, nil, nil, nil, iv) == 1
     }
 
+    /// One GCM update in this context's direction: `count` bytes from `input` to `output`, or
+    /// authenticated only when `output` is nil.
+    private func update(_ output: UnsafeMutablePointer<UInt8>?, _ input: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        decrypts
+            ? EVP_DecryptUpdate(cipher, output, &scratchLength, input, Int32(count)) == 1
+            : EVP_EncryptUpdate(cipher, output, &scratchLength, input, Int32(count)) == 1
+    }
+
     /// Passes authenticated-only bytes to GCM (an update without output).
     private func feed(_ bytes: UnsafeRawPointer?, _ count: Int) -> Bool {
         guard count > 0, let bytes else { return true }
-        let typed = bytes.assumingMemoryBound(to: UInt8.self)
-        return decrypts
-            ? EVP_DecryptUpdate(cipher, nil, &scratchLength, typed, Int32(count)) == 1
-            : EVP_EncryptUpdate(cipher, nil, &scratchLength, typed, Int32(count)) == 1
+        return update(nil, bytes.assumingMemoryBound(to: UInt8.self), count)
+    }
+
+    /// What sealing and opening share: the nonce, the additional data, then the payload's
+    /// `length` bytes transformed in place. Only the tag step differs.
+    private func transform(
+        ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int, aad: AdditionalData,
+        payload: UnsafeMutablePointer<UInt8>, length: Int
+    ) -> Bool {
+        guard setNonce(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes) else { return false }
+        guard feed(aad.first, aad.firstLength), feed(aad.second, aad.secondLength) else { return false }
+        return length == 0 || update(payload, payload, length)
     }
 
     /// Seals `length` bytes in place at `plain`, authenticating `aad` too; writes the 16-byte tag.
@@ -149,11 +165,9 @@ final class SRTPCipherContext {
         ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int,
         aad: AdditionalData, plain: UnsafeMutableRawPointer, length: Int, tag: UnsafeMutableRawPointer
     ) -> Bool {
-        guard setNonce(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes) else { return false }
-        guard feed(aad.first, aad.firstLength), feed(aad.second, aad.secondLength) else { return false }
         let typed = plain.assumingMemoryBound(to: UInt8.self)
-        if length > 0 {
-            guard EVP_EncryptUpdate(cipher, typed, &scratchLength, typed, Int32(length)) == 1 else { return false }
+        guard transform(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes, aad: aad, payload: typed, length: length) else {
+            return false
         }
         return EVP_EncryptFinal_ex(cipher, typed + length, &scratchLength) == 1
             && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_GET_TAG, 16, tag) == 1
@@ -164,15 +178,10 @@ final class SRTPCipherContext {
         ssrc: UInt32, high: UInt32, low: UInt32, lowBytes: Int,
         aad: AdditionalData, sealed: UnsafeMutableRawPointer, length: Int, tag: UnsafeRawPointer
     ) -> Bool {
-        guard setNonce(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes) else { return false }
-        guard feed(aad.first, aad.firstLength), feed(aad.second, aad.secondLength) else { return false }
         let typed = sealed.assumingMemoryBound(to: UInt8.self)
-        if length > 0 {
-            guard EVP_DecryptUpdate(cipher, typed, &scratchLength, typed, Int32(length)) == 1 else { return false }
-        }
-        guard EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_SET_TAG, 16, UnsafeMutableRawPointer(mutating: tag)) == 1 else {
-            return false
-        }
+        guard transform(ssrc: ssrc, high: high, low: low, lowBytes: lowBytes, aad: aad, payload: typed, length: length),
+            EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_AEAD_SET_TAG, 16, UnsafeMutableRawPointer(mutating: tag)) == 1
+        else { return false }
         return EVP_DecryptFinal_ex(cipher, typed + length, &scratchLength) == 1
     }
 }
