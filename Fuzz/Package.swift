@@ -33,6 +33,7 @@ let package = Package(
         .executableTarget(name: "FuzzSTUN", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzRTP", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzRTCP", dependencies: [protocols], swiftSettings: strict),
+        .executableTarget(name: "FuzzSRTP", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzVP8", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzVP9", dependencies: [protocols], swiftSettings: strict),
         .executableTarget(name: "FuzzH264", dependencies: [protocols], swiftSettings: strict),

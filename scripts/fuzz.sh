@@ -15,11 +15,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 FUZZ_WORK="${FUZZ_WORK:-$ROOT/Fuzz/.build/fuzz-work}"
 FUZZ_LOCK="${FUZZ_LOCK:-}"
-ALL_TARGETS=(FuzzSTUN FuzzRTP FuzzRTCP FuzzVP8 FuzzVP9 FuzzAV1DependencyDescriptor FuzzH264 FuzzColibriXML FuzzBridgeChannel FuzzEngine)
+ALL_TARGETS=(FuzzSTUN FuzzRTP FuzzRTCP FuzzSRTP FuzzVP8 FuzzVP9 FuzzAV1DependencyDescriptor FuzzH264 FuzzColibriXML FuzzBridgeChannel FuzzEngine)
 TARGETS=("${@:-${ALL_TARGETS[@]}}")
 
 # -max_len per target: a UDP datagram's worth for the packet parsers (+1 for FuzzRTP's
-# selector byte), 256 for FuzzVP8 (a descriptor is at most 6 bytes, and a continuity
+# selector byte; FuzzSRTP a client's largest packet, 1300 bytes, and its selector: it runs
+# eight sessions an input, so shorter inputs mean more of them), 256 for FuzzVP8 (a descriptor is at most 6 bytes, and a continuity
 # script of 63 records can overflow the 32-frame history twice), 1100 for FuzzVP9 (past the largest
 # scalability structure), 1024 for FuzzAV1DependencyDescriptor (past the largest template structure,
 # which a two-byte header extension could not even carry), a datagram for FuzzH264, twice the largest
@@ -28,7 +29,7 @@ TARGETS=("${@:-${ALL_TARGETS[@]}}")
 # while parse cost grows with size), a large bridge-channel message, and several datagrams
 # for the engine.
 declare -A MAX_LEN=(
-    [FuzzSTUN]=1500 [FuzzRTP]=1501 [FuzzRTCP]=1500 [FuzzVP8]=256
+    [FuzzSTUN]=1500 [FuzzRTP]=1501 [FuzzRTCP]=1500 [FuzzSRTP]=1301 [FuzzVP8]=256
     [FuzzVP9]=1100 [FuzzAV1DependencyDescriptor]=1024 [FuzzH264]=1500
     [FuzzColibriXML]=8192 [FuzzBridgeChannel]=8192 [FuzzEngine]=4096
 )

@@ -139,9 +139,19 @@ def colibri_seeds():
     write("FuzzColibriXML", "2.6b-session-accept.xml", blocks[2].encode())
 
 
+def srtp_seeds():
+    # FuzzSRTP: a selector (bit 0 the profile: 0 AES-CM/HMAC, 1 GCM; bit 1 RTCP; bits 2-7 the byte
+    # the tamper step flips), then the plaintext.
+    write("FuzzSRTP", "rtp-audio-hmac.bin", b"\x00" + RTP_AUDIO)
+    write("FuzzSRTP", "rtp-video-gcm.bin", b"\x15" + RTP_VIDEO)
+    write("FuzzSRTP", "rtcp-sr-hmac.bin", b"\x0a" + SR)
+    write("FuzzSRTP", "rtcp-sr-gcm.bin", b"\xfb" + SR)
+
+
 if __name__ == "__main__":
     stun_seeds()
     rtp_seeds()
+    srtp_seeds()
     rtcp_seeds()
     engine_seeds()
     colibri_seeds()
