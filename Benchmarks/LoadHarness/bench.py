@@ -118,6 +118,28 @@ class Harness:
             pass
         return None
 
+    @staticmethod
+    def bridge_send_counters() -> dict:
+        """Our bridge's count of datagrams it sent and of those that left inside segmented sends
+        (UDP GSO), from its /metrics: one snapshot of the media thread's (published each second),
+        so the share is consistent even if the last second is missing."""
+        names = {"jitsi_jvb_packets_sent_total": "bridge_packets_sent",
+                 "jitsi_jvb_udp_segmented_datagrams_total": "bridge_segmented_datagrams"}
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{BRIDGE_HTTP_PORT}/metrics", timeout=2) as r:
+                text = r.read().decode()
+        except OSError:
+            return {}
+        values = {}
+        for line in text.splitlines():
+            name, _, value = line.partition(" ")
+            if name in names:
+                values[names[name]] = float(value)
+        sent, segmented = values.get("bridge_packets_sent"), values.get("bridge_segmented_datagrams")
+        if sent and segmented is not None:
+            values["segmented_percent"] = 100 * segmented / sent
+        return values
+
     def idle_memory(self, pid: int) -> dict:
         """RSS and its two parts: anonymous (heap, stacks: the process's own) and file-backed (the
         pages of the binary and its shared libraries it has touched, shared with the page cache)."""
@@ -249,6 +271,7 @@ admin: {{ admin_http = false }}
             self.procs.append(load)
             rc = load.wait(timeout=duration + self.args.warmup + 120)
             self.procs.remove(load)
+            counters = self.bridge_send_counters() if sfu == "meetpad" else {}
         finally:
             self.stop(proc)
         if not os.path.exists(out):
@@ -259,6 +282,7 @@ admin: {{ admin_http = false }}
         result["exit"] = rc
         result["sfu"] = sfu
         result.update({k: v for k, v in started.items() if v is not None})
+        result.update(counters)
         return result
 
 

@@ -50,7 +50,8 @@ def summarize(runs: list[dict]) -> list[dict]:
             mine = [r for r in runs if r["receivers"] == n and r["setting"] == label]
             row[label] = {k: _median([r.get(k) for r in mine]) for k in
                                   ("pps_per_cpu_s", "cpu_us_per_packet", "forwarded_pps", "lost_packets",
-                                   "latency_p50_us", "latency_p99_us", "sfu_cpu_percent", "generator_cpu_percent")}
+                                   "latency_p50_us", "latency_p99_us", "sfu_cpu_percent", "generator_cpu_percent",
+                                   "segmented_percent")}
             row[label]["runs"] = len(mine)
             row[label]["failures"] = [r.get("failure") for r in mine if r.get("failure")]
         one = row["1t"]
@@ -71,14 +72,14 @@ def _inverse(ratio):
 def table(rows: list[dict]) -> str:
     def fmt(value, digits=0):
         return "–" if value is None else f"{value:,.{digits}f}"
-    lines = ["| S1 | media threads | UDP GSO | fwd pkts per CPU-s | CPU µs/pkt | p50 µs | p99 µs | lost | SFU CPU % |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| S1 | media threads | UDP GSO | fwd pkts per CPU-s | CPU µs/pkt | p50 µs | p99 µs | lost | SFU CPU % | sent segmented % |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         for label, (threads, cpus, gso) in SETTINGS.items():
             s = row[label]
             lines.append(f"| 1 → {row['receivers']} | {threads} (CPU {cpus}) | {'on' if gso else 'off'} | {fmt(s['pps_per_cpu_s'])} | "
                          f"{fmt(s['cpu_us_per_packet'], 2)} | {fmt(s['latency_p50_us'])} | {fmt(s['latency_p99_us'])} | "
-                         f"{fmt(s['lost_packets'])} | {fmt(s['sfu_cpu_percent'], 1)} |")
+                         f"{fmt(s['lost_packets'])} | {fmt(s['sfu_cpu_percent'], 1)} | {fmt(s['segmented_percent'], 1)} |")
     lines.append("")
     for row in rows:
         lines.append(f"1 → {row['receivers']}: cost per packet ÷ 1 thread: 2 threads on CPU 1 "
