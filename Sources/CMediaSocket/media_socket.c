@@ -43,8 +43,7 @@ typedef struct ms_group {
     unsigned count;   // datagrams in the group
     unsigned filled;  // datagrams laid out so far
     unsigned offset;  // index of the group's first iovec
-    size_t segment;
-    size_t bytes;
+    size_t segment;   // while the group is open every datagram in it is this long
     int open;         // more datagrams may join
 } ms_group;
 
@@ -234,7 +233,8 @@ ms_batch *ms_batch_create(int fd, unsigned capacity, size_t slot_size) {
     return b;
 }
 
-int ms_segmentation_supported(int fd) {
+// Whether the kernel can segment UDP sends on `fd` (UDP_SEGMENT, Linux 4.18+).
+static int segmentation_supported(int fd) {
     int size = 0;
     socklen_t len = sizeof size;
     return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, &len) == 0;
@@ -243,7 +243,7 @@ int ms_segmentation_supported(int fd) {
 int ms_batch_segment(ms_batch *b, int fd) {
     if (b->slab) return -EINVAL;
     if (b->coalescing) return 0;
-    if (!ms_segmentation_supported(fd)) return -ENOPROTOOPT;
+    if (!segmentation_supported(fd)) return -ENOPROTOOPT;
     unsigned table_size = 1;
     while (table_size < 2 * b->capacity) table_size <<= 1;
     // One block for the struct and its arrays, each at a 16-byte boundary: one free releases it.
@@ -416,10 +416,9 @@ static unsigned plan_groups(ms_batch *b, unsigned count) {
             slot = (slot + 1) & c->table_mask;
         if (c->table_stamp[slot] == c->stamp) {
             ms_group *g = &c->groups[c->table[slot]];
-            if (g->open && length <= g->segment && g->bytes + length <= MS_GSO_MAX_BYTES) {
+            if (g->open && length <= g->segment && g->count * g->segment + length <= MS_GSO_MAX_BYTES) {
                 c->group_of[i] = c->table[slot];
                 g->count += 1;
-                g->bytes += length;
                 if (length < g->segment || g->count == MS_GSO_MAX_SEGMENTS) g->open = 0;
                 continue;
             }
@@ -429,7 +428,6 @@ static unsigned plan_groups(ms_batch *b, unsigned count) {
         g->count = 1;
         g->filled = 0;
         g->segment = length;
-        g->bytes = length;
         g->open = length > 0 && length <= MS_GSO_MAX_SEGMENT;
         c->group_of[i] = groups;
         c->table[slot] = groups;

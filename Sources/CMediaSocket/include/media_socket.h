@@ -71,9 +71,6 @@ int ms_source(const ms_batch *batch, unsigned index, ms_addr *out);
 /// Sets message `index` of a send batch: `length` bytes at `data` to `destination`.
 void ms_set_message(ms_batch *batch, unsigned index, const void *data, size_t length, const ms_addr *destination);
 
-/// Non-zero if the kernel can segment UDP sends on `fd` (UDP_SEGMENT, Linux 4.18+).
-int ms_segmentation_supported(int fd);
-
 /// Turns on segmentation (UDP GSO) for a send batch on socket `fd`: from then on `ms_send` sends
 /// the datagrams of one destination that queue up in a batch as one message the kernel cuts
 /// into datagrams, which costs one pass through the IP stack instead of one per datagram (a key
