@@ -12,6 +12,8 @@ extension BridgeEngine {
     func allocate(_ conference: Conference, now: Instant, transmit: TransmitQueue) {
         conference.allocationDue = false
         conference.nextAllocationAt = now.adding(milliseconds: Self.allocationIntervalMilliseconds)
+        // A new allocation sets receivers' padding and probes.
+        conference.wakeEndpointTimers()
         let ordered = conference.endpointsInSpeechOrder
         let sources = ordered.flatMap { $0.sources.video }.filter(\.isEnabled)
         let layers = Dictionary(sources.map { ($0.key, $0.layers(now: now)) }, uniquingKeysWith: { first, _ in first })

@@ -10,6 +10,7 @@ extension BridgeEngine {
     public func handleBridgeChannelMessage(_ json: [UInt8], association: SCTPAssociationTag, now: Instant) {
         lastNow = now
         guard let sender = endpointsBySCTPTag[association.rawValue] else { return }
+        sender.wakeTimers()
         counters.dataChannelMessagesReceived &+= 1
         let message: BridgeChannelMessage
         do {
@@ -63,6 +64,7 @@ extension BridgeEngine {
         lastNow = now
         guard let endpoint = endpointsBySCTPTag[association.rawValue] else { return }
         endpoint.isBridgeChannelOpen = true
+        endpoint.wakeTimers()
         greet(endpoint)
     }
 

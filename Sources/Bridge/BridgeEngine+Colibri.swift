@@ -12,6 +12,8 @@ extension BridgeEngine {
         do {
             let modify = try ConferenceModify(element: request)
             try modify.validate()
+            // Signalling may move any timer of the conference's endpoints (new candidates, sources).
+            defer { conferences[modify.meetingID]?.wakeEndpointTimers() }
             let response = try apply(modify, now: now, transmit: transmit)
             return .success(response.element())
         } catch {

@@ -135,6 +135,7 @@ extension BridgeEngine {
     public func sendSCTPPacket(_ packet: [UInt8], association: SCTPAssociationTag, now: Instant, transmit: TransmitQueue) {
         lastNow = now
         guard let endpoint = endpointsBySCTPTag[association.rawValue], let dtls = endpoint.dtls else { return }
+        endpoint.wakeTimers()
         do {
             try packet.withUnsafeBytes { try dtls.sendApplicationData($0) }
         } catch {

@@ -25,12 +25,15 @@ extension BridgeEngine {
             handleSTUN(bytes, from: source, now: now, transmit: transmit)
         case .dtls:
             guard let endpoint = verifiedEndpoint(for: source) else { return drop(.unverifiedSource) }
+            endpoint.wakeTimers()
             handleDTLS(bytes, endpoint: endpoint, now: now, transmit: transmit)
         case .rtp:
             guard let endpoint = verifiedEndpoint(for: source) else { return drop(.unverifiedSource) }
+            endpoint.wakeTimers()
             handleRTP(datagram, from: endpoint, now: now, arrival: arrival ?? now, transmit: transmit)
         case .rtcp:
             guard let endpoint = verifiedEndpoint(for: source) else { return drop(.unverifiedSource) }
+            endpoint.wakeTimers()
             handleRTCP(datagram, from: endpoint, now: now, transmit: transmit)
         case .unknown:
             drop(.unknownDatagramKind)
@@ -60,6 +63,7 @@ extension BridgeEngine {
             return drop(.unknownUfrag)
         }
         if let owner = addresses.owner(of: source), owner !== endpoint { return drop(.addressInUse) }
+        endpoint.wakeTimers()
         do {
             try endpoint.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
         } catch {
@@ -78,6 +82,7 @@ extension BridgeEngine {
         let owner = addresses.owner(of: source)
         var lastError = ICEError.unexpectedResponse
         if let owner {
+            owner.wakeTimers()
             do {
                 try owner.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
                 return accepted(owner, source: source, now: now, transmit: transmit)
@@ -89,6 +94,7 @@ extension BridgeEngine {
         let isIndication = bytes.count >= 2 && bytes[1] & 0x10 != 0 && bytes[0] & 0x01 == 0
         if lastError == .unexpectedResponse, !isIndication {
             for endpoint in addresses.endpointsSignalling(source) where endpoint !== owner {
+                endpoint.wakeTimers()
                 do {
                     try endpoint.ice.handleSTUN(bytes, from: source, now: now, transmit: transmit)
                     return accepted(endpoint, source: source, now: now, transmit: transmit)

@@ -110,50 +110,27 @@ public final class BridgeEngine {
         for conference in conferences.values {
             deadline = deadline.earliest(conference.allocationDue ? lastNow : conference.nextAllocationAt)
             deadline = deadline.earliest(conference.speech.nextDecisionAt)
-            for endpoint in conference.endpoints {
-                deadline = deadline.earliest(endpoint.ice.nextDeadline())
-                if let dtls = endpoint.dtls, dtls.state == .handshaking || dtls.state == .new {
-                    deadline = deadline.earliest(dtls.nextTimeout(now: lastNow))
-                }
-                deadline = deadline.earliest(endpoint.nextReportAt)
-                if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback.nextFeedbackAt) }
-                deadline = deadline.earliest(endpoint.remb?.nextDeadline)
-                deadline = deadline.earliest(retransmissionRequestDeadline(of: endpoint))
-                deadline = deadline.earliest(endpoint.receiver.padding.nextDeadline)
-                deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
-                deadline = deadline.earliest(endpoint.reachability.deadline)
-            }
+            for endpoint in conference.endpoints { deadline = deadline.earliest(endpoint.timersDueAt) }
         }
         return deadline
     }
 
-    /// Runs every timer that is due at `now` (ICE checks and consent, DTLS retransmits, RTCP reports, expiry).
+    /// Runs every timer that is due at `now` (ICE checks and consent, DTLS retransmits, RTCP
+    /// reports, feedback, padding, expiry). Only endpoints whose `timersDueAt` has come are
+    /// visited: with hundreds of endpoints, visiting all of them at every call cost the media
+    /// thread more than forwarding did.
     public func handleTimeout(now: Instant, transmit: TransmitQueue) {
         lastNow = max(lastNow, now)
         var idle: [Endpoint] = []
         for conference in conferences.values {
             if let change = conference.speech.decide(now: now) { announce(change, in: conference) }
             for endpoint in conference.endpoints {
-                sendTransportFeedback(endpoint, conference: conference, now: now, transmit: transmit)
-                sendREMB(endpoint, conference: conference, now: now, transmit: transmit)
-                sendRetransmissionRequests(endpoint, conference: conference, now: now, transmit: transmit)
-                sendConnectionStats(endpoint, now: now)
-                sendProbePadding(endpoint, now: now, transmit: transmit)
-                checkMediaFlowing(endpoint, in: conference, now: now)
-                if let verdict = endpoint.reachability.verdict(at: now) { judge(endpoint, verdict) }
-                endpoint.ice.handleTimeout(now: now, transmit: transmit)
-                drainICEEvents(endpoint, now: now, transmit: transmit)
-                if let dtls = endpoint.dtls {
-                    dtls.handleTimeout(now: now)
-                    flushDTLS(endpoint, transmit: transmit)
-                }
-                if endpoint.nextReportAt <= now {
-                    sendReceiverReports(endpoint, conference: conference, now: now, transmit: transmit)
-                    endpoint.nextReportAt = now.adding(milliseconds: Int64.random(in: 500...1500, using: &random))
-                }
+                guard let due = endpoint.timersDueAt, due <= now else { continue }
+                runTimers(of: endpoint, in: conference, now: now, transmit: transmit)
                 if now.milliseconds(since: endpoint.lastActivity) >= Self.idleExpiryMilliseconds {
                     idle.append(endpoint)
                 }
+                endpoint.timersDueAt = timersDeadline(of: endpoint)
             }
         }
         for conference in conferences.values where conference.allocationDue || conference.nextAllocationAt <= now {
@@ -166,5 +143,48 @@ public final class BridgeEngine {
                 expire(conference)
             }
         }
+    }
+
+    /// One endpoint's timers; each acts only if it is due.
+    private func runTimers(of endpoint: Endpoint, in conference: Conference, now: Instant, transmit: TransmitQueue) {
+        sendTransportFeedback(endpoint, conference: conference, now: now, transmit: transmit)
+        sendREMB(endpoint, conference: conference, now: now, transmit: transmit)
+        sendRetransmissionRequests(endpoint, conference: conference, now: now, transmit: transmit)
+        sendConnectionStats(endpoint, now: now)
+        sendProbePadding(endpoint, now: now, transmit: transmit)
+        checkMediaFlowing(endpoint, in: conference, now: now)
+        if let verdict = endpoint.reachability.verdict(at: now) { judge(endpoint, verdict) }
+        endpoint.ice.handleTimeout(now: now, transmit: transmit)
+        drainICEEvents(endpoint, now: now, transmit: transmit)
+        if let dtls = endpoint.dtls {
+            dtls.handleTimeout(now: now)
+            flushDTLS(endpoint, transmit: transmit)
+        }
+        if endpoint.nextReportAt <= now {
+            sendReceiverReports(endpoint, conference: conference, now: now, transmit: transmit)
+            endpoint.nextReportAt = now.adding(milliseconds: Int64.random(in: 500...1500, using: &random))
+        }
+    }
+
+    /// The earliest instant any of `endpoint`'s timers has work, as its state stands: what
+    /// `runTimers` acts on, each at the time it would act.
+    private func timersDeadline(of endpoint: Endpoint) -> Instant? {
+        var deadline = endpoint.ice.nextDeadline()
+        if let dtls = endpoint.dtls, dtls.state == .handshaking || dtls.state == .new {
+            deadline = deadline.earliest(dtls.nextTimeout(now: lastNow))
+        }
+        deadline = deadline.earliest(endpoint.nextReportAt)
+        if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback.nextFeedbackAt) }
+        deadline = deadline.earliest(endpoint.remb?.nextDeadline)
+        deadline = deadline.earliest(retransmissionRequestDeadline(of: endpoint))
+        deadline = deadline.earliest(endpoint.receiver.padding.nextDeadline)
+        if endpoint.receiver.downlink.estimateBps != nil {
+            deadline = deadline.earliest(endpoint.receiver.nextConnectionStatsAt ?? lastNow)
+        }
+        if endpoint.isMediaFlowing, let last = endpoint.lastMediaAt {
+            deadline = deadline.earliest(last.adding(milliseconds: Self.mediaInactivityMilliseconds))
+        }
+        deadline = deadline.earliest(endpoint.lastActivity.adding(milliseconds: Self.idleExpiryMilliseconds))
+        return deadline.earliest(endpoint.reachability.deadline)
     }
 }

@@ -45,6 +45,12 @@ final class Conference {
         return ordered
     }
 
+    /// Every endpoint's timers run at the next timer run: what changed (signalling, an
+    /// allocation) may have moved any of them.
+    func wakeEndpointTimers() {
+        for endpoint in endpoints { endpoint.wakeTimers() }
+    }
+
     func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
     func add(_ endpoint: Endpoint) { endpoints.append(endpoint) }

@@ -79,6 +79,10 @@ final class Endpoint {
     var dtlsFailureCounted = false
     /// How far the endpoint got toward a connection, for the reachability self-check.
     var reachability = EndpointReachability()
+    /// When `handleTimeout` next has work for this endpoint: the earliest of its timers as of
+    /// its last visit, or `.zero` once an input may have brought one forward (`wakeTimers`).
+    /// Nil: nothing pending. A timer run visits only the endpoints due, not all of them.
+    var timersDueAt: Instant? = .zero
 
     init(
         id: String, conference: Conference, rewritesSSRCs: Bool, initialMaxHeight: Int = 0, ice: ICEAgent,
@@ -96,6 +100,10 @@ final class Endpoint {
 
     /// Whether media can flow to this endpoint now.
     var isConnected: Bool { address != nil && outboundSRTP != nil }
+
+    /// Something reached the endpoint that may schedule one of its timers sooner than
+    /// `timersDueAt`: the next timer run visits it.
+    @inline(__always) func wakeTimers() { timersDueAt = .zero }
 
     /// Whether media of `kind` from this endpoint is currently force-muted.
     func isForceMuted(_ kind: MediaKind) -> Bool { kind == .audio ? audioForceMuted : videoForceMuted }
