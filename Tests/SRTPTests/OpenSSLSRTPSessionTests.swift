@@ -226,4 +226,30 @@ import Testing
         #expect(wrapped.estimateIndex(sequenceNumber: 2) == 65_536 + 2)
         #expect(wrapped.estimateIndex(sequenceNumber: 65_000) == 65_000)
     }
+
+    @Test func sentIndicesOnlyMoveTheEstimateForward() {
+        var sent = SRTPReplayWindow()
+        sent.noteSent(65_530)
+        // A NACK answer re-sends an older index: allowed, and the highest stays.
+        sent.noteSent(65_000)
+        #expect(sent.highest == 65_530)
+        #expect(sent.estimateIndex(sequenceNumber: 3) == 65_536 + 3)
+        sent.noteSent(65_536 + 3)
+        #expect(sent.highest == 65_536 + 3)
+        #expect(sent.admits(65_000), "outbound keeps no window")
+    }
+
+    @Test func replayWindowShiftsAcrossWordsAndClearsBeyondItsSize() {
+        var window = SRTPReplayWindow()
+        window.accept(1000)
+        window.accept(1000 - 63)
+        window.accept(1000 - 64)
+        // Up by 65: the bits of 936 and 937 move across two word boundaries.
+        window.accept(1065)
+        #expect(!window.admits(1000) && !window.admits(937) && !window.admits(936))
+        #expect(window.admits(938) && window.admits(1064))
+        // Beyond the window's size everything below is too old or unseen.
+        window.accept(1065 + 2000)
+        #expect(!window.admits(1065) && window.admits(3065 - 1) && !window.admits(3065 - 1024))
+    }
 }

@@ -79,7 +79,7 @@ final class OpenSSLSRTPSession {
         let state = try stream(ssrc)
         // Re-sending an index already sent (answers to NACKs) is allowed outbound.
         let index = state.rtp.estimateIndex(sequenceNumber: sequence)
-        state.rtp.accept(index)
+        state.rtp.noteSent(index)
         let roc = UInt32(truncatingIfNeeded: index >> 16)
         switch profile {
         case .aeadAES128GCM:

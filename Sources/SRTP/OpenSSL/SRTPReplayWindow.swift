@@ -2,9 +2,10 @@
 /// a window of the indices below it, so a replayed packet is refused (§3.3.2).
 struct SRTPReplayWindow {
     /// Indices older than this many below the highest are refused as too old.
-    static let size: UInt64 = 1024
+    static let size: UInt64 = 16 * 64  // the 16 words of `bits`
     private(set) var highest: UInt64?
-    private var bits = [UInt64](repeating: 0, count: Int(SRTPReplayWindow.size / 64))
+    /// Inline, not an array: no heap object whose uniqueness every packet's update checks.
+    private var bits = InlineArray<16, UInt64>(repeating: 0)
 
     /// The 48-bit index a 16-bit sequence number stands for, guessed from the highest one
     /// (RFC 3711 Appendix A): the roll-over counter that puts it nearest.
@@ -28,6 +29,12 @@ struct SRTPReplayWindow {
         let age = highest - index
         guard age < Self.size else { return false }
         return bits[Int(age / 64)] & (1 << (age % 64)) == 0
+    }
+
+    /// Records an index sent. Outbound only the highest matters (it places the next estimate);
+    /// re-sending an older index (an answer to a NACK) is allowed, so no window is kept.
+    mutating func noteSent(_ index: UInt64) {
+        if highest.map({ index > $0 }) ?? true { highest = index }
     }
 
     /// Records an authenticated index.
