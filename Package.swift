@@ -121,7 +121,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
-            name: "MeetpadFloor", path: "Benchmarks/LoadHarness/MeetpadFloor",
+            name: "MeetpadFloor", dependencies: ["CMediaSocket"], path: "Benchmarks/LoadHarness/MeetpadFloor",
             linkerSettings: [.linkedLibrary("srtp2"), .linkedLibrary("crypto")]
         ),
 

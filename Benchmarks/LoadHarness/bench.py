@@ -228,8 +228,9 @@ admin: {{ admin_http = false }}
                            **self.idle_memory(p.pid)}
         return p, ["--http-port", str(JANUS_HTTP_PORT), "--bind", VETH_ADDR]
 
-    def start_floor(self, tag, receivers, crypto="libsrtp"):
-        p = self.spawn([self.args.floor_bin, "--port", str(FLOOR_PORT), "--receivers-max", str(receivers), "--crypto", crypto],
+    def start_floor(self, tag, receivers, crypto="libsrtp", gso=False):
+        p = self.spawn([self.args.floor_bin, "--port", str(FLOOR_PORT), "--receivers-max", str(receivers), "--crypto", crypto,
+                        "--gso", "1" if gso else "0"],
                        f"floor-{tag}.log", cpu=self.sfu_cpu)
         deadline = time.time() + 10
         log = os.path.join(self.logdir, f"floor-{tag}.log")
@@ -244,8 +245,9 @@ admin: {{ admin_http = false }}
 
     def run_one(self, sfu: str, scenario: str, n: int, c: int, p: int, rep: int, groups: int = 1,
                 load_flags: tuple = (), duration: float | None = None, tag: str | None = None) -> dict:
-        """One SFU process, one meetpad-load run against it. `sfu` is meetpad, janus, floor or
-        floor-openssl (the floor on OpenSSL's AES-GCM); `groups` S1 conferences of 1 -> n."""
+        """One SFU process, one meetpad-load run against it. `sfu` is meetpad, janus, floor,
+        floor-openssl (the floor on OpenSSL's AES-GCM) or floor-openssl-gso (that floor sending as
+        our bridge does, with UDP GSO); `groups` S1 conferences of 1 -> n."""
         duration = self.args.duration if duration is None else duration
         tag = tag or f"{scenario}-{n if scenario == 's1' else f'{c}x{p}'}-{sfu}-{rep}"
         if sfu == "meetpad":
@@ -253,7 +255,7 @@ admin: {{ admin_http = false }}
         elif sfu == "janus":
             proc, extra = self.start_janus(tag)
         else:
-            proc, extra = self.start_floor(tag, n * groups, "openssl" if sfu == "floor-openssl" else "libsrtp")
+            proc, extra = self.start_floor(tag, n * groups, "libsrtp" if sfu == "floor" else "openssl", gso=sfu.endswith("-gso"))
         started = self.last_start
         out = os.path.join(self.args.out, "runs", f"{tag}.json")
         os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -396,7 +398,7 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-COLORS = {"meetpad": "#1f77b4", "janus": "#d62728", "floor": "#2ca02c", "floor-openssl": "#9467bd"}
+COLORS = {"meetpad": "#1f77b4", "janus": "#d62728", "floor": "#2ca02c", "floor-openssl": "#9467bd", "floor-openssl-gso": "#8c564b"}
 
 
 def svg_plot(summary: dict, path: str):
@@ -476,7 +478,7 @@ def main() -> int:
         ap.error("--duration must be positive and --reps at least 1")
     everyone = set(sfus) | set(capacity_sfus) | ({"meetpad"} if threads_points else set())
     for binary in [args.load_bin] + ([args.bridge_bin] if "meetpad" in everyone else []) + \
-            ([args.floor_bin] if everyone & {"floor", "floor-openssl"} else []):
+            ([args.floor_bin] if everyone & set(capacity.FLOORS) else []):
         if not os.access(binary, os.X_OK):
             ap.error(f"{binary} is missing: build it first (make bench does)")
 

@@ -26,8 +26,10 @@ GENERATOR_LIMIT = 70.0
 DELIVERY_LIMIT = 0.97
 # meetpad-load opens one socket per peer connection, at most 2000; Janus's S1 needs one per peer too.
 MAX_PEERS = 2000
-CAPACITY_SFUS = ("meetpad", "janus", "floor", "floor-openssl")
-NAMES = {"meetpad": "meetpad-bridge", "janus": "Janus 1.1.2", "floor": "floor, libsrtp2", "floor-openssl": "floor, OpenSSL GCM"}
+CAPACITY_SFUS = ("meetpad", "janus", "floor", "floor-openssl", "floor-openssl-gso")
+NAMES = {"meetpad": "meetpad-bridge", "janus": "Janus 1.1.2", "floor": "floor, libsrtp2", "floor-openssl": "floor, OpenSSL GCM",
+         "floor-openssl-gso": "floor, OpenSSL GCM + UDP GSO"}
+FLOORS = ("floor", "floor-openssl", "floor-openssl-gso")
 
 
 def verdict(run: dict) -> str | None:
@@ -171,7 +173,7 @@ def ratios(results: dict) -> dict:
     if capacity("meetpad") and capacity("janus"):
         out["meetpad_vs_janus_capacity"] = capacity("meetpad") / capacity("janus")
     for sfu in ("meetpad", "janus"):
-        for floor in ("floor", "floor-openssl"):
+        for floor in FLOORS:
             if cost(sfu) and cost(floor):
                 out[f"{sfu}_cost_vs_{floor}"] = cost(sfu) / cost(floor)
     return out
@@ -211,7 +213,7 @@ def table(results: dict, memory: dict | None) -> str:
     if "meetpad_vs_janus_capacity" in q:
         parts.append(f"meetpad ÷ Janus capacity {q['meetpad_vs_janus_capacity']:.2f}×")
     for sfu in ("meetpad", "janus"):
-        for floor in ("floor-openssl", "floor"):
+        for floor in reversed(FLOORS):
             key = f"{sfu}_cost_vs_{floor}"
             if key in q:
                 parts.append(f"{sfu} cost per packet ÷ {NAMES[floor]} {q[key]:.2f}")

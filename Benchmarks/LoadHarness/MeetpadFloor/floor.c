@@ -7,9 +7,12 @@
 // endian) from their socket, so one floor serves several 1 -> N groups side by side (the
 // capacity run adds groups); every other datagram is SRTP from a sender and goes to each of its
 // receivers. --crypto picks the SRTP implementation: libsrtp2 (as the SFUs) or openssl (AES-GCM
-// from OpenSSL directly, checked against libsrtp2 at start; GCM only).
+// from OpenSSL directly, checked against libsrtp2 at start; GCM only). --gso 1 sends a whole
+// receive batch's copies as one send batch through the bridge's own segmenting send (ms_send,
+// UDP GSO): a receiver's datagrams of one size in the batch leave as one segmented send, as our
+// bridge sends them, so "× floor" compares like with like.
 //
-//   meetpad-floor --port P --receivers-max N [--profile gcm|cm] [--crypto libsrtp|openssl] [--bind 127.0.0.1]
+//   meetpad-floor --port P --receivers-max N [--profile gcm|cm] [--crypto libsrtp|openssl] [--gso 0|1] [--bind 127.0.0.1]
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,8 +26,11 @@
 #include <unistd.h>
 
 #include "floor_crypto.h"
+#include "media_socket.h"
 
 #define BATCH 64
+/// A segmenting send batch holds a receive batch's copies to 16 receivers each (ms_batch's most).
+#define GSO_BATCH 1024
 #define SLOT 1500
 #define MAX_RECEIVERS 2048
 #define NO_RECEIVER (-1)
@@ -44,7 +50,7 @@ typedef struct {
 static receiver_table receivers;
 
 int main(int argc, char **argv) {
-    int port = 0, max_receivers = 64, gcm = 1;
+    int port = 0, max_receivers = 64, gcm = 1, gso = 0;
     const char *bind_ip = "127.0.0.1";
     const floor_crypto *crypto = &floor_crypto_libsrtp;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -53,6 +59,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--profile")) gcm = strcmp(argv[i + 1], "cm") != 0;
         else if (!strcmp(argv[i], "--crypto")) crypto = strcmp(argv[i + 1], "openssl") ? &floor_crypto_libsrtp : &floor_crypto_openssl;
         else if (!strcmp(argv[i], "--bind")) bind_ip = argv[i + 1];
+        else if (!strcmp(argv[i], "--gso")) gso = atoi(argv[i + 1]) != 0;
         else { fprintf(stderr, "meetpad-floor: unknown flag %s\n", argv[i]); return 2; }
     }
     if (port <= 0 || port > 65535 || max_receivers < 1 || max_receivers > MAX_RECEIVERS) {
@@ -85,6 +92,16 @@ int main(int argc, char **argv) {
     floor_inbound *inbound = crypto->open_inbound(gcm, key);
     if (!inbound) return 2;
     for (int p = 0; p < 65536; p++) receivers.first_receiver[p] = NO_RECEIVER;
+    ms_batch *segmenting = NULL;
+    if (gso) {
+        segmenting = ms_batch_create(fd, GSO_BATCH, 0);
+        if (!segmenting || ms_batch_segment(segmenting, fd) != 0) {
+            fprintf(stderr, "meetpad-floor: --gso 1, but the kernel cannot segment UDP here\n");
+            return 2;
+        }
+    }
+    static unsigned char gso_slab[GSO_BATCH][SLOT];
+    static ms_addr gso_to[MAX_RECEIVERS];
 
     static unsigned char in_slab[BATCH][SLOT];
     static unsigned char out_slab[BATCH][SLOT];
@@ -94,8 +111,8 @@ int main(int argc, char **argv) {
     int out_count = 0;
     unsigned long long received = 0, forwarded = 0, failed = 0;
 
-    printf("meetpad-floor ready port=%d profile=%s crypto=%s\n", port, gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80",
-           crypto->name);
+    printf("meetpad-floor ready port=%d profile=%s crypto=%s gso=%d\n", port, gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80",
+           crypto->name, gso);
     fflush(stdout);
     while (!stop) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -118,6 +135,8 @@ int main(int argc, char **argv) {
                 if (receivers.count < max_receivers) {
                     int r = receivers.count++;
                     receivers.address[r] = in_addr[i];
+                    gso_to[r] = (ms_addr){.high = (uint64_t)ntohl(in_addr[i].sin_addr.s_addr) << 32,
+                                          .port = ntohs(in_addr[i].sin_port), .family = 4};
                     receivers.session[r] = crypto->open_outbound(gcm, key);
                     receivers.next_receiver[r] = receivers.first_receiver[followed];
                     receivers.first_receiver[followed] = r;
@@ -128,9 +147,18 @@ int main(int argc, char **argv) {
             uint32_t roc = 0;
             if (crypto->unprotect(inbound, in_slab[i], &len, &roc) != 0) { failed++; continue; }
             for (int r = receivers.first_receiver[ntohs(in_addr[i].sin_port)]; r != NO_RECEIVER; r = receivers.next_receiver[r]) {
-                memcpy(out_slab[out_count], in_slab[i], (size_t)len);
+                unsigned char *out = gso ? gso_slab[out_count] : out_slab[out_count];
+                memcpy(out, in_slab[i], (size_t)len);
                 int out_len = len;
-                if (crypto->protect(receivers.session[r], out_slab[out_count], &out_len, roc) != 0) { failed++; continue; }
+                if (crypto->protect(receivers.session[r], out, &out_len, roc) != 0) { failed++; continue; }
+                if (gso) {
+                    ms_set_message(segmenting, (unsigned)out_count, out, (size_t)out_len, &gso_to[r]);
+                    if (++out_count == GSO_BATCH) {
+                        forwarded += ms_send(fd, segmenting, (unsigned)out_count, 0).sent;
+                        out_count = 0;
+                    }
+                    continue;
+                }
                 out_iov[out_count].iov_base = out_slab[out_count];
                 out_iov[out_count].iov_len = (size_t)out_len;
                 memset(&out_msgs[out_count], 0, sizeof out_msgs[out_count]);
@@ -145,7 +173,10 @@ int main(int argc, char **argv) {
                 }
             }
         }
-        if (out_count > 0) {
+        if (out_count > 0 && gso) {
+            forwarded += ms_send(fd, segmenting, (unsigned)out_count, 0).sent;
+            out_count = 0;
+        } else if (out_count > 0) {
             int s = sendmmsg(fd, out_msgs, (unsigned)out_count, 0);
             if (s > 0) forwarded += (unsigned long long)s;
             out_count = 0;

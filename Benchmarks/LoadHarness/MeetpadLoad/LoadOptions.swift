@@ -38,6 +38,9 @@ struct LoadOptions: Sendable {
     var audioKbps = 32
     var frameRate = 30
     var keyframeSeconds = 1.0
+    /// Every sender's periodic key frame at the same moment (a key-frame storm each period),
+    /// instead of each at its own place in the period as independent clients send them.
+    var alignedKeyframes = false
     var simulcast = true
     /// Our bridge's Colibri2 HTTP endpoint, Janus's HTTP API, or the floor's UDP port.
     var host = "127.0.0.1"
@@ -76,6 +79,7 @@ struct LoadOptions: Sendable {
           --audio-kbps K         Opus bitrate                                  default 32
           --fps F                video frame rate                              default 30
           --keyframe S           keyframe interval in seconds                  default 1
+          --aligned-keyframes    every sender's key frame at once (a storm each period)
           --host IP              SFU address                                   default 127.0.0.1
           --http-port P          Colibri2 (meetpad) or Janus HTTP port         default 8080
           --floor-port P         meetpad-floor UDP port
@@ -137,6 +141,7 @@ struct LoadOptions: Sendable {
             case "--audio-kbps": options.audioKbps = try integer(flag)
             case "--fps": options.frameRate = try integer(flag)
             case "--keyframe": options.keyframeSeconds = try number(flag)
+            case "--aligned-keyframes": options.alignedKeyframes = true
             case "--host": options.host = try value(flag)
             case "--http-port": options.httpPort = try port(try integer(flag), flag)
             case "--floor-port": options.floorPort = try port(try integer(flag), flag)

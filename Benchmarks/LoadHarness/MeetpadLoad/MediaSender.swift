@@ -31,6 +31,10 @@ final class MediaSender {
     private let layerFrameBytes: [Int]
     private let frameInterval: UInt64
     private let keyframeInterval: Int
+    /// Where in the key-frame period this sender's periodic key frames fall (frames after the
+    /// period's start). Independent clients' key frames do not line up; when every sender's did,
+    /// each period opened with all of them at once, and that storm set every SFU's p99.
+    private let keyframePhase: Int
     /// S3: talk and pause in bursts; otherwise speak continuously.
     private let bursty: Bool
 
@@ -81,6 +85,9 @@ final class MediaSender {
         layerFrameBytes = options.layerKbps.map { max(1, $0 * 1000 / 8 / options.frameRate) }
         frameInterval = UInt64(1_000_000_000 / options.frameRate)
         keyframeInterval = max(1, Int(options.keyframeSeconds * Double(options.frameRate)))
+        // Golden-ratio steps spread any number of senders evenly over any period.
+        let spread = (Double(participant) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
+        keyframePhase = options.alignedKeyframes ? 0 : Int(spread * Double(keyframeInterval))
         self.bursty = bursty
         sequence = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase), count: 1 + layers)
         counters = Array(repeating: 0, count: Self.streamsPerSender * BenchStamp.temporalLayers)
@@ -169,7 +176,8 @@ final class MediaSender {
     }
 
     private func sendVideoFrame(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
-        let keyframe = keyframeRequested || videoFrame % keyframeInterval == 0
+        // The first frame is one too (`keyframeRequested` starts true).
+        let keyframe = keyframeRequested || (videoFrame + keyframePhase) % keyframeInterval == 0
         if keyframe { keyframeRequested = false }
         let temporal: UInt8 = keyframe ? 0 : Self.temporalPattern[videoFrame % 4]
         let timestamp = UInt32(truncatingIfNeeded: videoFrame &* 3000)
