@@ -121,7 +121,7 @@ final class OpenSSLSRTPSession {
             var computed: (UInt64, UInt64, UInt32) = (0, 0, 0)
             let authentic = withUnsafeMutableBytes(of: &computed) { scratch in
                 rtpContext.authenticate(packet, length: length - tagLength, suffix: roc, into: scratch.baseAddress!, tagLength: tagLength)
-                    && rtpContext.digestMatches(packet + (length - tagLength), length: tagLength)
+                    && SRTPCipherContext.tagsMatch(scratch.baseAddress!, packet + (length - tagLength), length: tagLength)
             }
             guard authentic else { throw .authenticationFailed }
             guard rtpContext.applyCounterMode(packet + header, length: sealedLength, ssrc: ssrc, index: index) else {
@@ -193,7 +193,7 @@ final class OpenSSLSRTPSession {
             var computed: (UInt64, UInt64, UInt32) = (0, 0, 0)
             let authentic = withUnsafeMutableBytes(of: &computed) { scratch in
                 rtcpContext.authenticate(packet, length: length - 10, suffix: nil, into: scratch.baseAddress!, tagLength: 10)
-                    && rtcpContext.digestMatches(packet + (length - 10), length: 10)
+                    && SRTPCipherContext.tagsMatch(scratch.baseAddress!, packet + (length - 10), length: 10)
             }
             guard authentic else { throw .authenticationFailed }
             if encrypted {

@@ -13,10 +13,8 @@ final class SRTPCipherContext {
     /// The session salt (14 bytes for AES-CM, 12 for GCM).
     private let salt: [UInt8]
     private let decrypts: Bool
-    /// Per-packet scratch: the HMAC output before truncation. (The IV is built on the stack: as
-    /// an array property, each of its byte writes cost an exclusivity check and a uniqueness
-    /// check, 2–4 % of the media thread.)
-    private var digest = [UInt8](repeating: 0, count: 20)
+    // Per-packet scratch (the IV, the full HMAC) lives on the stack: as array properties, every
+    // byte written cost an exclusivity check and a uniqueness check, 2–4 % of the media thread.
 
     /// Derives the session keys for RTP (`rtcp` false) or RTCP and keys the contexts.
     init?(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], rtcp: Bool, decrypts: Bool) {
@@ -96,18 +94,24 @@ final class SRTPCipherContext {
     ) -> Bool {
         guard let mac else { return false }
         var bigEndian = (suffix ?? 0).bigEndian
-        let computed = withUnsafeBytes(of: &bigEndian) { suffixBytes in
-            mp_hmac_sha1(mac, bytes, length, suffixBytes.baseAddress, suffix == nil ? 0 : 4, &digest)
+        var full: (UInt64, UInt64, UInt32) = (0, 0, 0)  // the 20-byte HMAC
+        return withUnsafeMutableBytes(of: &full) { digest in
+            let digestBytes = digest.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let computed = withUnsafeBytes(of: &bigEndian) { suffixBytes in
+                mp_hmac_sha1(mac, bytes, length, suffixBytes.baseAddress, suffix == nil ? 0 : 4, digestBytes)
+            }
+            guard computed == 1 else { return false }
+            tag.copyMemory(from: digestBytes, byteCount: tagLength)
+            return true
         }
-        guard computed == 1 else { return false }
-        digest.withUnsafeBytes { tag.copyMemory(from: $0.baseAddress!, byteCount: tagLength) }
-        return true
     }
 
-    /// Constant-time comparison of the computed tag (in the digest scratch) with `received`.
-    func digestMatches(_ received: UnsafeRawPointer, length: Int) -> Bool {
+    /// Constant-time comparison of a computed tag with the `received` one, `length` bytes each.
+    static func tagsMatch(_ computed: UnsafeRawPointer, _ received: UnsafeRawPointer, length: Int) -> Bool {
         var difference: UInt8 = 0
-        for position in 0..<length { difference |= digest[position] ^ received.load(fromByteOffset: position, as: UInt8.self) }
+        for position in 0..<length {
+            difference |= computed.load(fromByteOffset: position, as: UInt8.self) ^ received.load(fromByteOffset: position, as: UInt8.self)
+        }
         return difference == 0
     }
 
