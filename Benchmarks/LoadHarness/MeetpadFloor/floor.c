@@ -41,6 +41,7 @@ static void on_signal(int sig) { (void)sig; stop = 1; }
 /// Registered receivers, chained per sender port: first_receiver[port] -> next_receiver[r] -> ...
 typedef struct {
     struct sockaddr_in address[MAX_RECEIVERS];
+    ms_addr segmenting_address[MAX_RECEIVERS];  // the same address as ms_send takes it (--gso 1)
     floor_outbound *session[MAX_RECEIVERS];
     int next_receiver[MAX_RECEIVERS];
     int first_receiver[65536];
@@ -101,7 +102,6 @@ int main(int argc, char **argv) {
         }
     }
     static unsigned char gso_slab[GSO_BATCH][SLOT];
-    static ms_addr gso_to[MAX_RECEIVERS];
 
     static unsigned char in_slab[BATCH][SLOT];
     static unsigned char out_slab[BATCH][SLOT];
@@ -135,8 +135,8 @@ int main(int argc, char **argv) {
                 if (receivers.count < max_receivers) {
                     int r = receivers.count++;
                     receivers.address[r] = in_addr[i];
-                    gso_to[r] = (ms_addr){.high = (uint64_t)ntohl(in_addr[i].sin_addr.s_addr) << 32,
-                                          .port = ntohs(in_addr[i].sin_port), .family = 4};
+                    receivers.segmenting_address[r] = (ms_addr){
+                        .high = (uint64_t)ntohl(in_addr[i].sin_addr.s_addr) << 32, .port = ntohs(in_addr[i].sin_port), .family = 4};
                     receivers.session[r] = crypto->open_outbound(gcm, key);
                     receivers.next_receiver[r] = receivers.first_receiver[followed];
                     receivers.first_receiver[followed] = r;
@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
                 int out_len = len;
                 if (crypto->protect(receivers.session[r], out, &out_len, roc) != 0) { failed++; continue; }
                 if (gso) {
-                    ms_set_message(segmenting, (unsigned)out_count, out, (size_t)out_len, &gso_to[r]);
+                    ms_set_message(segmenting, (unsigned)out_count, out, (size_t)out_len, &receivers.segmenting_address[r]);
                     if (++out_count == GSO_BATCH) {
                         forwarded += ms_send(fd, segmenting, (unsigned)out_count, 0).sent;
                         out_count = 0;
