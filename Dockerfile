@@ -11,9 +11,10 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 # --- build: release binary, Swift runtime linked statically ------------------------------------
 FROM ${SWIFT_IMAGE} AS build
 WORKDIR /src
-# The C libraries' headers and .so links (libsrtp2-dev, libnice-dev, libssl-dev, libusrsctp-dev,
-# libexpat1-dev, pkg-config): the same script `make run` uses.
-COPY scripts/install-deps.sh scripts/
+# The C libraries' headers and .so links (libsrtp2-dev, libssl-dev, libusrsctp-dev, libexpat1-dev,
+# pkg-config), and libnice's STUN library built static from Debian's source: the same scripts
+# `make run` uses.
+COPY scripts/install-deps.sh scripts/install-nice-stun.sh scripts/
 RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 # Dependencies first, so source edits do not re-fetch them (Package.resolved is used when present).
 COPY Package.swift Package.resolved* ./

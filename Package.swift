@@ -50,8 +50,9 @@ let package = Package(
         // C libraries: one wrapper module each (module.modulemap + shim.h in the folder).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
-        // No pkgConfig: libnice's .pc drags in GLib flags; the STUN headers need none of them.
-        .systemLibrary(name: "CNice", providers: [.apt(["libnice-dev"])]),
+        // libnice's STUN library alone, static, from Debian's libnice source: Debian's
+        // libnice.so.10 would load GLib, GnuTLS, gupnp-igd and 37 more (scripts/install-nice-stun.sh).
+        .systemLibrary(name: "CNice", pkgConfig: "nice-stun"),
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         .systemLibrary(name: "CUsrsctp", providers: [.apt(["libusrsctp-dev"])]),
         // Wrappers for OpenSSL's function-like macros, which Swift cannot import.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the bridge builds against, plus what the test wrapper uses (ip netns, curl).
+# System packages the bridge builds against, plus what the test wrapper uses (ip netns, curl); then
+# libnice's STUN library, which Debian packages only inside libnice.so (scripts/install-nice-stun.sh).
 #
 # Each entry is NAME or NAME>=VERSION. A package counts as present only when it is installed at
 # that version or newer (dpkg --compare-versions), so a machine whose image ships an older build
@@ -12,12 +13,12 @@ set -euo pipefail
 
 PACKAGES=(
     "libsrtp2-dev>=2.5.0"
-    "libnice-dev>=0.1.21"
     "libssl-dev>=3.0.0"
     "libusrsctp-dev>=0.9.5.0"
     # 2.5.0 is enough: reparse deferral (2.6 / Debian's later 2.5.0 updates) is looked up at run time.
     "libexpat1-dev>=2.5.0"
     pkg-config
+    gcc     # builds libnice's STUN library
     iproute2
     curl
 )
@@ -42,9 +43,10 @@ for entry in "${PACKAGES[@]}"; do
     fi
 done
 
+NICE_STUN="$(dirname "${BASH_SOURCE[0]}")/install-nice-stun.sh"
 if [ ${#wanted[@]} -eq 0 ]; then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
-    exit 0
+    exec "$NICE_STUN"
 fi
 
 SUDO=""
@@ -66,3 +68,4 @@ for entry in "${PACKAGES[@]}"; do
         exit 1
     fi
 done
+"$NICE_STUN"

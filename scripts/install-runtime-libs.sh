@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one list of Debian 12 packages the bridge's runtime image needs: the shared libraries
-# meetpad-bridge links (the Swift runtime is linked statically, see Dockerfile), CA certificates,
+# meetpad-bridge links (the Swift runtime and libnice's STUN library are linked statically, see
+# Dockerfile and scripts/install-nice-stun.sh), CA certificates,
 # and curl for the health check. The Dockerfile runs this script; scripts/check-image.sh runs it in a
 # debootstrapped bookworm root and checks with ldd that nothing is missing, so the list is tested
 # without a Docker engine.
@@ -12,7 +13,6 @@ set -euo pipefail
 PACKAGES=(
     libssl3        # libssl.so.3, libcrypto.so.3: DTLS, SCRAM-SHA-1 / STARTTLS of the XMPP client
     libsrtp2-1     # libsrtp2.so.1: SRTP/SRTCP
-    libnice10      # libnice.so.10 (STUN library; pulls in GLib, GnuTLS, gupnp-igd)
     libusrsctp2    # libusrsctp.so.2: the SCTP data channel
     libexpat1      # libexpat.so.1: Colibri2 and XMPP XML
     libstdc++6     # C++ runtime used by the statically linked Swift runtime

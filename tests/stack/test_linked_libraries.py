@@ -1,4 +1,4 @@
-"""The bridge binary carries no part of Foundation beyond FoundationEssentials.
+"""The bridge binary carries no part of Foundation beyond FoundationEssentials, and no libnice agent.
 
 libFoundation and its ICU (lib_FoundationICU, libFoundationInternationalization) were about 8 MB
 of the idle bridge's resident memory (scripts/idle_rss.py), for one JSONSerialization call. A
@@ -28,12 +28,27 @@ def binary():
     return path
 
 
-def test_no_foundation_library_is_needed(binary):
+def needed_libraries(binary) -> set[str]:
     dynamic = subprocess.run(["readelf", "--dynamic", "--wide", str(binary)],
                              capture_output=True, text=True, check=True).stdout
     needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic))
     assert needed, "readelf found no NEEDED entries: not a dynamically linked executable?"
-    assert not needed & FOUNDATION_LIBRARIES
+    return needed
+
+
+def test_no_foundation_library_is_needed(binary):
+    assert not needed_libraries(binary) & FOUNDATION_LIBRARIES
+
+
+def test_libnice_stun_is_linked_in_without_its_agent(binary):
+    """libnice.so.10 would load GLib, GIO, GnuTLS, gupnp-igd and 36 more libraries (6.7 MB of
+    the idle bridge's memory) for the STUN code alone; scripts/install-nice-stun.sh builds that
+    code as a static library of its own."""
+    offenders = {name for name in needed_libraries(binary)
+                 if name.startswith(("libnice", "libglib", "libgio", "libgobject", "libgnutls", "libgupnp"))}
+    assert not offenders
+    defined = subprocess.run(["nm", "--defined-only", str(binary)], capture_output=True, text=True).stdout
+    assert re.search(r" T stun_agent_validate$", defined, re.M), "libnice's STUN code is not in the binary"
 
 
 def test_no_symbol_of_module_foundation(binary):
