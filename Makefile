@@ -33,6 +33,10 @@ SOAK_ARGS   ?=
 
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
+# Every release build links the Swift runtime in, as the image does: what `make run`, the benchmarks
+# and the soak measure is what ships, and one build description serves them all (scripts/bench.sh
+# and scripts/soak.sh pass the same flags).
+RELEASE     := -c release --static-swift-stdlib
 
 .PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
 	stack-test check-image bench bench-smoke interop-xmpp soak idle-rss
@@ -42,7 +46,7 @@ XMPP_ARGS   := $(if $(JVB_AUTH_PASSWORD)$(JVB_DISABLE_XMPP),,--disable-xmpp)
 
 run:
 	scripts/install-deps.sh
-	$(SWIFT_RUN) build -c release --product meetpad-bridge
+	$(SWIFT_RUN) build $(RELEASE) --product meetpad-bridge
 	$(if $(XMPP_ARGS),@echo "make run: JVB_AUTH_PASSWORD is not set: running without XMPP (Colibri2 over REST on $(HTTP_HOST):$(HTTP_PORT))")
 	exec $(RELEASE_BIN) --port $(JVB_PORT) --http-host $(HTTP_HOST) --http-port $(HTTP_PORT) $(XMPP_ARGS) $(RUN_ARGS)
 
@@ -67,7 +71,7 @@ build:
 	$(SWIFT_RUN) build --build-tests
 
 build-release:
-	$(SWIFT_RUN) build -c release --product meetpad-bridge
+	$(SWIFT_RUN) build $(RELEASE) --product meetpad-bridge
 
 layering:
 	scripts/check-layering.sh
@@ -105,10 +109,9 @@ bench:
 soak:
 	SWIFT=$(SWIFT) scripts/soak.sh $(SOAK_ARGS)
 
-# Where the idle release bridge's resident memory is, per library (docs/idle-memory.md), built as
-# the image builds it (Swift runtime linked statically).
+# Where the idle release bridge's resident memory is, per library (docs/idle-memory.md).
 idle-rss:
-	$(SWIFT_RUN) build -c release --product meetpad-bridge --static-swift-stdlib
+	$(SWIFT_RUN) build $(RELEASE) --product meetpad-bridge
 	python3 scripts/idle_rss.py --bridge-bin $(RELEASE_BIN)
 
 # S1 N=3 for 5 s against the debug bridge; fails unless 0 loss (part of make test).

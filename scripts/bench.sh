@@ -31,15 +31,16 @@ scripts/install-deps.sh "${extra[@]}"
 # the harness compiles only its own files on top of the bridge's modules. The smoke run reuses the
 # debug build `make test` already made; the comparison uses release builds.
 unset MEETPAD_CORE_ONLY
-config=release
-[ "$smoke" = 1 ] && config=debug
+# Release builds link the Swift runtime in, as the image and `make run` do (Makefile's RELEASE).
+config=(-c release --static-swift-stdlib)
+[ "$smoke" = 1 ] && config=(-c debug)
 if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then
-    run_swift build -c "$config" --product meetpad-bridge
-    MEETPAD_BRIDGE_BIN="$ROOT/.build/$config/meetpad-bridge"
+    run_swift build "${config[@]}" --product meetpad-bridge
+    MEETPAD_BRIDGE_BIN="$(run_swift build "${config[@]}" --show-bin-path)/meetpad-bridge"
 fi
-run_swift build -c "$config" --product meetpad-load
-[ "$smoke" = 1 ] || run_swift build -c "$config" --product meetpad-floor
-bin="$(run_swift build -c "$config" --show-bin-path)"
+run_swift build "${config[@]}" --product meetpad-load
+[ "$smoke" = 1 ] || run_swift build "${config[@]}" --product meetpad-floor
+bin="$(run_swift build "${config[@]}" --show-bin-path)"
 
 exec python3 Benchmarks/LoadHarness/bench.py --bridge-bin "$MEETPAD_BRIDGE_BIN" \
     --load-bin "$bin/meetpad-load" --floor-bin "$bin/meetpad-floor" "$@"

@@ -21,11 +21,13 @@ run_swift() { flock "$LOCK" "$SWIFT" "$@"; }
 scripts/install-deps.sh libopus-dev util-linux python3
 
 unset MEETPAD_CORE_ONLY
+# As the image, `make run` and the benchmarks build (Makefile's RELEASE).
+release=(-c release --static-swift-stdlib)
+run_swift build "${release[@]}" --product meetpad-load
+bin="$(run_swift build "${release[@]}" --show-bin-path)"
 if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then
-    run_swift build -c release --product meetpad-bridge
-    MEETPAD_BRIDGE_BIN="$ROOT/.build/release/meetpad-bridge"
+    run_swift build "${release[@]}" --product meetpad-bridge
+    MEETPAD_BRIDGE_BIN="$bin/meetpad-bridge"
 fi
-run_swift build -c release --product meetpad-load
-bin="$(run_swift build -c release --show-bin-path)"
 
 exec python3 scripts/soak.py --bridge-bin "$MEETPAD_BRIDGE_BIN" --load-bin "$bin/meetpad-load" "$@"
