@@ -55,7 +55,6 @@ extension BridgeEngine {
             return drop(.malformedRTP)
         }
         let forwarded = UnsafeRawBufferPointer(rebasing: packet[0..<length])
-        stream.remember(forwarded, sequenceNumber: header.sequenceNumber, now: now)
         var incoming = IncomingPacket(
             bytes: forwarded, header: header, vp8: nil, encodingIndex: 0, isKeyframeStart: true,
             clockRate: InboundStream.audioClockRate, now: now)
@@ -203,10 +202,16 @@ extension BridgeEngine {
         // starts it, is not lost to a receiver that wants the layer (senders resume a layer
         // paused by SenderSourceConstraints with a key frame).
         if isStarting { allocate(conference, now: packet.now, transmit: transmit) }
+        var isForwarded = false
         for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsVideo {
             guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-            countSent(endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit))
+            let sent = endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit)
+            if sent > 0 { isForwarded = true }
+            countSent(sent)
         }
+        // Only a packet some receiver got can be NACKed: a layer nobody is sent (the 720p
+        // encoding while everyone watches tiles) takes no cache at all.
+        if isForwarded { stream.remember(packet.bytes, sequenceNumber: header.sequenceNumber, now: packet.now) }
     }
 
     /// Finds the dependency descriptor, whatever the codec: receivers' copies get its frame_number

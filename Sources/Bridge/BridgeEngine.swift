@@ -163,6 +163,8 @@ public final class BridgeEngine {
         if endpoint.nextReportAt <= now {
             sendReceiverReports(endpoint, conference: conference, now: now, transmit: transmit)
             endpoint.nextReportAt = now.adding(milliseconds: Int64.random(in: 500...1500, using: &random))
+            // About once a second per endpoint: often enough for memory, and off the packet path.
+            for stream in endpoint.inboundStreams.values { stream.releaseCacheIfStale(now: now) }
         }
     }
 

@@ -12,9 +12,9 @@ final class InboundStream {
     let kind: MediaKind
     /// Statistics for this SSRC's receiver-report block.
     var statistics: ReceiveStatistics
-    /// Recently received packets (video only). Allocated on the first packet that needs it and
-    /// released while the sender is unreachable (`releaseCache`), since it is most of an
-    /// endpoint's memory.
+    /// Recently forwarded packets (video only). Allocated on the first packet forwarded to a
+    /// receiver and released while the sender is unreachable (`releaseCache`), since it is most
+    /// of an endpoint's memory.
     private(set) var cache: RTPPacketCache?
     /// The video source and encoding this SSRC belongs to (nil for audio or unsignalled).
     var videoSource: VideoSource?
@@ -31,16 +31,28 @@ final class InboundStream {
         statistics = ReceiveStatistics(ssrc: ssrc, clockRate: kind == .audio ? Self.audioClockRate : Self.videoClockRate)
     }
 
+    /// When a packet last went into the cache.
+    private var lastRememberedAt = Instant.zero
+
     /// Keeps a forwarded video packet for retransmission; audio is never retransmitted.
     @inline(__always)
     func remember(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) {
         guard kind == .video else { return }
         if cache == nil { cache = RTPPacketCache() }
         cache?.insert(packet, sequenceNumber: sequenceNumber, now: now)
+        lastRememberedAt = now
     }
 
     /// Frees the packet cache; the next packet allocates a new one.
     func releaseCache() { cache = nil }
+
+    /// Frees the packet cache once nothing was put in it for longer than it keeps a packet: every
+    /// packet in it is too old to answer a NACK. An encoding receivers stopped being sent (the
+    /// 720p one when everybody went to tile view) would otherwise keep its arena for good.
+    func releaseCacheIfStale(now: Instant) {
+        guard let cache, now.nanoseconds(since: lastRememberedAt) > cache.maxAgeNanoseconds else { return }
+        releaseCache()
+    }
 
     /// Bytes the packet cache holds allocated.
     var cacheBytes: Int { cache?.allocatedBytes ?? 0 }

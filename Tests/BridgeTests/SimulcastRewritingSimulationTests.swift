@@ -196,6 +196,38 @@ import Testing
     /// After a switch to 180p, the 720p packets the receiver lost before it are not resent: it
     /// decodes from the 180p key frame, and on the congested link that caused the switch the
     /// repairs would queue ahead of that key frame. Packets of the 180p encoding still are.
+    /// Only a forwarded packet can be NACKed, so an encoding nobody is sent takes no packet
+    /// cache: with both receivers at 180p one cache exists, a receiver asking for 720p adds the
+    /// 720p encoding's from its key frame on, and once nobody is sent 720p its cache goes when
+    /// its last packet is too old to answer a NACK.
+    @Test func onlyForwardedEncodingsAreCached() throws {
+        let (simulation, sender, rewriting, plain) = try Self.call()
+        let oneCache = RTPPacketCache().allocatedBytes
+        for receiver in [rewriting, plain] {
+            simulation.sendBridgeChannel(
+                #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+                from: receiver)
+        }
+        simulation.run(milliseconds: 10)
+        Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
+        #expect((plain.receivedRTP[Self.encodings[0]]?.count ?? 0) >= 9)
+        #expect(simulation.engine.statistics().packetCacheBytes == oneCache)
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":720}}}"#,
+            from: rewriting)
+        simulation.run(milliseconds: 10)
+        Self.sendFrames(simulation, sender, frames: 5, keyframe: true, start: 10)
+        #expect(simulation.engine.statistics().packetCacheBytes == 2 * oneCache)
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+            from: rewriting)
+        simulation.run(milliseconds: 10)
+        Self.sendFrames(simulation, sender, frames: 20, keyframe: true, start: 15)
+        #expect(simulation.engine.statistics().packetCacheBytes == 2 * oneCache, "kept while its packets may be NACKed")
+        Self.sendFrames(simulation, sender, frames: 60, keyframe: false, start: 35)
+        #expect(simulation.engine.statistics().packetCacheBytes == oneCache)
+    }
+
     @Test func nacksForAnEncodingLeftBehindAreNotAnswered() throws {
         let (simulation, sender, rewriting, _) = try Self.call()
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)

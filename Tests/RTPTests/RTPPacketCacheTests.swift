@@ -1,6 +1,6 @@
 import Primitives
 import Testing
-import RTP
+@testable import RTP
 
 @Suite struct RTPPacketCacheTests {
     func packet(_ sequence: UInt16, size: Int = 24) -> [UInt8] {
@@ -74,19 +74,22 @@ import RTP
 
     @Test func arenaFollowsTheBitrate() {
         var cache = RTPPacketCache()
-        let minimum = 64 << 10
+        let minimum = 32 << 10
+        let index = 512 * MemoryLayout<RTPPacketCache.Entry>.stride
         // It starts at the minimum (and the 512-number index), not at a guess of the rate.
-        #expect(cache.allocatedBytes >= minimum && cache.allocatedBytes < minimum + 32 << 10)
+        #expect(cache.allocatedBytes == minimum + index)
         var now = Instant(nanoseconds: 1)
         var sequence: UInt16 = 0
-        // 2.4 Mbit/s (250 packets of 1200 bytes a second) for 3 s: a second of it is 300 KB.
+        // 2.4 Mbit/s (250 packets of 1200 bytes a second) for 3 s: a second of it is 300,000
+        // bytes, held with a quarter's headroom (375,000) rounded up to 23 granules of 16 KiB,
+        // not to the next power of two (512 KiB).
         feed(&cache, 750, size: 1200, everyMilliseconds: 4, sequence: &sequence, now: &now)
-        #expect(cache.allocatedBytes >= 512 << 10 && cache.allocatedBytes < 600 << 10, "\(cache.allocatedBytes)")
+        #expect(cache.allocatedBytes - index == 23 * (16 << 10), "\(cache.allocatedBytes)")
         // Everything younger than a second is there to answer a NACK.
         for back in UInt16(1)...240 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
         // 100 kbit/s for 3 s: back to the minimum, and the newest packets survive the move.
         feed(&cache, 30, size: 1200, everyMilliseconds: 100, sequence: &sequence, now: &now)
-        #expect(cache.allocatedBytes < minimum + 32 << 10, "\(cache.allocatedBytes)")
+        #expect(cache.allocatedBytes == minimum + index, "\(cache.allocatedBytes)")
         for back in UInt16(1)...9 {
             #expect(cache.withPacket(sequenceNumber: sequence &- back, now: now) { Array($0) } == packet(sequence &- back, size: 1200))
         }
@@ -99,11 +102,11 @@ import RTP
             withBytes(packet(sequence, size: 1000)) { _ = cache.insert($0, sequenceNumber: sequence, now: now) }
             now = now.adding(milliseconds: 3)
             if sequence == 334 {
-                // 1 s at 2.7 Mbit/s from a 16 KB arena: it doubled each time the second's bytes
-                // outgrew it, moving what it held, so nothing of the second was written over (a
-                // first key frame is still there to answer NACKs). Packets 0 and 1 are more
-                // than a second old by now.
-                #expect(cache.allocatedBytes >= 512 << 10, "\(cache.allocatedBytes)")
+                // 1 s at 2.7 Mbit/s from a 16 KB arena: it grew each time the second's bytes
+                // outgrew it, moving what it held, so nothing of the second was
+                // written over (a first key frame is still there to answer NACKs). Packets 0 and
+                // 1 are more than a second old by now.
+                #expect(cache.allocatedBytes >= 335 * 1000, "\(cache.allocatedBytes)")
                 #expect(!cache.contains(sequenceNumber: 1, now: now))
                 for old in UInt16(2)...334 {
                     #expect(cache.withPacket(sequenceNumber: old, now: now) { Array($0) } == packet(old, size: 1000), "\(old)")
@@ -120,7 +123,7 @@ import RTP
         var now = Instant(nanoseconds: 1)
         var sequence: UInt16 = 0
         feed(&cache, 300, size: 940, everyMilliseconds: 50, sequence: &sequence, now: &now)
-        #expect(cache.allocatedBytes < (64 << 10) + (32 << 10), "\(cache.allocatedBytes)")
+        #expect(cache.allocatedBytes == (32 << 10) + 512 * MemoryLayout<RTPPacketCache.Entry>.stride, "\(cache.allocatedBytes)")
         for back in UInt16(1)...20 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
     }
 }

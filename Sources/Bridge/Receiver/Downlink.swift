@@ -20,9 +20,11 @@ struct Downlink {
     /// The number the next packet sent gets; advanced only when a packet really goes out, so the
     /// receiver never reports a number that was not sent as lost.
     private(set) var nextSequenceNumber: UInt16 = 1
-    /// At 2.5 Mbit/s of 1200-byte packets 4096 numbers are 16 s, far beyond the 5 s a report may
-    /// be late; 100 KB per receiver.
-    private var sent = SentPacketHistory(capacity: 4096)
+    /// What was sent under each number. At 2.5 Mbit/s of 1200-byte packets 4096 numbers are 16 s,
+    /// far beyond the 5 s a report may be late; 100 KB, so it comes with the first numbered
+    /// packet: an endpoint that only sends, or never negotiated transport-cc, holds none.
+    private var sent: SentPacketHistory?
+    static let sentHistoryCapacity = 4096
     private(set) var estimator = DownlinkEstimator()
     /// When to probe the link above its estimate (with `--trust-bwe`).
     var prober = ProbeController()
@@ -53,16 +55,12 @@ struct Downlink {
         audioReadingAt = now
         return audioBitsPerSecond
     }
-    /// Scratch for one feedback message, kept so their storage is reused.
+    /// Scratch for one feedback message, kept so their storage is reused (50 KB, reserved with
+    /// the first message).
     private var reports: [PacketReport] = []
     private var results: [PacketResult] = []
     /// Feedback messages taken; until the first there is no estimate.
     private(set) var feedbackMessages: UInt64 = 0
-
-    init() {
-        reports.reserveCapacity(Self.reportsPerMessage)
-        results.reserveCapacity(Self.reportsPerMessage)
-    }
 
     /// Entries of one feedback message looked at; Chrome sends feedback every 50–250 ms, a few
     /// hundred packets at most. A longer message is judged on its first entries.
@@ -72,7 +70,8 @@ struct Downlink {
     /// `probeCluster` (-1: none).
     @inline(__always)
     mutating func noteSent(size: Int, now: Instant, probeCluster: Int = -1) {
-        sent.recordSent(sequenceNumber: nextSequenceNumber, size: size, at: now, probeCluster: probeCluster)
+        if sent == nil { sent = SentPacketHistory(capacity: Self.sentHistoryCapacity) }
+        sent!.recordSent(sequenceNumber: nextSequenceNumber, size: size, at: now, probeCluster: probeCluster)
         nextSequenceNumber &+= 1
     }
 
@@ -80,13 +79,17 @@ struct Downlink {
     /// the new estimate in bit/s.
     @discardableResult
     mutating func handle(_ feedback: RTCPTransportCC, now: Instant) -> Int {
+        if reports.capacity == 0 {
+            reports.reserveCapacity(Self.reportsPerMessage)
+            results.reserveCapacity(Self.reportsPerMessage)
+        }
         reports.removeAll(keepingCapacity: true)
         results.removeAll(keepingCapacity: true)
         for entry in feedback.prefix(Self.reportsPerMessage) {
             reports.append(PacketReport(
                 sequenceNumber: entry.sequenceNumber, arrival: entry.arrivalMicroseconds.map(Self.instant)))
         }
-        sent.resolve(reports, into: &results)
+        sent?.resolve(reports, into: &results)
         feedbackMessages &+= 1
         return Int(estimator.feed(results: results, now: now))
     }

@@ -12,11 +12,13 @@ public import Primitives
 /// starts again at the front); a lookup checks the index entry's sequence number and age and
 /// that its bytes have not been written over since. About once a second the arena's size is
 /// compared with what `maxAge` of the measured bitrate needs: it grows when too small and
-/// shrinks when four times too big. It starts small and doubles whenever the bytes of the
-/// current (under a second old) window would no longer fit: a stream's first second holds its
-/// first key frame (100–200 KB at 720p) before any rate is known, and a low layer or an
-/// audio-only sender never needs more than the minimum. Only a resize allocates (a few times in
-/// a stream's life, most in its first second); inserting and looking up do not.
+/// shrinks when half again too big. It starts small and grows (to the headroom over them)
+/// whenever the bytes of the current, under a second old window would no longer fit: a
+/// stream's first second holds its first key frame (100–200 KB at 720p) before any rate is
+/// known, and a low layer never needs more than the minimum. Sizes are whole granules, not
+/// powers of two: rounding a second of a 1.8 Mbit/s layer with its headroom (281 KB) up to
+/// 512 KB nearly doubled a sender's memory. Only a resize allocates (a few times in a stream's
+/// life, most in its first second); inserting and looking up do not.
 ///
 /// A value type backed by arrays: keep exactly one copy (in the stream's state) so mutation
 /// stays in place; copying the struct and mutating the copy would duplicate the arena.
@@ -48,8 +50,12 @@ public struct RTPPacketCache: Sendable {
     var windowBytes = 0
 
     /// The arena's headroom over `maxAge` of the measured rate: a key frame's burst lands on top
-    /// of the average.
-    static let headroom = 1.5
+    /// of the one-second average. Were a burst to exceed it, what it writes over is the oldest
+    /// packets, the ones a NACK is least likely to ask for.
+    static let headroom = 1.25
+    /// Arena sizes are whole multiples of this, so a rate that wobbles does not resize it every
+    /// second.
+    static let granule = 16 << 10
 
     /// A cache indexing `indexSize` sequence numbers (a power of two keeps eviction exactly FIFO
     /// across the 16-bit wrap), holding packets up to `maxPacketSize` for at most
@@ -57,7 +63,7 @@ public struct RTPPacketCache: Sendable {
     /// `initialBytes`.
     public init(
         indexSize: Int = 512, maxPacketSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000,
-        minimumBytes: Int = 64 << 10, initialBytes: Int = 64 << 10, maximumBytes: Int = 2 << 20
+        minimumBytes: Int = 32 << 10, initialBytes: Int = 32 << 10, maximumBytes: Int = 2 << 20
     ) {
         self.indexSize = Swift.max(1, indexSize)
         self.maxPacketSize = Swift.max(12, maxPacketSize)
@@ -82,7 +88,9 @@ public struct RTPPacketCache: Sendable {
         guard packet.count > 0, packet.count <= maxPacketSize, let source = packet.baseAddress else { return false }
         measure(packet.count, now: now)
         // Everything in the window is younger than a second: grow rather than write over it.
-        if windowBytes > arena.count, arena.count < maximumBytes { resize(to: Swift.min(arena.count << 1, maximumBytes)) }
+        if windowBytes > arena.count, arena.count < maximumBytes {
+            resize(to: Self.arenaSize(bytes: Double(windowBytes) * Self.headroom, minimum: minimumBytes, maximum: maximumBytes))
+        }
         let capacity = UInt64(arena.count)
         var position = written
         if position % capacity + UInt64(packet.count) > capacity { position += capacity - position % capacity }
@@ -140,17 +148,20 @@ public struct RTPPacketCache: Sendable {
             minimum: minimumBytes, maximum: maximumBytes)
         windowStart = now
         windowBytes = 0
-        if wanted > arena.count || wanted * 4 <= arena.count { resize(to: wanted) }
+        if wanted > arena.count || wanted * 3 <= arena.count * 2 { resize(to: wanted) }
     }
 
-    /// `maxAge` of `bytesPerSecond` with headroom, as a power of two within the bounds.
+    /// `maxAge` of `bytesPerSecond` with headroom, in whole granules within the bounds.
     static func arenaSize(bytesPerSecond: Double, maxAgeNanoseconds: UInt64, minimum: Int, maximum: Int) -> Int {
-        let needed = bytesPerSecond * Double(maxAgeNanoseconds) / 1e9 * headroom
-        guard needed.isFinite, needed > Double(minimum) else { return minimum }
-        guard needed < Double(maximum) else { return maximum }
-        var size = minimum
-        while Double(size) < needed { size <<= 1 }
-        return Swift.min(size, maximum)
+        arenaSize(bytes: bytesPerSecond * Double(maxAgeNanoseconds) / 1e9 * headroom, minimum: minimum, maximum: maximum)
+    }
+
+    /// `bytes` rounded up to whole granules, within the bounds.
+    static func arenaSize(bytes: Double, minimum: Int, maximum: Int) -> Int {
+        guard bytes.isFinite, bytes > Double(minimum) else { return minimum }
+        guard bytes < Double(maximum) else { return maximum }
+        let granules = (Int(bytes.rounded(.up)) + granule - 1) / granule
+        return Swift.min(Swift.max(granules * granule, minimum), maximum)
     }
 
     /// Moves the newest intact packets that fit into a new arena of `size` bytes, packed from
