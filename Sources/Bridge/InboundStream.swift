@@ -31,16 +31,12 @@ final class InboundStream {
         statistics = ReceiveStatistics(ssrc: ssrc, clockRate: kind == .audio ? Self.audioClockRate : Self.videoClockRate)
     }
 
-    /// When a packet last went into the cache.
-    private var lastRememberedAt = Instant.zero
-
     /// Keeps a forwarded video packet for retransmission; audio is never retransmitted.
     @inline(__always)
     func remember(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) {
         guard kind == .video else { return }
         if cache == nil { cache = RTPPacketCache() }
         cache?.insert(packet, sequenceNumber: sequenceNumber, now: now)
-        lastRememberedAt = now
     }
 
     /// Frees the packet cache; the next packet allocates a new one.
@@ -50,8 +46,7 @@ final class InboundStream {
     /// packet in it is too old to answer a NACK. An encoding receivers stopped being sent (the
     /// 720p one when everybody went to tile view) would otherwise keep its arena for good.
     func releaseCacheIfStale(now: Instant) {
-        guard let cache, now.nanoseconds(since: lastRememberedAt) > cache.maxAgeNanoseconds else { return }
-        releaseCache()
+        if cache?.isStale(at: now) == true { releaseCache() }
     }
 
     /// Bytes the packet cache holds allocated.

@@ -193,9 +193,6 @@ import Testing
         #expect(UInt16(resent[offset]) << 8 | UInt16(resent[offset + 1]) == lost)
     }
 
-    /// After a switch to 180p, the 720p packets the receiver lost before it are not resent: it
-    /// decodes from the 180p key frame, and on the congested link that caused the switch the
-    /// repairs would queue ahead of that key frame. Packets of the 180p encoding still are.
     /// Only a forwarded packet can be NACKed, so an encoding nobody is sent takes no packet
     /// cache: with both receivers at 180p one cache exists, a receiver asking for 720p adds the
     /// 720p encoding's from its key frame on, and once nobody is sent 720p its cache goes when
@@ -228,6 +225,9 @@ import Testing
         #expect(simulation.engine.statistics().packetCacheBytes == oneCache)
     }
 
+    /// After a switch to 180p, the 720p packets the receiver lost before it are not resent: it
+    /// decodes from the 180p key frame, and on the congested link that caused the switch the
+    /// repairs would queue ahead of that key frame. Packets of the 180p encoding still are.
     @Test func nacksForAnEncodingLeftBehindAreNotAnswered() throws {
         let (simulation, sender, rewriting, _) = try Self.call()
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)

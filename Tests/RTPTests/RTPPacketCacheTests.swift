@@ -103,9 +103,9 @@ import Testing
             now = now.adding(milliseconds: 3)
             if sequence == 334 {
                 // 1 s at 2.7 Mbit/s from a 16 KB arena: it grew each time the second's bytes
-                // outgrew it, moving what it held, so nothing of the second was
-                // written over (a first key frame is still there to answer NACKs). Packets 0 and
-                // 1 are more than a second old by now.
+                // outgrew it, moving what it held, so nothing of the second was written over (a
+                // first key frame is still there to answer NACKs). Packets 0 and 1 are more
+                // than a second old by now.
                 #expect(cache.allocatedBytes >= 335 * 1000, "\(cache.allocatedBytes)")
                 #expect(!cache.contains(sequenceNumber: 1, now: now))
                 for old in UInt16(2)...334 {
@@ -115,6 +115,17 @@ import Testing
         }
         #expect(cache.withPacket(sequenceNumber: 320, now: now) { Array($0) } == packet(320, size: 1000))
         #expect(cache.withPacket(sequenceNumber: 399, now: now) { Array($0) } == packet(399, size: 1000))
+    }
+
+    /// Stale once its newest packet is older than the age limit, not before.
+    @Test func staleOnlyWhenTheNewestPacketIsPastItsAge() {
+        var cache = RTPPacketCache(maxAgeMilliseconds: 1000)
+        let start = Instant(nanoseconds: 1)
+        withBytes(packet(1)) { _ = cache.insert($0, sequenceNumber: 1, now: start) }
+        withBytes(packet(2)) { _ = cache.insert($0, sequenceNumber: 2, now: start.adding(milliseconds: 500)) }
+        #expect(!cache.isStale(at: start.adding(milliseconds: 1500)))
+        #expect(cache.isStale(at: start.adding(milliseconds: 1501)))
+        #expect(!cache.contains(sequenceNumber: 2, now: start.adding(milliseconds: 1501)))
     }
 
     /// A 150 kbit/s layer (a 180p simulcast encoding) never leaves the minimum arena.

@@ -45,6 +45,8 @@ public struct RTPPacketCache: Sendable {
     var arena: [UInt8]
     /// Bytes ever written, including the unused tails skipped at the arena's end.
     var written: UInt64 = 0
+    /// When the newest packet went in.
+    var newestInsert = Instant.zero
     /// The bitrate measurement behind the next resize decision.
     var windowStart: Instant?
     var windowBytes = 0
@@ -99,6 +101,7 @@ public struct RTPPacketCache: Sendable {
             bytes.baseAddress.map { ($0 + offset).copyMemory(from: source, byteCount: packet.count) }
         }
         written = position + UInt64(packet.count)
+        newestInsert = now
         entries[entryIndex(sequenceNumber)] = Entry(
             sequenceNumber: sequenceNumber, length: packet.count, position: position, inserted: now)
         return true
@@ -122,6 +125,10 @@ public struct RTPPacketCache: Sendable {
     public func contains(sequenceNumber: UInt16, now: Instant) -> Bool {
         withPacket(sequenceNumber: sequenceNumber, now: now) { _ in true } ?? false
     }
+
+    /// Whether nothing went in for longer than a packet is kept: every entry is past its age, and
+    /// the memory answers no NACK any more.
+    public func isStale(at now: Instant) -> Bool { now.nanoseconds(since: newestInsert) > maxAgeNanoseconds }
 
     /// Forgets every packet (for example after an SSRC change); keeps the memory.
     public mutating func removeAll() {
