@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "CongestionControlTests", dependencies: ["CongestionControl", "Primitives"], swiftSettings: strict),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strict),
-        .testTarget(name: "LoadSupportTests", dependencies: ["CLoadSupport"], swiftSettings: strict),
+        .testTarget(name: "LoadSupportTests", dependencies: ["CLoadSupport", "MeetpadLoad"], swiftSettings: strict),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], swiftSettings: strict),
         .testTarget(name: "ColibriTests", dependencies: ["Colibri", "XMLStream"], swiftSettings: strict),
         .testTarget(name: "XMPPTests", dependencies: ["XMPP", "XMLStream", "Primitives"], swiftSettings: strict),

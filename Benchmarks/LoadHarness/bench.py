@@ -504,7 +504,7 @@ def main() -> int:
         for sfu in capacity_sfus:
             capacity_results[sfu] = capacity.CapacityRamp(h, sfu, args.capacity_duration, args.capacity_steps).run()
         if "meetpad" in capacity_sfus:
-            memory = capacity.memory_probe(h, min(2.0, args.capacity_duration))
+            memory = capacity.memory_probe(h, capacity.MEMORY_WINDOW_S)
     except KeyboardInterrupt:
         print("\ninterrupted: stopping everything started", file=sys.stderr)
         h.cleanup()

@@ -24,6 +24,12 @@ GENERATOR_LIMIT = 70.0
 # first full run saw a step pass with a 300 ms standing queue): a step must forward at least this
 # share of what a group got in the ramp's first passing step, times the groups.
 DELIVERY_LIMIT = 0.97
+# The memory runs' measured window. RSS is read at its end, and a receiver's first second leaves
+# packet caches behind: until the bridge has measured the layers' bitrates it forwards the lowest
+# and then climbs, so the 180p and 360p encodings were cached too. They are freed once stale (1 s
+# without a packet, then the next receiver-report timer, 0.5-1.5 s). A 2 s window still held them
+# (685 against 537 KB per sender, same build).
+MEMORY_WINDOW_S = 6.0
 # meetpad-load opens one socket per peer connection, at most 2000; Janus's S1 needs one per peer too.
 MAX_PEERS = 2000
 CAPACITY_SFUS = ("meetpad", "janus", "floor", "floor-openssl", "floor-openssl-gso")

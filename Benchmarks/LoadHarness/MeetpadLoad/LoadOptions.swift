@@ -41,6 +41,12 @@ struct LoadOptions: Sendable {
     /// Every sender's periodic key frame at the same moment (a key-frame storm each period),
     /// instead of each at its own place in the period as independent clients send them.
     var alignedKeyframes = false
+    /// Video is paced at this multiple of the sender's video bitrate with bursts of up to 40 ms
+    /// of that rate, as libwebrtc paces (`SendPacer`); 0 puts every frame on the wire in one go.
+    var pacingFactor = 2.5
+    /// Every sender's audio and frame clocks within 10 ms of each other's, instead of each at its
+    /// own phase as independent clients' are.
+    var alignedFrames = false
     var simulcast = true
     /// Our bridge's Colibri2 HTTP endpoint, Janus's HTTP API, or the floor's UDP port.
     var host = "127.0.0.1"
@@ -80,6 +86,9 @@ struct LoadOptions: Sendable {
           --fps F                video frame rate                              default 30
           --keyframe S           keyframe interval in seconds                  default 1
           --aligned-keyframes    every sender's key frame at once (a storm each period)
+          --pacing-factor F      pace video at F × its bitrate, 40 ms bursts      default 2.5
+                                 (0: every frame in one go)
+          --aligned-frames       every sender's frames within 10 ms of each other
           --host IP              SFU address                                   default 127.0.0.1
           --http-port P          Colibri2 (meetpad) or Janus HTTP port         default 8080
           --floor-port P         meetpad-floor UDP port
@@ -142,6 +151,8 @@ struct LoadOptions: Sendable {
             case "--fps": options.frameRate = try integer(flag)
             case "--keyframe": options.keyframeSeconds = try number(flag)
             case "--aligned-keyframes": options.alignedKeyframes = true
+            case "--pacing-factor": options.pacingFactor = try number(flag)
+            case "--aligned-frames": options.alignedFrames = true
             case "--host": options.host = try value(flag)
             case "--http-port": options.httpPort = try port(try integer(flag), flag)
             case "--floor-port": options.floorPort = try port(try integer(flag), flag)
@@ -207,6 +218,8 @@ struct LoadOptions: Sendable {
         guard videoKbps.count <= 3 else { throw .usage("--video-kbps takes at most 3 simulcast layers") }
         guard frameRate >= 1, frameRate <= 120 else { throw .usage("--fps must be 1...120, got \(frameRate)") }
         guard keyframeSeconds > 0 else { throw .usage("--keyframe must be positive") }
+        // Below 1 the pacer could never drain what the encoder produces.
+        guard pacingFactor == 0 || (pacingFactor >= 1 && pacingFactor <= 100) else { throw .usage("--pacing-factor must be 0 or 1...100") }
         guard (0...1_000_000).contains(decryptSample) else { throw .usage("--decrypt-sample must be 0...1000000, got \(decryptSample)") }
         guard (0...100_000).contains(readIntervalMicroseconds) else {
             throw .usage("--read-interval-us must be 0...100000, got \(readIntervalMicroseconds)")

@@ -47,11 +47,13 @@ final class LoadRun {
         let clips = try (0..<4).map { (voice: Int) throws(LoadError) -> OpusClip in try OpusClip(kbps: options.audioKbps, voice: voice) }
         let payloadTypes = MediaSender.PayloadTypes(audio: 111, video: options.sfu == .janus ? 96 : 100)
         var silenceLedgers: [UInt32: SilenceLedger] = [:]
+        var senderCount = 0
         for p in plan.participants {
             let sender = p.sends
-                ? MediaSender(participant: p.index, ssrcBase: UInt32(0x1000_0000 + p.index * 100), options: options, clip: clips[p.index % clips.count],
+                ? MediaSender(participant: p.index, phase: SenderPhase.fraction(ofSender: senderCount), ssrcBase: UInt32(0x1000_0000 + p.index * 100), options: options, clip: clips[p.index % clips.count],
                               payloadTypes: payloadTypes, sendsVideo: p.sendsVideo, bursty: options.scenario == .s3)
                 : nil
+            if p.sends { senderCount += 1 }
             // Per-stream accounting grows with the plan for every receiver; header counting
             // keeps totals only.
             let stats = p.receives ? ReceiveStats(streams: options.decryptSample > 0 ? 0 : plan.streamCount) : nil

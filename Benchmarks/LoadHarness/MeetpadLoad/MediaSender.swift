@@ -6,7 +6,8 @@ import SRTP
 /// and VP8-shaped simulcast video (one SSRC per layer plus an RTX SSRC each, announced in SIM and
 /// FID groups) with payload descriptors carrying picture ids, TL0PICIDX, temporal ids (pattern
 /// 0,2,1,2) and a keyframe every `keyframeSeconds` or on request (PLI/FIR). Every packet ends
-/// with a `BenchStamp`.
+/// with a `BenchStamp`. Video leaves through a `SendPacer`, as a browser's does, and each
+/// sender's frame and audio clocks start at its own phase of their intervals.
 ///
 /// A selective forwarder (our bridge, like JVB) starts a receiver's stream of an encoding only at
 /// a key frame start and reads the encoding's height from that key frame's VP8 header, so the
@@ -35,8 +36,15 @@ final class MediaSender {
     /// period's start). Independent clients' key frames do not line up; when every sender's did,
     /// each period opened with all of them at once, and that storm set every SFU's p99.
     private let keyframePhase: Int
+    /// Where in the audio and frame intervals this sender's packets and frames fall (ns after
+    /// `start`). Independent clients' clocks do not line up; when every sender's frames fell
+    /// within 10 ms of each other, the SFU saw its whole load in a third of each frame interval.
+    private let clockOffsets: (audio: UInt64, video: UInt64)
     /// S3: talk and pause in bursts; otherwise speak continuously.
     private let bursty: Bool
+    private var pacer: SendPacer
+    /// The video frame being paced out, if any.
+    private var frame: FrameInFlight?
 
     private var sequence: [UInt16]
     /// Per sub-stream (stream × TID, see `BenchStamp.substream`), indexed from `streamBase`.
@@ -68,11 +76,16 @@ final class MediaSender {
     /// `forwarded-silence-packets-limit` 3 lets four through; our bridge does the same).
     static let forwardedSilentPackets = 4
     static let maximumPayload = 1100
+    /// RTP header, stamp and SRTP tag on top of a video packet's payload, as the pacer counts it.
+    static let packetOverhead = 12 + 6 + BenchStamp.length + 16
+    static let audioInterval: UInt64 = 20_000_000
     /// VP8 temporal ids of successive frames (L1T3); a stored table, as an array literal in the
     /// frame loop would be built for every frame.
     private static let temporalPattern: [UInt8] = [0, 2, 1, 2]
 
-    init(participant: Int, ssrcBase: UInt32, options: LoadOptions, clip: OpusClip, payloadTypes: PayloadTypes, sendsVideo: Bool, bursty: Bool) {
+    /// `phase`: where in each period this sender's clocks and key frames fall, a fraction of the
+    /// period (`SenderPhase`).
+    init(participant: Int, phase: Double, ssrcBase: UInt32, options: LoadOptions, clip: OpusClip, payloadTypes: PayloadTypes, sendsVideo: Bool, bursty: Bool) {
         self.participant = participant
         audioSSRC = ssrcBase
         let layers = sendsVideo ? options.layerKbps.count : 0
@@ -85,10 +98,15 @@ final class MediaSender {
         layerFrameBytes = options.layerKbps.map { max(1, $0 * 1000 / 8 / options.frameRate) }
         frameInterval = UInt64(1_000_000_000 / options.frameRate)
         keyframeInterval = max(1, Int(options.keyframeSeconds * Double(options.frameRate)))
-        // Golden-ratio steps spread any number of senders evenly over any period.
-        let spread = (Double(participant) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
-        keyframePhase = options.alignedKeyframes ? 0 : Int(spread * Double(keyframeInterval))
+        keyframePhase = options.alignedKeyframes ? 0 : Int(phase * Double(keyframeInterval))
+        if options.alignedFrames {
+            // The load before 2026-12-05: 20 phases 1 ms apart, video at half of that.
+            clockOffsets = (UInt64(participant % 20) * 1_000_000, UInt64(participant % 20) * 500_000)
+        } else {
+            clockOffsets = (UInt64(phase * Double(Self.audioInterval)), UInt64(phase * Double(frameInterval)))
+        }
         self.bursty = bursty
+        pacer = SendPacer(videoKbps: layers > 0 ? options.layerKbps.reduce(0, +) : 0, factor: options.pacingFactor)
         sequence = Array(repeating: UInt16(truncatingIfNeeded: ssrcBase), count: 1 + layers)
         counters = Array(repeating: 0, count: Self.streamsPerSender * BenchStamp.temporalLayers)
         layerSizes = (0..<layers).map { Self.frameSize(layer: $0, of: layers) }
@@ -96,9 +114,6 @@ final class MediaSender {
         tl0 = Array(repeating: 0, count: layers)
         sentMeasured = Array(repeating: 0, count: Self.streamsPerSender * BenchStamp.temporalLayers)
         random = UInt64(ssrcBase) &* 0x9E37_79B9_7F4A_7C15 | 1
-        // Spread senders over the frame interval so they do not all burst at once.
-        nextAudio = 0
-        nextVideo = 0
     }
 
     /// The stream index of video layer `layer` (0 = lowest).
@@ -112,13 +127,15 @@ final class MediaSender {
     }
 
     /// The next time this sender has media due.
-    var nextDue: UInt64 { sendsVideo ? min(nextAudio, nextVideo) : nextAudio }
+    var nextDue: UInt64 {
+        guard sendsVideo else { return nextAudio }
+        return min(nextAudio, pacer.nextSendTime(due: frame?.due ?? nextVideo))
+    }
 
-    /// Starts the media clocks at `now` (monotonic ns), offset per participant.
+    /// Starts the media clocks at `now` (monotonic ns), each at this sender's phase.
     func start(now: UInt64) {
-        let offset = UInt64(participant % 20) * 1_000_000
-        nextAudio = now + offset
-        nextVideo = now + offset / 2
+        nextAudio = now + clockOffsets.audio
+        nextVideo = now + clockOffsets.video
     }
 
     /// A keyframe on every layer with the next frame (PLI/FIR), at most every 300 ms.
@@ -130,14 +147,20 @@ final class MediaSender {
 
     /// Writes every packet due at `now` into `transmit`, SRTP-protected with `session`.
     func emit(now: UInt64, measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+        // Audio is not paced: libwebrtc's pacer lets audio past queued video.
         while nextAudio <= now {
             sendAudio(measured: measured, session: session, destination: destination, transmit: transmit)
-            nextAudio += 20_000_000
+            nextAudio += Self.audioInterval
         }
         guard sendsVideo else { return }
-        while nextVideo <= now {
-            sendVideoFrame(measured: measured, session: session, destination: destination, transmit: transmit)
-            nextVideo += frameInterval
+        while true {
+            if frame == nil {
+                guard nextVideo <= now else { return }
+                beginVideoFrame(due: nextVideo)
+                nextVideo += frameInterval
+            }
+            guard let current = frame, pacer.nextSendTime(due: current.due) <= now else { return }
+            sendVideoPacket(measured: measured, session: session, destination: destination, transmit: transmit)
         }
     }
 
@@ -175,7 +198,9 @@ final class MediaSender {
         }
     }
 
-    private func sendVideoFrame(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+    /// Decides the frame's kind and numbers it on every layer; its packets leave one at a time,
+    /// as the pacer lets them (`sendVideoPacket`).
+    private func beginVideoFrame(due: UInt64) {
         // The first frame is one too (`keyframeRequested` starts true).
         let keyframe = keyframeRequested || (videoFrame + keyframePhase) % keyframeInterval == 0
         if keyframe { keyframeRequested = false }
@@ -185,55 +210,76 @@ final class MediaSender {
         for layer in 0..<videoSSRCs.count {
             if temporal == 0 { tl0[layer] &+= 1 }
             pictureID[layer] = (pictureID[layer] &+ 1) & 0x7FFF
-            let frameBytes = keyframe ? layerFrameBytes[layer] * 4 : layerFrameBytes[layer]
-            let size = layerSizes[layer]
-            var remaining = frameBytes
-            var first = true
-            while remaining > 0 {
-                let chunk = min(remaining, Self.maximumPayload)
-                remaining -= chunk
-                let picture = pictureID[layer]
-                let tl0Index = tl0[layer]
-                let isFirst = first
-                first = false
-                send(stream: 1 + layer, temporal: Int(temporal), ssrc: videoSSRCs[layer], payloadType: payloadTypes.video, marker: remaining == 0, timestamp: timestamp,
-                     measured: measured, session: session, destination: destination, transmit: transmit) { packet in
-                    // VP8 payload descriptor (RFC 7741 §4.2): X, S, then I/L/T, 15-bit picture id,
-                    // TL0PICIDX, TID/Y/KEYIDX.
-                    let d = packet + 12
-                    d.storeBytes(of: isFirst ? 0x90 : 0x80, as: UInt8.self)
-                    d.storeBytes(of: 0xE0, toByteOffset: 1, as: UInt8.self)
-                    d.storeBytes(of: UInt16(0x8000 | picture).bigEndian, toByteOffset: 2, as: UInt16.self)
-                    d.storeBytes(of: tl0Index, toByteOffset: 4, as: UInt8.self)
-                    d.storeBytes(of: temporal << 6 | (temporal == 0 ? 0x20 : 0), toByteOffset: 5, as: UInt8.self)
-                    var length = 18
-                    if isFirst {
-                        // VP8 frame tag (RFC 6386 §9.1, little-endian bit fields): bit 0 clear on
-                        // keyframes, version 0, show_frame = 1, then the first partition's size;
-                        // keyframes add the start code and the layer's width and height.
-                        let tag = UInt32(min(frameBytes / 4, 0x7FFFF)) << 5 | 0x10 | (keyframe ? 0 : 1)
-                        let h = packet + length
-                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag), as: UInt8.self)
-                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 8), toByteOffset: 1, as: UInt8.self)
-                        h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 16), toByteOffset: 2, as: UInt8.self)
-                        length += 3
-                        if keyframe {
-                            let k = packet + length
-                            k.storeBytes(of: 0x9D, as: UInt8.self)
-                            k.storeBytes(of: 0x01, toByteOffset: 1, as: UInt8.self)
-                            k.storeBytes(of: 0x2A, toByteOffset: 2, as: UInt8.self)
-                            k.storeBytes(of: size.width.littleEndian, toByteOffset: 3, as: UInt16.self)
-                            k.storeBytes(of: size.height.littleEndian, toByteOffset: 5, as: UInt16.self)
-                            length += 7
-                        }
-                    }
-                    // Filler: the bytes are never decoded, only counted.
-                    let fill = max(0, chunk - (length - 12))
-                    (packet + length).initializeMemory(as: UInt8.self, repeating: 0x5A, count: fill)
-                    return (length + fill, false)
+        }
+        frame = FrameInFlight(keyframe: keyframe, temporal: temporal, timestamp: timestamp, due: due, remaining: bytes(layer: 0, keyframe: keyframe))
+    }
+
+    /// A layer's frame size in bytes: key frames are four times a delta frame.
+    private func bytes(layer: Int, keyframe: Bool) -> Int {
+        keyframe ? layerFrameBytes[layer] * 4 : layerFrameBytes[layer]
+    }
+
+    /// Sends the next packet of the frame in flight, lowest layer first, and ends the frame after
+    /// its top layer's last packet.
+    private func sendVideoPacket(measured: Bool, session: SRTPSession, destination: PeerAddress, transmit: TransmitQueue) {
+        guard var current = frame else { return }
+        let layer = current.layer
+        let keyframe = current.keyframe, temporal = current.temporal
+        let frameBytes = bytes(layer: layer, keyframe: keyframe)
+        let size = layerSizes[layer]
+        let chunk = min(current.remaining, Self.maximumPayload)
+        current.remaining -= chunk
+        let isFirst = current.startsLayer
+        current.startsLayer = false
+        let picture = pictureID[layer]
+        let tl0Index = tl0[layer]
+        _ = pacer.schedule(bytes: chunk + Self.packetOverhead, due: current.due)
+        send(stream: 1 + layer, temporal: Int(temporal), ssrc: videoSSRCs[layer], payloadType: payloadTypes.video, marker: current.remaining == 0,
+             timestamp: current.timestamp, measured: measured, session: session, destination: destination, transmit: transmit) { packet in
+            // VP8 payload descriptor (RFC 7741 §4.2): X, S, then I/L/T, 15-bit picture id,
+            // TL0PICIDX, TID/Y/KEYIDX.
+            let d = packet + 12
+            d.storeBytes(of: isFirst ? 0x90 : 0x80, as: UInt8.self)
+            d.storeBytes(of: 0xE0, toByteOffset: 1, as: UInt8.self)
+            d.storeBytes(of: UInt16(0x8000 | picture).bigEndian, toByteOffset: 2, as: UInt16.self)
+            d.storeBytes(of: tl0Index, toByteOffset: 4, as: UInt8.self)
+            d.storeBytes(of: temporal << 6 | (temporal == 0 ? 0x20 : 0), toByteOffset: 5, as: UInt8.self)
+            var length = 18
+            if isFirst {
+                // VP8 frame tag (RFC 6386 §9.1, little-endian bit fields): bit 0 clear on
+                // keyframes, version 0, show_frame = 1, then the first partition's size;
+                // keyframes add the start code and the layer's width and height.
+                let tag = UInt32(min(frameBytes / 4, 0x7FFFF)) << 5 | 0x10 | (keyframe ? 0 : 1)
+                let h = packet + length
+                h.storeBytes(of: UInt8(truncatingIfNeeded: tag), as: UInt8.self)
+                h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 8), toByteOffset: 1, as: UInt8.self)
+                h.storeBytes(of: UInt8(truncatingIfNeeded: tag >> 16), toByteOffset: 2, as: UInt8.self)
+                length += 3
+                if keyframe {
+                    let k = packet + length
+                    k.storeBytes(of: 0x9D, as: UInt8.self)
+                    k.storeBytes(of: 0x01, toByteOffset: 1, as: UInt8.self)
+                    k.storeBytes(of: 0x2A, toByteOffset: 2, as: UInt8.self)
+                    k.storeBytes(of: size.width.littleEndian, toByteOffset: 3, as: UInt16.self)
+                    k.storeBytes(of: size.height.littleEndian, toByteOffset: 5, as: UInt16.self)
+                    length += 7
                 }
             }
+            // Filler: the bytes are never decoded, only counted.
+            let fill = max(0, chunk - (length - 12))
+            (packet + length).initializeMemory(as: UInt8.self, repeating: 0x5A, count: fill)
+            return (length + fill, false)
         }
+        if current.remaining == 0 {
+            current.layer += 1
+            guard current.layer < videoSSRCs.count else {
+                frame = nil
+                return
+            }
+            current.remaining = bytes(layer: current.layer, keyframe: keyframe)
+            current.startsLayer = true
+        }
+        frame = current
     }
 
     /// Builds one RTP packet in a transmit slot: `body` writes everything after the 12-byte
@@ -273,4 +319,18 @@ final class MediaSender {
         bytesSent += written
         if measured { sentMeasured[substream] += 1 }
     }
+}
+
+/// A video frame some of whose packets are still to be paced out.
+private struct FrameInFlight {
+    let keyframe: Bool
+    let temporal: UInt8
+    let timestamp: UInt32
+    /// When the frame was due: its packets leave at the pacer's rate from then on.
+    let due: UInt64
+    /// The layer being sent (lowest first) and its bytes not yet sent.
+    var layer = 0
+    var remaining: Int
+    /// The next packet starts its layer's frame (VP8 descriptor S bit, frame tag).
+    var startsLayer = true
 }
