@@ -24,8 +24,10 @@ RUN swift package resolve
 COPY Sources Sources
 COPY Tests Tests
 COPY Benchmarks/LoadHarness Benchmarks/LoadHarness
-RUN env -u MEETPAD_CORE_ONLY swift build -c release --product meetpad-bridge --static-swift-stdlib \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/meetpad-bridge" /out/meetpad-bridge
+# The release build flags `make run` and the benchmarks use too (the Swift runtime linked in).
+COPY scripts/release-build-flags scripts/release-build-flags
+RUN env -u MEETPAD_CORE_ONLY swift build $(cat scripts/release-build-flags) --product meetpad-bridge \
+    && install -D -m 0755 "$(swift build $(cat scripts/release-build-flags) --show-bin-path)/meetpad-bridge" /out/meetpad-bridge
 
 # --- runtime: slim Debian with only the shared libraries the bridge links ------------------------
 FROM ${RUNTIME_IMAGE}

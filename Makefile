@@ -34,9 +34,9 @@ SOAK_ARGS   ?=
 DEBUG_BIN   := .build/debug/meetpad-bridge
 RELEASE_BIN := .build/release/meetpad-bridge
 # Every release build links the Swift runtime in, as the image does: what `make run`, the benchmarks
-# and the soak measure is what ships, and one build description serves them all (scripts/bench.sh
-# and scripts/soak.sh pass the same flags).
-RELEASE     := -c release --static-swift-stdlib
+# and the soak measure is what ships. scripts/release-build-flags is the one description, read by
+# scripts/bench.sh, scripts/soak.sh and the Dockerfile too.
+RELEASE     := $(shell cat scripts/release-build-flags)
 
 .PHONY: run test deps test-deps build build-release layering swift-test interop interop-offline interop-selfcheck bench-alloc \
 	stack-test check-image bench bench-smoke interop-xmpp soak idle-rss

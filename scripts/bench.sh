@@ -31,8 +31,8 @@ scripts/install-deps.sh "${extra[@]}"
 # the harness compiles only its own files on top of the bridge's modules. The smoke run reuses the
 # debug build `make test` already made; the comparison uses release builds.
 unset MEETPAD_CORE_ONLY
-# Release builds link the Swift runtime in, as the image and `make run` do (Makefile's RELEASE).
-config=(-c release --static-swift-stdlib)
+# Release builds link the Swift runtime in, as the image and `make run` do (one description for all).
+read -ra config < scripts/release-build-flags
 [ "$smoke" = 1 ] && config=(-c debug)
 if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then
     run_swift build "${config[@]}" --product meetpad-bridge

@@ -21,8 +21,8 @@ run_swift() { flock "$LOCK" "$SWIFT" "$@"; }
 scripts/install-deps.sh libopus-dev util-linux python3
 
 unset MEETPAD_CORE_ONLY
-# As the image, `make run` and the benchmarks build (Makefile's RELEASE).
-release=(-c release --static-swift-stdlib)
+# As the image, `make run` and the benchmarks build (one description for all).
+read -ra release < scripts/release-build-flags
 run_swift build "${release[@]}" --product meetpad-load
 bin="$(run_swift build "${release[@]}" --show-bin-path)"
 if [ -z "${MEETPAD_BRIDGE_BIN:-}" ]; then

@@ -42,7 +42,7 @@ def test_dockerfile_installs_runtime_packages_only_through_the_script():
     assert "apt-get" not in runtime_stage
     assert re.search(r"^USER meetpad$", runtime_stage, re.M)
     assert re.search(r"^HEALTHCHECK .*\n?.*http://127\.0\.0\.1:8080/about/health", runtime_stage, re.M)
-    assert "--static-swift-stdlib" in dockerfile
+    assert "$(cat scripts/release-build-flags)" in dockerfile
     assert re.search(r"^ARG SWIFT_IMAGE=swift:6\.3\.1-bookworm$", dockerfile, re.M)
     assert re.search(r"^ARG RUNTIME_IMAGE=debian:bookworm-slim$", dockerfile, re.M)
 
@@ -65,5 +65,16 @@ def test_dockerignore_keeps_the_build_context_small():
              if l.strip() and not l.startswith("#")]
     assert lines[0] == "*"
     for needed in ("!Package.swift", "!Sources", "!Tests", "!scripts/install-deps.sh", "!scripts/install-nice-stun.sh",
-                   "!scripts/install-runtime-libs.sh"):
+                   "!scripts/install-runtime-libs.sh", "!scripts/release-build-flags"):
         assert needed in lines
+
+
+def test_every_release_build_takes_its_flags_from_one_file():
+    """The image, `make run`, the benchmarks and the soak build the same binary: the Swift runtime
+    linked in. Written out in each, the four copies could drift apart unnoticed."""
+    flags = (REPO_ROOT / "scripts" / "release-build-flags").read_text().split()
+    assert flags == ["-c", "release", "--static-swift-stdlib"]
+    for path in ("Makefile", "Dockerfile", "scripts/bench.sh", "scripts/soak.sh"):
+        text = (REPO_ROOT / path).read_text()
+        assert "scripts/release-build-flags" in text, path
+        assert "--static-swift-stdlib" not in text, f"{path} spells the flags out"
