@@ -58,7 +58,7 @@ struct Downlink {
     }
     /// Scratch for one feedback message, kept so their storage is reused. It grows to the longest
     /// message seen: a browser reports every 50–250 ms, tens of packets each at common rates, so
-    /// a few KB; reserving room for `reportsPerMessage` up front took 64 KB a receiver.
+    /// a few KB; reserving room for `reportsPerMessage` up front took 72 KB a receiver.
     private var reports: [PacketReport] = []
     private var results: [PacketResult] = []
     /// Feedback messages taken; until the first there is no estimate.
