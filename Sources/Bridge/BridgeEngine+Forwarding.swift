@@ -29,8 +29,7 @@ extension BridgeEngine {
         if let id = sender.media.transportCCExtensionID,
             let sequence = header.transportSequenceNumber(extensionID: id, in: UnsafeRawBufferPointer(packet))
         {
-            if sender.transportFeedback == nil { sender.transportFeedback = TransportFeedbackRecorder() }
-            sender.transportFeedback!.record(transportSequenceNumber: sequence, arrival: arrival)
+            sender.transportFeedback.record(transportSequenceNumber: sequence, arrival: arrival)
         }
         guard !sender.isForceMuted(payload.kind) else { return drop(.forceMuted) }
         if let originalPayloadType = payload.associatedPayloadType {

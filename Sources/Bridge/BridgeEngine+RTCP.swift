@@ -190,14 +190,14 @@ extension BridgeEngine {
     /// without it a browser's send-side estimate never leaves its start value and the upper
     /// simulcast layers never start.
     func sendTransportFeedback(_ endpoint: Endpoint, conference: Conference, now: Instant, transmit: TransmitQueue) {
-        guard endpoint.media.usesTransportCC, let due = endpoint.transportFeedback?.nextFeedbackAt, due <= now else { return }
+        guard endpoint.media.usesTransportCC, let due = endpoint.transportFeedback.nextFeedbackAt, due <= now else { return }
         let mediaSSRC = endpoint.sources.video.first?.encodings.first?.ssrc ?? endpoint.sources.audio.first?.ssrc ?? 0
         let sender = conference.videoFeedbackSSRC
         // A bounded loop: each round reports at least one waiting packet.
         for _ in 0..<16 {
             var wrote = false
             sendRTCP(to: endpoint, transmit: transmit) { buffer throws(RTPBuildError) in
-                guard let length = try endpoint.transportFeedback?.makeFeedback(
+                guard let length = try endpoint.transportFeedback.makeFeedback(
                     now: now, senderSSRC: sender, mediaSSRC: mediaSSRC, into: buffer)
                 else { return 0 }
                 wrote = true

@@ -176,7 +176,7 @@ public final class BridgeEngine {
             deadline = deadline.earliest(dtls.nextTimeout(now: lastNow))
         }
         deadline = deadline.earliest(endpoint.nextReportAt)
-        if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback?.nextFeedbackAt) }
+        if endpoint.media.usesTransportCC { deadline = deadline.earliest(endpoint.transportFeedback.nextFeedbackAt) }
         deadline = deadline.earliest(endpoint.remb?.nextDeadline)
         deadline = deadline.earliest(retransmissionRequestDeadline(of: endpoint))
         deadline = deadline.earliest(endpoint.receiver.padding.nextDeadline)

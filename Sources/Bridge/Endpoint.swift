@@ -20,10 +20,8 @@ final class Endpoint {
     let receiver: Receiver
     /// This endpoint's place in the conference's dominant-speaker identification.
     var speakerHandle: SpeakerHandle?
-    /// Arrival times of what the endpoint sends, for transport-cc feedback to it. Its ring is
-    /// 32 KB, so it comes with the first packet carrying a transport-wide number: an endpoint that
-    /// never numbers what it sends holds none.
-    var transportFeedback: TransportFeedbackRecorder?
+    /// Arrival times of what the endpoint sends, for transport-cc feedback to it.
+    var transportFeedback = TransportFeedbackRecorder()
     /// Its uplink estimate, for REMB, when it negotiated REMB and abs-send-time but not transport-cc.
     var remb: RembReporter?
     /// When the endpoint last sent RTP, and whether the others were told its media flows.

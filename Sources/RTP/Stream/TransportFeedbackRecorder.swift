@@ -58,11 +58,6 @@ public struct TransportFeedbackRecorder {
         arrivals = Array(repeating: 0, count: size)
     }
 
-    /// Bytes the ring holds allocated.
-    public var allocatedBytes: Int {
-        sequences.capacity * MemoryLayout<Int64>.stride + arrivals.capacity * MemoryLayout<UInt64>.stride
-    }
-
     /// Records the arrival of the packet that carried `transportSequenceNumber`.
     public mutating func record(transportSequenceNumber: UInt16, arrival: Instant) {
         let isFirst = unwrapper.highest == nil
