@@ -48,18 +48,23 @@ extension DTLSEndpoint {
     }
 
     /// Decrypts every record OpenSSL has, so the lent datagram need not outlive the call.
+    ///
+    /// Records are read into scratch and queued at their own length: reading into the queue
+    /// would have it reserve room for the largest record, 16 KB kept by every endpoint for
+    /// SCTP packets of about a kilobyte.
     private func readRecords() throws(DTLSError) {
-        while true {
-            guard let room = mp_datagram_queue_reserve(received, Self.maximumRecordPlaintext) else {
-                throw fail(.openSSL("out of memory"))
-            }
-            let count = SSL_read(ssl, room, Int32(Self.maximumRecordPlaintext))
-            guard count > 0 else {
-                try check(SSL_get_error(ssl, count), failure: .alert)
-                return
-            }
-            if state == .connected || mp_datagram_queue_count(received) < Self.maximumHeldRecords {
-                mp_datagram_queue_commit(received, Int(count))
+        try withUnsafeTemporaryAllocation(byteCount: Self.maximumRecordPlaintext, alignment: 16) { scratch throws(DTLSError) in
+            guard let base = scratch.baseAddress else { return }
+            while true {
+                let count = SSL_read(ssl, base, Int32(Self.maximumRecordPlaintext))
+                guard count > 0 else {
+                    try check(SSL_get_error(ssl, count), failure: .alert)
+                    return
+                }
+                guard state == .connected || mp_datagram_queue_count(received) < Self.maximumHeldRecords else { continue }
+                guard mp_datagram_queue_push(received, base, Int(count)) == 1 else {
+                    throw fail(.openSSL("out of memory"))
+                }
             }
         }
     }

@@ -188,6 +188,25 @@ import Testing
         #expect(recorder.nextFeedbackAt == Self.at(0))
     }
 
+    /// The default ring is sized for what a sender sends, not a worst case: at 5,000 packets a
+    /// second (16 times a simulcast camera) it fills half its ring before the 100 ms interval is
+    /// up, and reporting early loses nothing. Timers run once a millisecond here.
+    @Test func theDefaultRingKeepsUpWithFiveThousandPacketsASecond() throws {
+        var recorder = TransportFeedbackRecorder()
+        #expect(recorder.capacity == 512)
+        var reported: [UInt16] = []
+        for i in 0..<5000 {
+            let now = Self.at(0, us: Int64(i) * 200)
+            recorder.record(transportSequenceNumber: UInt16(truncatingIfNeeded: 60_000 + i), arrival: now)
+            if i % 5 == 4, let due = recorder.nextFeedbackAt, due <= now {
+                reported += try Self.drain(&recorder, now: now).flatMap(\.received)
+            }
+        }
+        reported += try Self.drain(&recorder, now: Self.at(2000)).flatMap(\.received)
+        #expect(reported == (0..<5000).map { UInt16(truncatingIfNeeded: 60_000 + $0) })
+        #expect(recorder.latePackets == 0)
+    }
+
     @Test func moreThanOneBufferIsSplitWithIncreasingCounts() throws {
         var recorder = TransportFeedbackRecorder(capacity: 4096)
         // 600 packets 100 µs apart with every 7th lost: too many for a 200-byte buffer.
