@@ -15,24 +15,40 @@ public import Primitives
 public struct SentPacketHistory: Sendable {
     /// What has been learned about one slot's packet, so a packet is counted at most once as
     /// received and at most once as lost even if feedback messages overlap.
-    @usableFromInline enum ReportState: UInt8, Sendable { case unreported, reportedLost, reportedReceived }
+    /// `empty`: the slot never held a packet.
+    @usableFromInline enum ReportState: UInt16, Sendable { case empty, unreported, reportedLost, reportedReceived }
 
+    /// One packet in 16 bytes, as every receiver link holds thousands (4,096 × 24 bytes was 96 KB
+    /// a receiver): the low 32 bits of the extended number (the ring index and the age limit
+    /// already rule out a packet 2^32 numbers away), and the size (14 bits: a datagram the bridge
+    /// sends is far below 16 KB) sharing 16 bits with the report state.
     @usableFromInline struct Entry: Sendable {
-        @usableFromInline var sequenceNumber: Int64 = .min
         @usableFromInline var sendTime: Instant = .zero
-        @usableFromInline var size: Int32 = 0
-        @usableFromInline var state: ReportState = .unreported
+        @usableFromInline var sequenceNumber: UInt32 = 0
+        @usableFromInline var sizeAndState: UInt16 = 0
         @usableFromInline var probeCluster: Int16 = -1
+
+        @usableFromInline static let sizeMask: UInt16 = 0x3FFF
 
         init() {}
 
         @inlinable
-        init(sequenceNumber: Int64, sendTime: Instant, size: Int32, state: ReportState, probeCluster: Int16) {
-            self.sequenceNumber = sequenceNumber
+        init(sequenceNumber: Int64, sendTime: Instant, size: Int, probeCluster: Int) {
             self.sendTime = sendTime
-            self.size = size
-            self.state = state
-            self.probeCluster = probeCluster
+            self.sequenceNumber = UInt32(truncatingIfNeeded: sequenceNumber)
+            sizeAndState = UInt16(clamping: min(size, Int(Self.sizeMask))) | ReportState.unreported.rawValue << 14
+            self.probeCluster = Int16(clamping: probeCluster)
+        }
+
+        @inlinable var size: Int { Int(sizeAndState & Self.sizeMask) }
+
+        @inlinable var state: ReportState {
+            get { ReportState(rawValue: sizeAndState >> 14) ?? .empty }
+            set { sizeAndState = sizeAndState & Self.sizeMask | newValue.rawValue << 14 }
+        }
+
+        @inlinable func holds(_ extended: Int64) -> Bool {
+            state != .empty && sequenceNumber == UInt32(truncatingIfNeeded: extended)
         }
     }
 
@@ -57,6 +73,9 @@ public struct SentPacketHistory: Sendable {
     /// The number of packets the ring can hold.
     public var capacity: Int { entries.count }
 
+    /// Bytes one remembered packet takes in the ring.
+    public static var entryStride: Int { MemoryLayout<Entry>.stride }
+
     /// Records a packet the bridge is sending (in probe cluster `probeCluster`, -1 for none) and
     /// returns its extended sequence number.
     @inlinable @discardableResult
@@ -64,8 +83,7 @@ public struct SentPacketHistory: Sendable {
         let extended = unwrapper.extend(sequenceNumber)
         if time > newestSendTime { newestSendTime = time }
         entries[Int(truncatingIfNeeded: extended) & mask] = Entry(
-            sequenceNumber: extended, sendTime: time, size: Int32(clamping: size), state: .unreported,
-            probeCluster: Int16(clamping: probeCluster))
+            sequenceNumber: extended, sendTime: time, size: size, probeCluster: probeCluster)
         return extended
     }
 
@@ -76,7 +94,7 @@ public struct SentPacketHistory: Sendable {
         guard let extended = unwrapper.lookUp(report.sequenceNumber) else { return nil }
         let slot = Int(truncatingIfNeeded: extended) & mask
         let entry = entries[slot]
-        guard entry.sequenceNumber == extended,
+        guard entry.holds(extended),
             newestSendTime.nanoseconds(since: entry.sendTime) <= maximumAgeNanoseconds
         else { return nil }
         let newState: ReportState = report.arrival == nil ? .reportedLost : .reportedReceived
@@ -85,7 +103,7 @@ public struct SentPacketHistory: Sendable {
         else { return nil }
         entries[slot].state = newState
         return PacketResult(
-            sequenceNumber: extended, sendTime: entry.sendTime, size: Int(entry.size), arrival: report.arrival,
+            sequenceNumber: extended, sendTime: entry.sendTime, size: entry.size, arrival: report.arrival,
             probeCluster: Int(entry.probeCluster))
     }
 

@@ -31,6 +31,21 @@ import Testing
         #expect(history.resolve(PacketReport(sequenceNumber: 2, arrival: start)) == nil)
     }
 
+    /// Every receiver link holds 4,096 entries: 16 bytes each is 64 KB (it was 24 bytes, 96 KB).
+    @Test func anEntryTakesSixteenBytesAndKeepsWhatTheEstimatorsRead() {
+        #expect(SentPacketHistory.entryStride == 16)
+        var history = SentPacketHistory(capacity: 16)
+        history.recordSent(sequenceNumber: 7, size: 1_240, at: start, probeCluster: 300)
+        history.recordSent(sequenceNumber: 8, size: 20_000, at: start.adding(milliseconds: 1))
+        #expect(history.resolve(PacketReport(sequenceNumber: 7, arrival: start)) == PacketResult(
+            sequenceNumber: 7, sendTime: start, size: 1_240, arrival: start, probeCluster: 300))
+        // Larger than any datagram the bridge sends: kept at the 14-bit ceiling.
+        #expect(history.resolve(PacketReport(sequenceNumber: 8, arrival: nil))?.size == 16_383)
+        // A slot no packet was recorded in matches nothing, number 0 included.
+        #expect(history.resolve(PacketReport(sequenceNumber: 0, arrival: start)) == nil)
+        #expect(history.resolve(PacketReport(sequenceNumber: 9, arrival: start)) == nil)
+    }
+
     @Test func forgetsPacketsTheRingHasWrappedOnto() {
         var history = SentPacketHistory(capacity: 16)
         #expect(history.capacity == 16)

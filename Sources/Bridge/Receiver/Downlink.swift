@@ -21,10 +21,11 @@ struct Downlink {
     /// receiver never reports a number that was not sent as lost.
     private(set) var nextSequenceNumber: UInt16 = 1
     /// What was sent under each number. At 2.5 Mbit/s of 1200-byte packets 4096 numbers are 16 s,
-    /// far beyond the 5 s a report may be late; 100 KB, so it comes with the first numbered
+    /// far beyond the 5 s a report may be late; 64 KB, so it comes with the first numbered
     /// packet: an endpoint that only sends, or never negotiated transport-cc, holds none.
     private var sent: SentPacketHistory?
     static let sentHistoryCapacity = 4096
+    static var sentHistoryBytes: Int { sentHistoryCapacity * SentPacketHistory.entryStride }
     private(set) var estimator = DownlinkEstimator()
     /// When to probe the link above its estimate (with `--trust-bwe`).
     var prober = ProbeController()
@@ -55,8 +56,9 @@ struct Downlink {
         audioReadingAt = now
         return audioBitsPerSecond
     }
-    /// Scratch for one feedback message, kept so their storage is reused (50 KB, reserved with
-    /// the first message).
+    /// Scratch for one feedback message, kept so their storage is reused. It grows to the longest
+    /// message seen: a browser reports every 50–250 ms, tens of packets each at common rates, so
+    /// a few KB; reserving room for `reportsPerMessage` up front took 72 KB a receiver.
     private var reports: [PacketReport] = []
     private var results: [PacketResult] = []
     /// Feedback messages taken; until the first there is no estimate.
@@ -79,10 +81,6 @@ struct Downlink {
     /// the new estimate in bit/s.
     @discardableResult
     mutating func handle(_ feedback: RTCPTransportCC, now: Instant) -> Int {
-        if reports.capacity == 0 {
-            reports.reserveCapacity(Self.reportsPerMessage)
-            results.reserveCapacity(Self.reportsPerMessage)
-        }
         reports.removeAll(keepingCapacity: true)
         results.removeAll(keepingCapacity: true)
         for entry in feedback.prefix(Self.reportsPerMessage) {
@@ -92,6 +90,13 @@ struct Downlink {
         sent?.resolve(reports, into: &results)
         feedbackMessages &+= 1
         return Int(estimator.feed(results: results, now: now))
+    }
+
+    /// Bytes this link's transport-cc state holds allocated: the sent-packet history and the
+    /// feedback scratch.
+    var allocatedBytes: Int {
+        (sent?.capacity ?? 0) * SentPacketHistory.entryStride
+            + reports.capacity * MemoryLayout<PacketReport>.stride + results.capacity * MemoryLayout<PacketResult>.stride
     }
 
     /// The estimate allocation may spend, bit/s; nil before the receiver's first feedback (JVB
