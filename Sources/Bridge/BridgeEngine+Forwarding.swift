@@ -57,7 +57,7 @@ extension BridgeEngine {
         let forwarded = UnsafeRawBufferPointer(rebasing: packet[0..<length])
         var incoming = IncomingPacket(
             bytes: forwarded, header: header, vp8: nil, encodingIndex: 0, isKeyframeStart: true,
-            clockRate: InboundStream.audioClockRate, now: now)
+            isRetransmission: payload.associatedPayloadType != nil, clockRate: InboundStream.audioClockRate, now: now)
         incoming.transportSequenceOffset = Self.dataOffset(
             of: sender.media.transportCCExtensionID, length: 2, header: header, in: forwarded)
         incoming.absSendTimeOffset = Self.dataOffset(
@@ -185,8 +185,11 @@ extension BridgeEngine {
             break
         }
         if let isKeyframeStart {
-            packet.isKeyframeStart = isKeyframeStart
-            if isKeyframeStart {
+            // A key frame sent again on RTX is an old one: were a receiver switched at it, the
+            // rest of that frame, which went by unforwarded, would be a hole in its numbering
+            // that it NACKs in vain until the next key frame.
+            packet.isKeyframeStart = isKeyframeStart && !packet.isRetransmission
+            if packet.isKeyframeStart {
                 encoding.lastKeyframeAt = packet.now
                 log(.debug, "key frame from endpoint \(sender.id) on \(header.ssrc)")
                 discardRetransmissionRequests(before: header.sequenceNumber, in: stream)

@@ -125,7 +125,9 @@ extension BridgeEngine {
     /// Resends what a NACK on a receiver's outgoing stream asks for within the receiver's
     /// `RetransmissionLimiter`; every packet a limit refuses (the rest of the NACK past
     /// `perRequest` included) counts as a drop, as does every packet of an encoding the receiver
-    /// has since been switched away from.
+    /// has since been switched away from. A number neither the receiver's history nor the
+    /// sender's cache still holds is counted apart: a receiver that keeps asking for those waits
+    /// for a key frame, which is what an operator looking at a freeze wants to know.
     private func answer(_ nack: RTCPGenericNACK, for projection: VideoSourceProjection, to endpoint: Endpoint, now: Instant, transmit: TransmitQueue) {
         guard let address = endpoint.address, let outbound = endpoint.outboundSRTP, let owner = projection.source.owner else { return }
         var resent = 0
@@ -153,9 +155,13 @@ extension BridgeEngine {
                         roundTripNanoseconds: endpoint.ice.roundTripTimeNanoseconds) == .allowed
                     return admitted
                 }, random: &random)
-            guard judged else { continue }
+            guard judged else {
+                counters.retransmissionsUnavailable &+= 1
+                continue
+            }
             if admitted {
                 resent += 1
+                counters.retransmissionsSent &+= 1
                 countSent(sent ?? 0)
             } else {
                 refused &+= 1

@@ -42,6 +42,11 @@ public struct BridgeStatistics: Sendable {
     public var retransmissionRequestsRecovered: UInt64 = 0
     /// Missing sequence numbers of senders' video given up: out of tries, too old, or behind a key frame.
     public var retransmissionRequestsAbandoned: UInt64 = 0
+    /// Packets resent to receivers, answering their NACKs from senders' packet caches.
+    public var retransmissionsSent: UInt64 = 0
+    /// Numbers receivers NACKed that the bridge could not resend: no longer in the receiver's
+    /// record of what it was sent, or no longer in the sender's cache (older than about a second).
+    public var retransmissionsUnavailable: UInt64 = 0
     /// Dominant-speaker changes announced.
     public var dominantSpeakerChanges: UInt64 = 0
     /// Datagrams that left inside segmented sends (UDP GSO); counted by the media shell, not the engine.

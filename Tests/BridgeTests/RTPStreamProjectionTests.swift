@@ -41,6 +41,16 @@ import Testing
         #expect(projection.forward(sequence: 8, timestamp: 4234, now: later) == (1, 4_294_963_000 &+ 12000))
     }
 
+    @Test func whatPrecedesTheCurrentStreamIsKnownAcrossTheWrap() {
+        var projection = RTPStreamProjection()
+        #expect(!projection.precedesStart(5))
+        projection.begin(sequence: 2, timestamp: 0, now: t0, clockRate: 90_000)
+        #expect(projection.precedesStart(1) && projection.precedesStart(65530))
+        #expect(!projection.precedesStart(2) && !projection.precedesStart(300))
+        projection.begin(sequence: 40_000, timestamp: 0, now: t0, clockRate: 90_000)
+        #expect(projection.precedesStart(39_999) && !projection.precedesStart(2))
+    }
+
     @Test func sequenceWrapWithinAStream() {
         var projection = RTPStreamProjection()
         projection.begin(sequence: 65535, timestamp: 0, now: t0, clockRate: 48_000)

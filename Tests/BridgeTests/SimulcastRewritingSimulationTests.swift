@@ -177,6 +177,59 @@ import Testing
         #expect(drops == 1)
     }
 
+    /// libwebrtc probes its bandwidth by resending recent packets on RTX, key frames' first
+    /// packets among them. A receiver just switched down must not be switched at such a copy:
+    /// the rest of that key frame went by before it, unforwarded, and would be a hole in the
+    /// receiver's numbering that it NACKs in vain (Chromium did: hundreds of NACKs the bridge
+    /// could not answer, and a frozen picture until the next key frame).
+    @Test func anRTXCopyOfAKeyframeStartsNoSwitch() throws {
+        let (simulation, sender, rewriting, _) = try Self.call()
+        Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
+        let slotSSRC = try #require(
+            ((Self.messages(simulation, to: 2, class: "VideoSourcesMap").first?["mappedSources"] as? [[String: Any]])?.first?["ssrc"] as? NSNumber)?.uint32Value)
+        let keyStart = Self.vp8Payload(pictureID: 10, tl0: 10, tid: 0, keyframe: true, height: 180)
+        var keyRest = Self.vp8Payload(pictureID: 10, tl0: 10, tid: 0, keyframe: false, height: 180)
+        keyRest[0] = 0x80  // not the start of the frame
+        /// Frame `frame` on the 720p and 360p encodings (numbered as `sendFrames` does).
+        func upperEncodings(frame: Int) {
+            for index in 1...2 {
+                let payload = Self.vp8Payload(pictureID: UInt16(frame), tl0: UInt8(frame), tid: 0, keyframe: false, height: 180 << index)
+                sender.sendRTP(ssrc: Self.encodings[index], payloadType: 100, sequenceNumber: UInt16(1000 + frame), payload: payload, timestamp: UInt32(frame) * 3000)
+            }
+        }
+        // A 180p key frame in three packets while R1 is still sent 720p: nobody takes it.
+        for (offset, payload) in [keyStart, keyRest, keyRest].enumerated() {
+            sender.sendRTP(ssrc: Self.encodings[0], payloadType: 100, sequenceNumber: UInt16(1010 + offset), payload: payload, timestamp: 10 * 3000)
+        }
+        upperEncodings(frame: 10)
+        simulation.deliver()
+        simulation.sendBridgeChannel(
+            #"{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":0},"constraints":{"S-v0":{"maxHeight":180}}}"#,
+            from: rewriting)
+        simulation.run(milliseconds: 10)
+        // The probe: the key frame's first packet again, on RTX (original sequence number first).
+        sender.sendRTP(ssrc: Self.rtx[0], payloadType: 96, sequenceNumber: 50, payload: [0x03, 0xF2] + keyStart, timestamp: 10 * 3000)
+        simulation.deliver()
+        // A delta frame, then the key frame the switch waits for.
+        let delta = Self.vp8Payload(pictureID: 11, tl0: 11, tid: 0, keyframe: false, height: 180)
+        sender.sendRTP(ssrc: Self.encodings[0], payloadType: 100, sequenceNumber: 1013, payload: delta, timestamp: 11 * 3000)
+        upperEncodings(frame: 11)
+        simulation.deliver()
+        simulation.run(milliseconds: 33)
+        let key = Self.vp8Payload(pictureID: 12, tl0: 12, tid: 0, keyframe: true, height: 180)
+        sender.sendRTP(ssrc: Self.encodings[0], payloadType: 100, sequenceNumber: 1014, payload: key, timestamp: 12 * 3000)
+        upperEncodings(frame: 12)
+        simulation.deliver()
+        let received = rewriting.receivedPackets.filter { Self.ssrc($0) == slotSSRC }
+        let sequences = received.map { Self.sequence($0) }
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "a hole in \(sequences)")
+        // Frame 0 three times (R1 climbs from 180p to 720p on its key frames), 720p frames 1–11
+        // (the last two while the 180p key frame is awaited), then that key frame, frame 12.
+        #expect(received.count == 15)
+        let pictureIDs = received.map { Self.pictureID($0) }
+        #expect(zip(pictureIDs, pictureIDs.dropFirst()).allSatisfy { $1 == ($0 &+ 1) & 0x7FFF }, "\(pictureIDs)")
+    }
+
     @Test(arguments: [1, 4]) func nackOnTheSlotIsAnsweredOnTheSlotRTX(mediaLanes: Int) throws {
         let (simulation, sender, rewriting, _) = try Self.call(mediaLanes: mediaLanes)
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)

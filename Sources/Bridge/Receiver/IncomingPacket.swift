@@ -34,6 +34,10 @@ struct IncomingPacket {
     /// Whether the packet starts a key frame (always true where the codec cannot tell, so that
     /// such streams start at once; the forwarder then asks for a key frame).
     var isKeyframeStart: Bool
+    /// Whether it arrived again on RTX (a repair, or libwebrtc probing its bandwidth with recent
+    /// packets) rather than in order: it may repair the encoding a receiver is being sent, never
+    /// start one.
+    var isRetransmission = false
     var clockRate: UInt32
     var now: Instant
 }

@@ -14,6 +14,8 @@ struct RTPStreamProjection: Sendable {
     private var timestampDelta: UInt32 = 0
     /// The newest incoming sequence number of the current stream, forwarded or dropped.
     private var newestIncoming: UInt16 = 0
+    /// Where the current stream began: numbers before it map onto what the previous one sent.
+    private var firstIncoming: UInt16 = 0
     private(set) var lastOutgoingSequence: UInt16 = 0
     private(set) var lastOutgoingTimestamp: UInt32 = 0
     private var lastForwardedAt = Instant.zero
@@ -34,7 +36,12 @@ struct RTPStreamProjection: Sendable {
         }
         started = true
         newestIncoming = sequence &- 1
+        firstIncoming = sequence
     }
+
+    /// Whether `sequence` comes before the current stream began: a copy of such a packet sent
+    /// again would land on an outgoing number the previous stream used.
+    func precedesStart(_ sequence: UInt16) -> Bool { started && Self.isNewer(firstIncoming, than: sequence) }
 
     /// The outgoing numbers of a forwarded packet.
     @inline(__always)

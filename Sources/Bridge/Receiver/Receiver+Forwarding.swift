@@ -13,6 +13,15 @@ extension Receiver {
     ) -> Int {
         guard let projection = videoProjections[source.key] else { return 0 }
         let header = packet.header
+        // A packet sent again repairs only what this receiver was sent of the encoding it is
+        // being sent: it starts no switch (SVC and VP9 selectors read key frames from the frame
+        // itself, so clearing the key-frame flag alone would not stop them), and one from before
+        // the current stream began would take an outgoing number the previous stream used.
+        if packet.isRetransmission,
+           packet.encodingIndex != projection.currentEncoding || projection.stream.precedesStart(header.sequenceNumber)
+        {
+            return 0
+        }
         let verdict =
             if let frame = packet.scalableFrame {
                 projection.selectScalable(encodingIndex: packet.encodingIndex, frame: frame)
