@@ -75,15 +75,17 @@ import Testing
     @Test func arenaFollowsTheBitrate() {
         var cache = RTPPacketCache()
         let minimum = 32 << 10
-        let index = 512 * MemoryLayout<RTPPacketCache.Entry>.stride
-        // It starts at the minimum (and the 512-number index), not at a guess of the rate.
-        #expect(cache.allocatedBytes == minimum + index)
+        let entry = MemoryLayout<RTPPacketCache.Entry>.stride
+        // It starts at the minimum (and a 64-number index), not at a guess of the rate.
+        #expect(cache.allocatedBytes == minimum + 64 * entry)
         var now = Instant(nanoseconds: 1)
         var sequence: UInt16 = 0
         // 2.4 Mbit/s (250 packets of 1200 bytes a second) for 3 s: a second of it is 300,000
         // bytes, held with a quarter's headroom (375,000) rounded up to 23 granules of 16 KiB,
         // not to the next power of two (512 KiB).
         feed(&cache, 750, size: 1200, everyMilliseconds: 4, sequence: &sequence, now: &now)
+        // The index grew until the number it evicts is over a second old: 256 numbers at 250 a second.
+        let index = 256 * entry
         #expect(cache.allocatedBytes - index == 23 * (16 << 10), "\(cache.allocatedBytes)")
         // Everything younger than a second is there to answer a NACK.
         for back in UInt16(1)...240 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
@@ -134,7 +136,24 @@ import Testing
         var now = Instant(nanoseconds: 1)
         var sequence: UInt16 = 0
         feed(&cache, 300, size: 940, everyMilliseconds: 50, sequence: &sequence, now: &now)
-        #expect(cache.allocatedBytes == (32 << 10) + 512 * MemoryLayout<RTPPacketCache.Entry>.stride, "\(cache.allocatedBytes)")
+        #expect(cache.allocatedBytes == (32 << 10) + 64 * MemoryLayout<RTPPacketCache.Entry>.stride, "\(cache.allocatedBytes)")
         for back in UInt16(1)...20 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
+    }
+
+    /// At 1,000 packets a second (a screen share's burst) the index grows to its largest and
+    /// still answers for half a second; packets it had indexed keep their entries as it grows.
+    @Test func theIndexGrowsToItsLargestAndKeepsWhatItIndexed() {
+        var cache = RTPPacketCache(maximumBytes: 2 << 20)
+        var now = Instant(nanoseconds: 1)
+        var sequence: UInt16 = 65_000
+        feed(&cache, 100, size: 200, everyMilliseconds: 1, sequence: &sequence, now: &now)
+        #expect(cache.entries.count == 128)
+        for back in UInt16(1)...100 { #expect(cache.contains(sequenceNumber: sequence &- back, now: now), "\(back)") }
+        feed(&cache, 900, size: 200, everyMilliseconds: 1, sequence: &sequence, now: &now)
+        #expect(cache.entries.count == cache.indexSize)
+        for back in UInt16(1)...512 {
+            #expect(cache.withPacket(sequenceNumber: sequence &- back, now: now) { Array($0) } == packet(sequence &- back, size: 200))
+        }
+        #expect(!cache.contains(sequenceNumber: sequence &- 513, now: now))
     }
 }

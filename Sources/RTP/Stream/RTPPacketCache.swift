@@ -17,8 +17,11 @@ public import Primitives
 /// stream's first second holds its first key frame (100–200 KB at 720p) before any rate is
 /// known, and a low layer never needs more than the minimum. Sizes are whole granules, not
 /// powers of two: rounding a second of a 1.8 Mbit/s layer with its headroom (281 KB) up to
-/// 512 KB nearly doubled a sender's memory. Only a resize allocates (a few times in a stream's
-/// life, most in its first second); inserting and looking up do not.
+/// 512 KB nearly doubled a sender's memory. The index by sequence number follows the rate too:
+/// it starts at 64 numbers and doubles, up to `indexSize`, whenever a packet would evict one
+/// younger than `maxAge` (a 180p layer keeps 64, 2 KB; 720p about 256). Only a resize of either
+/// allocates (a few times in a stream's life, most in its first second); inserting and looking
+/// up do not.
 ///
 /// A value type backed by arrays: keep exactly one copy (in the stream's state) so mutation
 /// stays in place; copying the struct and mutating the copy would duplicate the arena.
@@ -32,7 +35,8 @@ public struct RTPPacketCache: Sendable {
         var inserted = Instant.zero
     }
 
-    /// Sequence numbers indexed: a newer packet evicts the one this many numbers older.
+    /// Sequence numbers indexed at most: a newer packet evicts the one this many numbers older
+    /// once the index has grown to it.
     public let indexSize: Int
     /// Largest packet stored.
     public let maxPacketSize: Int
@@ -59,12 +63,12 @@ public struct RTPPacketCache: Sendable {
     /// second.
     static let granule = 16 << 10
 
-    /// A cache indexing `indexSize` sequence numbers (a power of two keeps eviction exactly FIFO
-    /// across the 16-bit wrap), holding packets up to `maxPacketSize` for at most
-    /// `maxAgeMilliseconds`, in an arena of `minimumBytes`…`maximumBytes` that starts at
-    /// `initialBytes`.
+    /// A cache indexing up to `indexSize` sequence numbers, from `initialIndexSize` (powers of two
+    /// keep eviction exactly FIFO across the 16-bit wrap), holding packets up to `maxPacketSize`
+    /// for at most `maxAgeMilliseconds`, in an arena of `minimumBytes`…`maximumBytes` that starts
+    /// at `initialBytes`.
     public init(
-        indexSize: Int = 512, maxPacketSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000,
+        indexSize: Int = 512, initialIndexSize: Int = 64, maxPacketSize: Int = 1500, maxAgeMilliseconds: UInt64 = 1000,
         minimumBytes: Int = 32 << 10, initialBytes: Int = 32 << 10, maximumBytes: Int = 2 << 20
     ) {
         self.indexSize = Swift.max(1, indexSize)
@@ -72,15 +76,15 @@ public struct RTPPacketCache: Sendable {
         maxAgeNanoseconds = maxAgeMilliseconds &* 1_000_000
         self.minimumBytes = Swift.max(self.maxPacketSize, minimumBytes)
         self.maximumBytes = Swift.max(self.minimumBytes, maximumBytes)
-        entries = [Entry](repeating: Entry(), count: self.indexSize)
+        entries = [Entry](repeating: Entry(), count: Swift.min(Swift.max(1, initialIndexSize), self.indexSize))
         arena = [UInt8](repeating: 0, count: Swift.min(Swift.max(initialBytes, self.minimumBytes), self.maximumBytes))
     }
 
     /// Bytes held: the arena and the index.
-    public var allocatedBytes: Int { arena.count + indexSize * MemoryLayout<Entry>.stride }
+    public var allocatedBytes: Int { arena.count + entries.count * MemoryLayout<Entry>.stride }
 
     @inline(__always)
-    func entryIndex(_ sequenceNumber: UInt16) -> Int { Int(sequenceNumber) % indexSize }
+    func entryIndex(_ sequenceNumber: UInt16) -> Int { Int(sequenceNumber) % entries.count }
 
     /// Copies `packet` in as `sequenceNumber`, evicting what the index held for it and the
     /// oldest bytes of the arena. Returns false (and stores nothing) if the packet is empty or
@@ -102,6 +106,12 @@ public struct RTPPacketCache: Sendable {
         }
         written = position + UInt64(packet.count)
         newestInsert = now
+        let evicted = entries[entryIndex(sequenceNumber)]
+        if evicted.length > 0, evicted.sequenceNumber != sequenceNumber, entries.count < indexSize,
+           now.nanoseconds(since: evicted.inserted) < maxAgeNanoseconds
+        {
+            growIndex()
+        }
         entries[entryIndex(sequenceNumber)] = Entry(
             sequenceNumber: sequenceNumber, length: packet.count, position: position, inserted: now)
         return true
@@ -171,6 +181,14 @@ public struct RTPPacketCache: Sendable {
         return Swift.min(Swift.max(granules * granule, minimum), maximum)
     }
 
+    /// Doubles the index (at most to `indexSize`). Numbers distinct modulo the old size stay
+    /// distinct modulo the new one, so every entry keeps its packet.
+    private mutating func growIndex() {
+        let old = entries
+        entries = [Entry](repeating: Entry(), count: Swift.min(old.count &* 2, indexSize))
+        for entry in old where entry.length > 0 { entries[entryIndex(entry.sequenceNumber)] = entry }
+    }
+
     /// Moves the newest intact packets that fit into a new arena of `size` bytes, packed from
     /// its start; the index keeps pointing at them.
     private mutating func resize(to size: Int) {
@@ -199,7 +217,7 @@ public struct RTPPacketCache: Sendable {
         }
         // Everything else goes, stale entries too: their positions would mean nothing in the
         // new arena.
-        var keep = [Bool](repeating: false, count: indexSize)
+        var keep = [Bool](repeating: false, count: entries.count)
         for index in moved { keep[index] = true }
         for index in entries.indices where !keep[index] { entries[index].length = 0 }
         arena = fresh
