@@ -15,6 +15,7 @@ extension DTLSEndpoint {
     public func setRemoteFingerprint(_ fingerprint: DTLSFingerprint) {
         remoteFingerprint = fingerprint
         guard handshakeComplete, !isFinished else { return }
+        defer { releaseRecordBuffers() }
         try? verifyPeer(against: fingerprint)
     }
 
@@ -98,7 +99,7 @@ extension DTLSEndpoint {
         guard constantTimeEqual(digest, fingerprint.digest) else {
             // close_notify tells the peer at once instead of letting it time out.
             ERR_clear_error()
-            _ = SSL_shutdown(ssl)
+            if SSL_alloc_buffers(ssl) == 1 { _ = SSL_shutdown(ssl) }
             throw fail(.fingerprintMismatch)
         }
         srtpKeys = try exportKeys()

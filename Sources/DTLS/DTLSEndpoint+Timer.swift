@@ -15,6 +15,8 @@ extension DTLSEndpoint {
     /// `.failed(.handshakeFailed)`) after OpenSSL's retry limit.
     public func handleTimeout(now: Instant) {
         guard state == .handshaking || state == .connected else { return }
+        guard (try? takeRecordBuffers()) != nil else { return }
+        defer { releaseRecordBuffers() }
         if mp_dtls_handle_timeout(ssl) < 0 { fail(.handshakeFailed) }
     }
 

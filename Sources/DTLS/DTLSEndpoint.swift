@@ -99,6 +99,8 @@ public final class DTLSEndpoint {
         if state == .new { state = .handshaking }
         mp_dgram_bio_set_incoming(bio, datagram.baseAddress, datagram.count)
         defer { mp_dgram_bio_set_incoming(bio, nil, 0) }
+        try takeRecordBuffers()
+        defer { releaseRecordBuffers() }
         try advance()
     }
 
@@ -116,6 +118,8 @@ public final class DTLSEndpoint {
         guard state == .connected else { throw .notConnected }
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         guard bytes.count <= 16_384 else { throw .bufferTooSmall }
+        try takeRecordBuffers()
+        defer { releaseRecordBuffers() }
         ERR_clear_error()
         guard SSL_write(ssl, base, Int32(bytes.count)) == Int32(bytes.count) else {
             throw .openSSL(openSSLErrorText("SSL_write"))
@@ -127,6 +131,25 @@ public final class DTLSEndpoint {
     public func readApplicationData(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard state == .connected else { return 0 }
         return pop(from: received, into: buffer)
+    }
+
+    /// OpenSSL's record buffers, once the handshake is over. An SSL holds a read and a write
+    /// buffer for the largest record (about 17 KB each) from its first flight on; after the
+    /// handshake an endpoint's DTLS carries only the bridge channel's SCTP packets, a few a
+    /// second, so the buffers are taken for each call into OpenSSL and given back after it: 33 KB
+    /// less per endpoint for an allocation per record. The handshake keeps them (OpenSSL may
+    /// retransmit a flight at any time then). Taking them is a no-op while they are held, so a
+    /// call nested in another only takes them; the public entry points give them back.
+    func takeRecordBuffers() throws(DTLSError) {
+        guard handshakeComplete, !isFinished else { return }
+        guard SSL_alloc_buffers(ssl) == 1 else { throw fail(.openSSL("out of memory")) }
+    }
+
+    /// Gives the record buffers back; OpenSSL refuses (and keeps them) while a record is part
+    /// read or written.
+    func releaseRecordBuffers() {
+        guard handshakeComplete else { return }
+        _ = SSL_free_buffers(ssl)
     }
 
     private func pop(from queue: OpaquePointer?, into buffer: UnsafeMutableRawBufferPointer) -> Int {

@@ -109,6 +109,42 @@ import Testing
         #expect(pair.errors.isEmpty)
     }
 
+    /// After the handshake OpenSSL's record buffers are given back between calls and taken for
+    /// each: a server whose last flight was lost resends it when the client's retransmission
+    /// arrives, and records of every size still flow both ways. Real waits, as OpenSSL's timer
+    /// runs on the wall clock (see `lostFlightIsRetransmittedAfterTimeout`).
+    @Test func recordsFlowWithBuffersTakenPerCall() async throws {
+        let pair = try DTLSPair(initialRetransmitTimeoutMilliseconds: 40)
+        pair.server.startHandshake(now: pair.now)
+        pair.client.startHandshake(now: pair.now)
+        // Shuttle until the server is connected; its last flight is lost.
+        for _ in 0..<20 where pair.server.state != .connected {
+            let fromServer = pair.drain(.server)
+            pair.deliver(pair.drain(.client), to: .server)
+            pair.deliver(fromServer, to: .client)
+        }
+        #expect(pair.server.state == .connected && pair.client.state != .connected)
+        _ = pair.drain(.server)
+        let deadline = try #require(pair.client.nextTimeout(now: pair.now))
+        try await Task.sleep(for: .milliseconds(40))
+        pair.now = deadline
+        pair.client.handleTimeout(now: pair.now)
+        pair.deliver(pair.drain(.client), to: .server)
+        let resent = pair.drain(.server)
+        #expect(!resent.isEmpty, "the server resends its last flight")
+        pair.deliver(resent, to: .client)
+        #expect(pair.client.state == .connected)
+        for round in 0..<30 {
+            let message = [UInt8](repeating: UInt8(round), count: round == 29 ? 16_000 : 1_100)
+            try pair.client.send(message)
+            try pair.server.send(message)
+            pair.pump()
+            #expect(pair.readAll(.server) == [message])
+            #expect(pair.readAll(.client) == [message])
+        }
+        #expect(pair.errors.isEmpty)
+    }
+
     @Test func sendingBeforeConnectedThrows() throws {
         let pair = try DTLSPair()
         #expect(throws: DTLSError.notConnected) {
