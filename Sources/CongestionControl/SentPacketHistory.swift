@@ -7,11 +7,14 @@ public import Primitives
 /// Remembers, per receiver, the send time and size of each packet the bridge sent with its own
 /// transport-wide sequence number, and joins feedback reports with them into `PacketResult`s.
 ///
-/// Storage is a fixed ring indexed by the extended sequence number, allocated once, so recording a
-/// packet or resolving a report allocates nothing. An entry is forgotten when the ring wraps onto
-/// it or when it is older than `maximumAge` relative to the newest packet sent: feedback that late
-/// describes a network state that no longer exists, and a stale match after 65536 packets would
-/// pair a report with the wrong packet.
+/// Storage is a ring indexed by the extended sequence number. It may start small and double (up
+/// to `maximumCapacity`) whenever a packet would take the slot of one that feedback has not named
+/// yet and that is younger than `maximumAge`: what a link needs is its rate times the feedback
+/// delay (a few dozen packets at common rates), not the worst case. Only that growth allocates;
+/// recording a packet or resolving a report does not. An entry is forgotten when the ring wraps
+/// onto it or when it is older than `maximumAge` relative to the newest packet sent: feedback that
+/// late describes a network state that no longer exists, and a stale match after 65536 packets
+/// would pair a report with the wrong packet.
 public struct SentPacketHistory: Sendable {
     /// What has been learned about one slot's packet, so a packet is counted at most once as
     /// received and at most once as lost even if feedback messages overlap.
@@ -53,21 +56,29 @@ public struct SentPacketHistory: Sendable {
     }
 
     @usableFromInline var entries: [Entry]
-    @usableFromInline let mask: Int
+    @usableFromInline var mask: Int
+    /// The most packets the ring grows to hold.
+    public let maximumCapacity: Int
     @usableFromInline var unwrapper = SendSequenceExtender()
     @usableFromInline var newestSendTime: Instant = .zero
     /// Entries sent longer than this before the newest packet no longer match feedback.
     public let maximumAgeNanoseconds: UInt64
 
     /// A history holding up to `capacity` packets (rounded up to a power of two; 8192 covers four
-    /// seconds at 20 Mbit/s of 1200-byte packets) that forgets packets `maximumAgeMilliseconds`
-    /// older than the newest.
-    public init(capacity: Int = 8192, maximumAgeMilliseconds: Int64 = 5_000) {
-        var size = 1
-        while size < max(capacity, 2) { size <<= 1 }
+    /// seconds at 20 Mbit/s of 1200-byte packets), from `initialCapacity` (the whole `capacity`
+    /// when nil), that forgets packets `maximumAgeMilliseconds` older than the newest.
+    public init(capacity: Int = 8192, initialCapacity: Int? = nil, maximumAgeMilliseconds: Int64 = 5_000) {
+        maximumCapacity = Self.powerOfTwo(atLeast: capacity)
+        let size = min(Self.powerOfTwo(atLeast: initialCapacity ?? capacity), maximumCapacity)
         entries = Array(repeating: Entry(), count: size)
         mask = size - 1
         maximumAgeNanoseconds = UInt64(max(0, maximumAgeMilliseconds)) * 1_000_000
+    }
+
+    private static func powerOfTwo(atLeast count: Int) -> Int {
+        var size = 2
+        while size < count { size <<= 1 }
+        return size
     }
 
     /// The number of packets the ring can hold.
@@ -82,9 +93,24 @@ public struct SentPacketHistory: Sendable {
     public mutating func recordSent(sequenceNumber: UInt16, size: Int, at time: Instant, probeCluster: Int = -1) -> Int64 {
         let extended = unwrapper.extend(sequenceNumber)
         if time > newestSendTime { newestSendTime = time }
+        let evicted = entries[Int(truncatingIfNeeded: extended) & mask]
+        if evicted.state == .unreported, entries.count < maximumCapacity, !evicted.holds(extended),
+           time.nanoseconds(since: evicted.sendTime) <= maximumAgeNanoseconds
+        {
+            grow()
+        }
         entries[Int(truncatingIfNeeded: extended) & mask] = Entry(
             sequenceNumber: extended, sendTime: time, size: size, probeCluster: probeCluster)
         return extended
+    }
+
+    /// Doubles the ring. Each entry moves to the slot its number takes in the larger ring (the
+    /// low 32 bits it keeps decide that), so none is lost.
+    @usableFromInline mutating func grow() {
+        let old = entries
+        entries = Array(repeating: Entry(), count: min(old.count * 2, maximumCapacity))
+        mask = entries.count - 1
+        for entry in old where entry.state != .empty { entries[Int(entry.sequenceNumber) & mask] = entry }
     }
 
     /// The result for one feedback entry, or nil when the packet is unknown, expired, or already

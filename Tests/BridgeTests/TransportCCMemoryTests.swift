@@ -1,4 +1,5 @@
 @testable import Bridge
+import CongestionControl
 import Primitives
 import RTP
 import Testing
@@ -42,9 +43,9 @@ import Testing
         let reporter = try Self.endpoint(simulation, b), plain = try Self.endpoint(simulation, c)
         // C's link has no transport-cc: nothing held.
         #expect(plain.receiver.downlink.allocatedBytes == 0)
-        // B's link: the history of what was sent to it, and scratch for messages of 5 packets,
-        // not for 1,024.
-        let scratch = reporter.receiver.downlink.allocatedBytes - Downlink.sentHistoryBytes
+        // B's link: the history of what was sent to it, still at its first size (feedback kept
+        // up), and scratch for messages of 5 packets, not for 1,024.
+        let scratch = reporter.receiver.downlink.allocatedBytes - Downlink.initialSentHistoryCapacity * SentPacketHistory.entryStride
         #expect(reporter.receiver.downlink.feedbackMessages == 10)
         #expect(scratch > 0 && scratch <= 1_024, "scratch \(scratch) B")
     }

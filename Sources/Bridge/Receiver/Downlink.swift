@@ -20,12 +20,14 @@ struct Downlink {
     /// The number the next packet sent gets; advanced only when a packet really goes out, so the
     /// receiver never reports a number that was not sent as lost.
     private(set) var nextSequenceNumber: UInt16 = 1
-    /// What was sent under each number. At 2.5 Mbit/s of 1200-byte packets 4096 numbers are 16 s,
-    /// far beyond the 5 s a report may be late; 64 KB, so it comes with the first numbered
-    /// packet: an endpoint that only sends, or never negotiated transport-cc, holds none.
+    /// What was sent under each number, until feedback names it. It comes with the first
+    /// numbered packet (an endpoint that only sends, or never negotiated transport-cc, holds
+    /// none) and holds 256 packets (4 KB) until feedback falls behind that: a receiver reporting
+    /// every 100 ms at 2.5 Mbit/s has about 30 waiting. It grows to 4096, 16 s of such a link,
+    /// far beyond the 5 s a report may be late.
     private var sent: SentPacketHistory?
     static let sentHistoryCapacity = 4096
-    static var sentHistoryBytes: Int { sentHistoryCapacity * SentPacketHistory.entryStride }
+    static let initialSentHistoryCapacity = 256
     private(set) var estimator = DownlinkEstimator()
     /// When to probe the link above its estimate (with `--trust-bwe`).
     var prober = ProbeController()
@@ -72,7 +74,9 @@ struct Downlink {
     /// `probeCluster` (-1: none).
     @inline(__always)
     mutating func noteSent(size: Int, now: Instant, probeCluster: Int = -1) {
-        if sent == nil { sent = SentPacketHistory(capacity: Self.sentHistoryCapacity) }
+        if sent == nil {
+            sent = SentPacketHistory(capacity: Self.sentHistoryCapacity, initialCapacity: Self.initialSentHistoryCapacity)
+        }
         sent!.recordSent(sequenceNumber: nextSequenceNumber, size: size, at: now, probeCluster: probeCluster)
         nextSequenceNumber &+= 1
     }
