@@ -8,13 +8,13 @@ public import Primitives
 /// transport-wide sequence number, and joins feedback reports with them into `PacketResult`s.
 ///
 /// Storage is a ring indexed by the extended sequence number. It may start small and double (up
-/// to `maximumCapacity`) whenever a packet would take the slot of one that feedback has not named
-/// yet and that is younger than `maximumAge`: what a link needs is its rate times the feedback
-/// delay (a few dozen packets at common rates), not the worst case. Only that growth allocates;
-/// recording a packet or resolving a report does not. An entry is forgotten when the ring wraps
-/// onto it or when it is older than `maximumAge` relative to the newest packet sent: feedback that
-/// late describes a network state that no longer exists, and a stale match after 65536 packets
-/// would pair a report with the wrong packet.
+/// to `maximumCapacity`) whenever a packet would evict one that feedback has not named yet: what
+/// a link needs is its rate times the feedback delay (a few dozen packets at common rates), not
+/// the worst case; a receiver that never reports grows it to its maximum. Only that growth
+/// allocates; recording a packet or resolving a report does not. An entry is forgotten when the
+/// ring wraps onto it or when it is older than `maximumAge` relative to the newest packet sent:
+/// feedback that late describes a network state that no longer exists, and a stale match after
+/// 65536 packets would pair a report with the wrong packet.
 public struct SentPacketHistory: Sendable {
     /// What has been learned about one slot's packet, so a packet is counted at most once as
     /// received and at most once as lost even if feedback messages overlap.
@@ -61,6 +61,10 @@ public struct SentPacketHistory: Sendable {
     public let maximumCapacity: Int
     @usableFromInline var unwrapper = SendSequenceExtender()
     @usableFromInline var newestSendTime: Instant = .zero
+    /// The first number recorded: before the ring has gone round once nothing is evicted.
+    @usableFromInline var firstRecorded: Int64?
+    /// The highest number feedback has named, received or lost; everything above it waits.
+    @usableFromInline var reportedThrough: Int64 = .min
     /// Entries sent longer than this before the newest packet no longer match feedback.
     public let maximumAgeNanoseconds: UInt64
 
@@ -93,12 +97,15 @@ public struct SentPacketHistory: Sendable {
     public mutating func recordSent(sequenceNumber: UInt16, size: Int, at time: Instant, probeCluster: Int = -1) -> Int64 {
         let extended = unwrapper.extend(sequenceNumber)
         if time > newestSendTime { newestSendTime = time }
-        let evicted = entries[Int(truncatingIfNeeded: extended) & mask]
-        if evicted.state == .unreported, entries.count < maximumCapacity, !evicted.holds(extended),
-           time.nanoseconds(since: evicted.sendTime) <= maximumAgeNanoseconds
+        // The packet a lap back, which this one evicts, still waits for feedback: the ring is
+        // smaller than feedback is late. Told from the numbers alone; reading the evicted slot
+        // put a likely cache miss before every store, per receiver and packet.
+        if entries.count < maximumCapacity, let firstRecorded, extended &- Int64(entries.count) >= firstRecorded,
+           extended &- Int64(entries.count) > reportedThrough
         {
             grow()
         }
+        if firstRecorded == nil { firstRecorded = extended }
         entries[Int(truncatingIfNeeded: extended) & mask] = Entry(
             sequenceNumber: extended, sendTime: time, size: size, probeCluster: probeCluster)
         return extended
@@ -123,6 +130,7 @@ public struct SentPacketHistory: Sendable {
         guard entry.holds(extended),
             newestSendTime.nanoseconds(since: entry.sendTime) <= maximumAgeNanoseconds
         else { return nil }
+        if extended > reportedThrough { reportedThrough = extended }
         let newState: ReportState = report.arrival == nil ? .reportedLost : .reportedReceived
         // A late "received" may correct an earlier "lost" (the receiver reports what it has so far).
         guard entry.state == .unreported || (entry.state == .reportedLost && newState == .reportedReceived)
