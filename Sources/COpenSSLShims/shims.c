@@ -81,7 +81,8 @@ void mp_datagram_queue_clear(mp_datagram_queue *queue) {
     queue->tail = 0;
 }
 
-void *mp_datagram_queue_reserve(mp_datagram_queue *queue, size_t length) {
+// Room for at most `length` bytes at the tail, finished by commit; NULL if memory ran out.
+static void *mp_datagram_queue_reserve(mp_datagram_queue *queue, size_t length) {
     if (queue->head == queue->tail) mp_datagram_queue_clear(queue);
     if (queue->byte_capacity - queue->byte_used < length) {
         size_t wanted = queue->byte_capacity ? queue->byte_capacity : 4096;
@@ -101,7 +102,7 @@ void *mp_datagram_queue_reserve(mp_datagram_queue *queue, size_t length) {
     return queue->bytes + queue->byte_used;
 }
 
-void mp_datagram_queue_commit(mp_datagram_queue *queue, size_t length) {
+static void mp_datagram_queue_commit(mp_datagram_queue *queue, size_t length) {
     if (length == 0) return;
     queue->lengths[queue->tail++] = length;
     queue->byte_used += length;

@@ -16,6 +16,7 @@ extension DTLSEndpoint {
         remoteFingerprint = fingerprint
         guard handshakeComplete, !isFinished else { return }
         defer { releaseRecordBuffers() }
+        guard (try? takeRecordBuffers()) != nil else { return }
         try? verifyPeer(against: fingerprint)
     }
 
@@ -99,7 +100,7 @@ extension DTLSEndpoint {
         guard constantTimeEqual(digest, fingerprint.digest) else {
             // close_notify tells the peer at once instead of letting it time out.
             ERR_clear_error()
-            if SSL_alloc_buffers(ssl) == 1 { _ = SSL_shutdown(ssl) }
+            _ = SSL_shutdown(ssl)
             throw fail(.fingerprintMismatch)
         }
         srtpKeys = try exportKeys()

@@ -43,10 +43,6 @@ mp_datagram_queue *mp_datagram_queue_new(void);
 void mp_datagram_queue_free(mp_datagram_queue *queue);
 /// Copies one datagram in. Returns 1, or 0 if memory ran out. Empty datagrams are ignored.
 int mp_datagram_queue_push(mp_datagram_queue *queue, const void *bytes, size_t length);
-/// Room for at most `length` bytes at the tail; finish with commit. NULL if memory ran out.
-void *mp_datagram_queue_reserve(mp_datagram_queue *queue, size_t length);
-/// Appends the first `length` bytes of the reserved room as one datagram (0 commits nothing).
-void mp_datagram_queue_commit(mp_datagram_queue *queue, size_t length);
 size_t mp_datagram_queue_count(const mp_datagram_queue *queue);
 /// Length of the oldest datagram, 0 if the queue is empty.
 size_t mp_datagram_queue_front_length(const mp_datagram_queue *queue);
