@@ -41,7 +41,7 @@ extension BridgeEngine {
         let stream = inboundStream(header.ssrc, kind: payload.kind, of: sender)
         // libwebrtc probes bandwidth by resending recent packets on RTX: a copy of a packet that
         // arrived is no repair. Forwarded, it would replay old frames into receivers' streams.
-        if payload.associatedPayloadType != nil, stream.cache?.contains(sequenceNumber: header.sequenceNumber, now: now) == true {
+        if payload.associatedPayloadType != nil, !repairsLoss(header.sequenceNumber, of: stream, now: now) {
             return drop(.duplicateRetransmission)
         }
         stream.statistics.record(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: arrival)
@@ -72,6 +72,18 @@ extension BridgeEngine {
             incoming.clockRate = InboundStream.videoClockRate
             forwardVideo(&incoming, stream: stream, codec: payload.codec, from: sender, in: conference, transmit: transmit)
         }
+    }
+
+    /// Whether an RTX packet restored to `sequenceNumber` fills a hole in `stream`. Senders
+    /// answer only the bridge's own NACKs (receivers' NACKs end here), so a number the stream's
+    /// requester does not miss is a probe's copy, whether or not the cache kept the original: a
+    /// packet no receiver was sent is not cached, and its copy would otherwise reach receivers
+    /// switched since, as a key frame start in an SVC stream's selector or a number below the
+    /// start of their stream. Without a requester (no original packet yet), the cache decides.
+    @inline(__always)
+    private func repairsLoss(_ sequenceNumber: UInt16, of stream: InboundStream, now: Instant) -> Bool {
+        if let requests = stream.retransmissionRequests { return requests.isMissing(sequenceNumber) }
+        return stream.cache?.contains(sequenceNumber: sequenceNumber, now: now) != true
     }
 
     /// Where the element `id` has its data in `packet` when it is `length` bytes long, else -1:

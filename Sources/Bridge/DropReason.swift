@@ -53,7 +53,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case spoofedSenderReport
     /// Audio marked silent (RFC 6464 level 127) after three such packets in a row, as JVB drops it.
     case silence
-    /// An RTX copy of a packet that already arrived (libwebrtc's bandwidth probes): nothing to repair.
+    /// An RTX packet for a number the bridge does not miss: a copy of one that arrived (libwebrtc's
+    /// bandwidth probes), or one it gave up asking for (too old, or behind a key frame).
     case duplicateRetransmission
     /// An AV1 dependency descriptor that does not parse (truncated, or beyond AV1's limits).
     case malformedDependencyDescriptor

@@ -181,8 +181,10 @@ import Testing
     /// packets among them. A receiver just switched down must not be switched at such a copy:
     /// the rest of that key frame went by before it, unforwarded, and would be a hole in the
     /// receiver's numbering that it NACKs in vain (Chromium did: hundreds of NACKs the bridge
-    /// could not answer, and a frozen picture until the next key frame).
-    @Test func anRTXCopyOfAKeyframeStartsNoSwitch() throws {
+    /// could not answer, and a frozen picture until the next key frame). The copy of a packet that
+    /// arrived is dropped before any receiver sees it; a real repair (the first packet was lost on
+    /// the uplink) is taken and still starts no switch.
+    @Test(arguments: [true, false]) func anRTXCopyOfAKeyframeStartsNoSwitch(firstPacketArrived: Bool) throws {
         let (simulation, sender, rewriting, _) = try Self.call()
         Self.sendFrames(simulation, sender, frames: 10, keyframe: true, start: 0)
         let slotSSRC = try #require(
@@ -198,7 +200,7 @@ import Testing
             }
         }
         // A 180p key frame in three packets while R1 is still sent 720p: nobody takes it.
-        for (offset, payload) in [keyStart, keyRest, keyRest].enumerated() {
+        for (offset, payload) in [keyStart, keyRest, keyRest].enumerated() where firstPacketArrived || offset > 0 {
             sender.sendRTP(ssrc: Self.encodings[0], payloadType: 100, sequenceNumber: UInt16(1010 + offset), payload: payload, timestamp: 10 * 3000)
         }
         upperEncodings(frame: 10)
@@ -223,6 +225,9 @@ import Testing
         let received = rewriting.receivedPackets.filter { Self.ssrc($0) == slotSSRC }
         let sequences = received.map { Self.sequence($0) }
         #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "a hole in \(sequences)")
+        let statistics = simulation.engine.statistics()
+        #expect(statistics.drops["duplicate_retransmission", default: 0] == (firstPacketArrived ? 1 : 0))
+        #expect(statistics.retransmissionRequestsRecovered == (firstPacketArrived ? 0 : 1))
         // Frame 0 three times (R1 climbs from 180p to 720p on its key frames), 720p frames 1–11
         // (the last two while the 180p key frame is awaited), then that key frame, frame 12.
         #expect(received.count == 15)
