@@ -25,9 +25,9 @@ public struct BridgeConfiguration: Sendable {
     public var trustsBandwidthEstimate: Bool
     /// Which implementation protects and unprotects media (OpenSSL unless told otherwise).
     public var srtpBackend: SRTPBackend
-    /// How many media threads seal and send: each connected endpoint is given one, in turn, and
-    /// everything SRTP-protected toward it is sealed and sent by that thread (1: the receiving
-    /// thread does it all).
+    /// How many media threads serve receivers: each connected endpoint is given one, in turn, and
+    /// in every fan-out that thread selects, rewrites, seals and sends its packets (1: the
+    /// receiving thread does it all).
     public var mediaLanes: Int
 
     /// Defaults for the limits: far above what one bridge serves (JVB sets none), low enough

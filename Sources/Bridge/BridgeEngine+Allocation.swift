@@ -10,6 +10,8 @@ extension BridgeEngine {
     /// frames for new targets, and each sender the highest height anyone wants of its sources
     /// (`SenderSourceConstraints`, so unused layers stop being encoded).
     func allocate(_ conference: Conference, now: Instant, transmit: TransmitQueue) {
+        // Receivers still to be served packets get them under the allocation they arrived in.
+        settleFanOut(transmit: transmit)
         conference.allocationDue = false
         conference.nextAllocationAt = now.adding(milliseconds: Self.allocationIntervalMilliseconds)
         // A new allocation sets receivers' padding and probes.

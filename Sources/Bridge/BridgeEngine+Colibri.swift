@@ -8,6 +8,7 @@ extension BridgeEngine {
     /// Applies one `<conference-modify xmlns="jitsi:colibri2">` and answers with the
     /// `<conference-modified>` element or an `<error>` element (docs/colibri2.md §2).
     public func handleConferenceModify(_ request: XMLElement, now: Instant, transmit: TransmitQueue) -> ColibriOutcome {
+        settleFanOut(transmit: transmit)
         lastNow = now
         do {
             let modify = try ConferenceModify(element: request)
@@ -35,7 +36,7 @@ extension BridgeEngine {
             }
             conference = Conference(
                 meetingID: modify.meetingID, name: modify.name,
-                audioFeedbackSSRC: randomSSRC(), videoFeedbackSSRC: randomSSRC(), now: now)
+                audioFeedbackSSRC: randomSSRC(), videoFeedbackSSRC: randomSSRC(), lanes: configuration.mediaLanes, now: now)
             conferences[modify.meetingID] = conference
             counters.conferencesCreated &+= 1
             log(.info, "conference \(modify.meetingID) created\(modify.name.map { " for \($0)" } ?? "")")

@@ -107,7 +107,8 @@ extension BridgeEngine {
             let outbound = try SRTPSession(
                 profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound, backend: backend)
             let lane = laneAssignment.next()
-            endpoint.outboundSRTP = OutboundSRTP(session: outbound, lane: lane)
+            endpoint.outboundSRTP = OutboundSRTP(session: outbound)
+            endpoint.conference.move(endpoint, toLane: lane)
             log(.info, "endpoint \(endpoint.id) of \(endpoint.meetingID): DTLS connected, SRTP \(profile) on \(backend.rawValue), lane \(lane)")
         } catch {
             counters.endpointsDTLSFailed &+= 1

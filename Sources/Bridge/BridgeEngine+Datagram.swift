@@ -5,7 +5,9 @@ import SRTP
 
 extension BridgeEngine {
     /// Feeds one datagram received on the media port. The buffer may be modified in place
-    /// (SRTP is removed where it lies); replies and forwarded packets go into `transmit`.
+    /// (SRTP is removed where it lies); replies and forwarded packets go into `transmit`. With
+    /// several media threads, an RTP packet's receivers may be served only at `settleFanOut`:
+    /// the buffer must stay as it is until then.
     ///
     /// Only a valid Binding Request naming a local ufrag can introduce a new address; DTLS and
     /// SRTP are accepted only from addresses an ICE check verified (docs/colibri2.md §5.7).
@@ -20,7 +22,11 @@ extension BridgeEngine {
         counters.packetsReceived &+= 1
         counters.bytesReceived &+= UInt64(datagram.count)
         let bytes = UnsafeRawBufferPointer(datagram)
-        switch DatagramKind.classify(bytes) {
+        let kind = DatagramKind.classify(bytes)
+        // Anything but RTP may change what receivers' forwarding reads (an address, keys, a
+        // receiver's feedback): the packets waiting for their receivers go out first.
+        if kind != .rtp { settleFanOut(transmit: transmit) }
+        switch kind {
         case .stun:
             handleSTUN(bytes, from: source, now: now, transmit: transmit)
         case .dtls:

@@ -95,7 +95,7 @@ extension BridgeEngine {
     }
 
     /// Audio: silence dropping and speech activity from the level extension, then every other
-    /// endpoint: unchanged for receivers that do not rewrite, under an audio slot for those that do.
+    /// endpoint.
     private func forwardAudio(
         _ packet: inout IncomingPacket, stream: InboundStream, from sender: Endpoint, in conference: Conference, transmit: TransmitQueue
     ) {
@@ -107,18 +107,7 @@ extension BridgeEngine {
             if source.silence.shouldDrop(level: level) { return drop(.silence) }
             if let handle = sender.speakerHandle { conference.speech.levelReceived(handle, level: level, now: packet.now) }
         }
-        for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsAudio {
-            guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-            var isNewMapping = false
-            let sent = endpoint.receiver.rewritesSSRCs
-                ? endpoint.receiver.forwardAudio(
-                    packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
-                    isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
-                : endpoint.receiver.forwardAudioUnchanged(packet, to: address, protectedBy: outbound, transmit: transmit)
-            if isNewMapping { sendAudioMap(of: source, to: endpoint) }
-            endpoint.receiver.downlink.audioBytesSent &+= UInt64(sent)
-            countSent(sent)
-        }
+        fanOut(FanOutItem(packet: packet, target: .audio(source), sender: sender, conference: conference, stream: stream), transmit: transmit)
     }
 
     /// Video: the sender side learns layers and sizes from the packet, then each receiver's
@@ -133,10 +122,8 @@ extension BridgeEngine {
         guard packet.header.payloadLength > 0 else {
             // Padding only (a sender probing its bandwidth): nothing to forward, but receivers'
             // sequence numbers must close over it, or they wait for a packet that never comes.
-            for endpoint in conference.endpoints where endpoint !== sender {
-                endpoint.receiver.hidePadding(packet.header.sequenceNumber, of: source, encodingIndex: encoding.index)
-            }
-            return
+            let target = FanOutItem.Target.padding(source, encodingIndex: encoding.index)
+            return fanOut(FanOutItem(packet: packet, target: target, sender: sender, conference: conference, stream: stream), transmit: transmit)
         }
         var temporalLayer = 0
         var spatialLayer = 0
@@ -164,6 +151,9 @@ extension BridgeEngine {
             // SVC: every layer on this SSRC, told apart by the dependency descriptor.
             if let element = packet.dependencyDescriptor {
                 let bytes = UnsafeRawBufferPointer(rebasing: packet.bytes[element.offset..<(element.offset + element.length)])
+                // Receivers select from the structure their packet came with: the ones still to be
+                // served earlier packets get them before a new structure can replace it.
+                if AV1DependencyDescriptorReader.mayCarryStructure(bytes) { settleFanOut(transmit: transmit) }
                 let frame: AV1FrameDescription
                 do {
                     frame = try encoding.dependencyDescriptors.read(bytes)
@@ -217,16 +207,7 @@ extension BridgeEngine {
         // starts it, is not lost to a receiver that wants the layer (senders resume a layer
         // paused by SenderSourceConstraints with a key frame).
         if isStarting { allocate(conference, now: packet.now, transmit: transmit) }
-        var isForwarded = false
-        for endpoint in conference.endpoints where endpoint !== sender && endpoint.media.acceptsVideo {
-            guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-            let sent = endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit)
-            if sent > 0 { isForwarded = true }
-            countSent(sent)
-        }
-        // Only a packet some receiver got can be NACKed: a layer nobody is sent (the 720p
-        // encoding while everyone watches tiles) takes no cache at all.
-        if isForwarded { stream.remember(packet.bytes, sequenceNumber: header.sequenceNumber, now: packet.now) }
+        fanOut(FanOutItem(packet: packet, target: .video(source), sender: sender, conference: conference, stream: stream), transmit: transmit)
     }
 
     /// Finds the dependency descriptor, whatever the codec: receivers' copies get its frame_number

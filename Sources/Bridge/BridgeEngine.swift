@@ -36,7 +36,22 @@ public final class BridgeEngine {
     var eventsHead = 0
     var drops = DropCounters()
     var counters = BridgeStatistics()
-    var random = SystemRandomNumberGenerator()
+    /// Randomness for SSRCs, slots, tie-breakers and report intervals. The system generator holds
+    /// no state, so each use gets a fresh one: an inout access to a stored empty struct crashes
+    /// ThreadSanitizer's runtime (Swift 6.3: it maps the placeholder address of a zero-sized
+    /// property), and the engine's tests must run under it.
+    var random: SystemRandomNumberGenerator {
+        get { SystemRandomNumberGenerator() }
+        set {}
+    }
+    /// What each media thread sent while fanning packets out (one with a single thread).
+    let fanOutShares: [FanOutShare]
+    /// Packets whose receivers wait for `settleFanOut` (several media threads only).
+    var pendingFanOut: [FanOutItem] = []
+    /// Runs `fanOut(lane:transmit:)` for every lane at once, lane 0 on the calling thread into the
+    /// queue it is given, and returns when every lane is done: the media shell's threads. Without
+    /// one, the lanes take turns on the calling thread.
+    public var fanOutRunner: ((TransmitQueue) -> Void)?
     /// The lane each endpoint gets as it connects.
     var laneAssignment: LaneAssignment
     /// The latest `now` any input carried; OpenSSL's retransmit timer is relative to it.
@@ -57,6 +72,8 @@ public final class BridgeEngine {
     public init(configuration: BridgeConfiguration) throws {
         self.configuration = configuration
         laneAssignment = LaneAssignment(lanes: configuration.mediaLanes)
+        fanOutShares = (0..<configuration.mediaLanes).map { FanOutShare(lane: $0) }
+        pendingFanOut.reserveCapacity(64)
         certificate = try DTLSCertificate.generate()
         localCandidates = LocalCandidate.gather(configuration)
         events.reserveCapacity(64)
@@ -91,6 +108,10 @@ public final class BridgeEngine {
     /// Counters and gauges for /metrics, /colibri/stats and presence.
     public func statistics() -> BridgeStatistics {
         var snapshot = counters
+        for share in fanOutShares {
+            snapshot.packetsSent &+= share.packetsSent
+            snapshot.bytesSent &+= share.bytesSent
+        }
         snapshot.conferences = conferences.count
         snapshot.endpoints = conferences.values.reduce(0) { $0 + $1.endpoints.count }
         for conference in conferences.values {
@@ -120,6 +141,7 @@ public final class BridgeEngine {
     /// visited: with hundreds of endpoints, visiting all of them at every call cost the media
     /// thread more than forwarding did.
     public func handleTimeout(now: Instant, transmit: TransmitQueue) {
+        settleFanOut(transmit: transmit)
         lastNow = max(lastNow, now)
         var idle: [Endpoint] = []
         for conference in conferences.values {

@@ -10,8 +10,12 @@ final class Conference {
     let audioFeedbackSSRC: UInt32
     /// Sender SSRC of every RTCP packet the bridge originates about video (signalled as `jvb-v0`).
     let videoFeedbackSSRC: UInt32
-    /// Endpoints in join order. Forwarding walks this array.
+    /// Endpoints in join order.
     private(set) var endpoints: [Endpoint] = []
+    /// The endpoints again, by the media thread that serves them as receivers (`Endpoint.lane`):
+    /// in a fan-out each thread walks its own list only, so threads do not even share the
+    /// endpoints' reference counts.
+    private(set) var receiversByLane: [[Endpoint]]
     /// Signalled SSRC → the endpoint that sends it; routes keyframe requests and NACKs. Only
     /// signalling fills it: an SSRC seen on the wire proves nothing about who owns it.
     private(set) var ssrcOwners: [UInt32: Endpoint] = [:]
@@ -24,7 +28,8 @@ final class Conference {
     /// When allocation runs next even if nothing signalled a change: layer bitrates drift.
     var nextAllocationAt: Instant
 
-    init(meetingID: String, name: String?, audioFeedbackSSRC: UInt32, videoFeedbackSSRC: UInt32, now: Instant) {
+    init(meetingID: String, name: String?, audioFeedbackSSRC: UInt32, videoFeedbackSSRC: UInt32, lanes: Int = 1, now: Instant) {
+        receiversByLane = Array(repeating: [], count: max(1, lanes))
         self.meetingID = meetingID
         self.name = name
         self.audioFeedbackSSRC = audioFeedbackSSRC
@@ -53,11 +58,23 @@ final class Conference {
 
     func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
-    func add(_ endpoint: Endpoint) { endpoints.append(endpoint) }
+    func add(_ endpoint: Endpoint) {
+        endpoints.append(endpoint)
+        receiversByLane[endpoint.lane].append(endpoint)
+    }
 
     func remove(_ endpoint: Endpoint) {
         endpoints.removeAll { $0 === endpoint }
+        receiversByLane[endpoint.lane].removeAll { $0 === endpoint }
         rebuildSSRCOwners()
+    }
+
+    /// Has `lane`'s media thread serve `endpoint` as a receiver from now on.
+    func move(_ endpoint: Endpoint, toLane lane: Int) {
+        guard lane != endpoint.lane, receiversByLane.indices.contains(lane) else { return }
+        receiversByLane[endpoint.lane].removeAll { $0 === endpoint }
+        endpoint.lane = lane
+        receiversByLane[lane].append(endpoint)
     }
 
     /// Recomputes the SSRC routing table after an endpoint's sources changed.

@@ -39,6 +39,9 @@ final class Endpoint {
     var inboundSRTP: SRTPSession?
     /// Encrypts what the bridge sends to the endpoint, on the endpoint's lane.
     var outboundSRTP: OutboundSRTP?
+    /// The media thread that serves the endpoint as a receiver in fan-outs: given when its DTLS
+    /// connects (`LaneAssignment`), 0 before. `Conference.move` changes it.
+    var lane = 0
     /// The remote address of the nominated ICE pair; media goes only there.
     var address: PeerAddress?
     /// The addresses ICE verified for this endpoint (its entries in `AddressBindings`).

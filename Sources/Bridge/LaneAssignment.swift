@@ -1,7 +1,7 @@
-/// Which media thread ("lane") seals and sends for the next endpoint to connect.
+/// Which media thread ("lane") serves the next endpoint to connect as a receiver.
 ///
-/// The receiving thread (lane 0) already selects, rewrites and copies every receiver's packets;
-/// each lane past it only seals and sends. So lane 0 is given half the share of the others:
+/// The receiving thread (lane 0) also decrypts and parses every packet and does everything but
+/// fan-outs; each lane past it only serves its receivers. So lane 0 is given half the share of the others:
 /// in each turn of `1 + 2 × (lanes − 1)` endpoints it takes one, and each other lane two, spread
 /// so the first endpoints land on different lanes (0, 1, 2, …, then 1, 2, … again).
 struct LaneAssignment {

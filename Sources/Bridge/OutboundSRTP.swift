@@ -1,16 +1,14 @@
 import Primitives
 import SRTP
 
-/// What the bridge sends to one endpoint is sealed with: its outbound SRTP session and the media
-/// thread ("lane") that owns it. Once the endpoint connected, only that lane's thread protects
-/// with the session, so it needs no lock.
+/// What the bridge sends to one endpoint is sealed with: its outbound SRTP session. During a
+/// fan-out only the endpoint's lane's thread protects with it, and otherwise only the receiving
+/// thread: it needs no lock.
 final class OutboundSRTP: PacketSealer {
     let session: SRTPSession
-    let lane: Int
 
-    init(session: SRTPSession, lane: Int) {
+    init(session: SRTPSession) {
         self.session = session
-        self.lane = lane
     }
 
     func seal(_ datagram: UnsafeMutableRawPointer, length: Int, capacity: Int, as kind: SealedPacketKind) -> Int {
@@ -20,10 +18,4 @@ final class OutboundSRTP: PacketSealer {
         }
     }
 
-    func sealedLength(_ length: Int, as kind: SealedPacketKind) -> Int {
-        switch kind {
-        case .rtp: length + session.profile.rtpTrailerLength
-        case .rtcp: length + session.profile.rtcpTrailerLength
-        }
-    }
 }

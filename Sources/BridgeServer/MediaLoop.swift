@@ -22,10 +22,6 @@ public final class MediaLoop: Sendable {
     private let pending: Mutex<MediaThread?>
     private let logger: Logger
 
-    /// Datagrams a lane may hold before the receiving thread drops for it: a key frame of about
-    /// 40 packets fanned out to 50 receivers, all on one lane.
-    static let laneRingCapacity = 2048
-
     /// Binds the media socket and creates the engine with the bound address; `start` runs it.
     /// Binding here (not on the thread) makes a port clash fail startup with a clear error.
     public init(
@@ -54,7 +50,9 @@ public final class MediaLoop: Sendable {
                 guard let output = SocketLaneOutput(socket: socket, segmentation: socket.segments) else { throw MediaSocketError.batchAllocationFailed }
                 outputs.append(output)
             }
-            lanes = MediaLanes(count: mediaThreads, ringCapacity: Self.laneRingCapacity) { outputs[$0 - 1] }
+            lanes = MediaLanes(count: mediaThreads, makeOutput: { outputs[$0 - 1] }) { [unowned engine] lane, queue in
+                engine.fanOut(lane: lane, transmit: queue)
+            }
         }
         let thread = MediaThread(
             engine: engine, socket: socket, lanes: lanes, transmitCapacity: transmitCapacity,

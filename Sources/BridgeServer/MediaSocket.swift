@@ -100,23 +100,18 @@ final class MediaSocket {
         return PeerAddress(address)
     }
 
-    /// Sends everything queued with `sendmmsg`, except datagrams left for another lane to seal
-    /// (handed over already), and empties the queue. The queue's capacity must not exceed the
-    /// send batch's.
+    /// Sends everything queued with `sendmmsg` and empties the queue. The queue's capacity must
+    /// not exceed the send batch's.
     func send(_ queue: TransmitQueue) {
         let queued = queue.count
         guard queued > 0 else { return }
-        let skipsDeferred = queue.deferredCount > 0
-        var count = 0
-        for index in 0..<queued where !skipsDeferred || queue.deferredSealer(index) == nil {
+        for index in 0..<queued {
             var destination = queue.destination(index).mediaSocketAddress
-            ms_set_message(sendBatch, UInt32(count), queue.slotStart(index), queue.length(index), &destination)
-            count += 1
+            ms_set_message(sendBatch, UInt32(index), queue.slotStart(index), queue.length(index), &destination)
         }
-        guard count > 0 else { queue.removeAll(); return }
         // One millisecond of waiting for room is a good trade: a full buffer means a burst, and
         // the loop's next turn is at most one batch away.
-        let result = ms_send(descriptor, sendBatch, UInt32(count), 1)
+        let result = ms_send(descriptor, sendBatch, UInt32(queued), 1)
         sendFailures &+= UInt64(result.failed)
         sendBufferFullDrops &+= UInt64(result.dropped)
         if result.last_error != 0 { lastSendError = result.last_error }

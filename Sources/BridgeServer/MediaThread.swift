@@ -7,9 +7,10 @@ import Primitives
 /// The body of the receiving media thread: owns the engine, the socket and the transmit queue,
 /// and runs wait → receive → timers → events → send → commands until stopped.
 ///
-/// With more than one media thread, what the engine queued for a receiver of another lane is
-/// handed to that lane's ring at each send (`MediaLanes`); the rest this thread sends itself.
-/// Only the media thread touches an instance once `run()` starts, so nothing here is locked.
+/// With more than one media thread, the engine's fan-outs run on every lane at once
+/// (`MediaLanes`): each lane serves and sends for its receivers, this thread for lane 0's and
+/// everything else. Only the media thread touches an instance once `run()` starts, so nothing
+/// here is locked.
 final class MediaThread {
     /// The longest the loop sleeps without work, so the heartbeat and statistics stay fresh.
     static let idleWakeNanoseconds: UInt64 = 250_000_000
@@ -45,9 +46,9 @@ final class MediaThread {
         self.logger = logger
         self.lanes = lanes
         transmit = TransmitQueue(capacity: transmitCapacity)
-        transmit.defersSealing = lanes != nil
-        // Captures the socket and lanes, not self: the queue is owned by self, so this makes no cycle.
-        transmit.flushHandler = { [socket, lanes] queue in Self.send(queue, socket: socket, lanes: lanes) }
+        // Captures the socket, not self: the queue is owned by self, so this makes no cycle.
+        transmit.flushHandler = { [socket] queue in socket.send(queue) }
+        if let lanes { engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) } }
         commands.reserveCapacity(64)
     }
 
@@ -73,14 +74,8 @@ final class MediaThread {
         finish()
     }
 
-    /// Hands other lanes their datagrams and sends this thread's.
-    private func flush() { Self.send(transmit, socket: socket, lanes: lanes) }
-
-    /// What `flush` and the full queue's handler both do; static so the handler need not hold `self`.
-    private static func send(_ queue: TransmitQueue, socket: MediaSocket, lanes: MediaLanes?) {
-        lanes?.handOver(queue)
-        socket.send(queue)
-    }
+    /// Sends what this thread queued.
+    private func flush() { socket.send(transmit) }
 
     /// Time until the engine's next deadline, capped so the loop turns at least every 250 ms.
     private func waitNanoseconds(now: Instant) -> Int64 {
@@ -97,8 +92,9 @@ final class MediaThread {
             let datagram = socket.datagram(index)
             guard datagram.count > 0 else { emptyDrops &+= 1; continue }
             engine.handleDatagram(datagram, from: source, now: now, arrival: socket.arrival(index, notAfter: now), transmit: transmit)
-            lanes?.handOver(transmit)
         }
+        // Before the next receive reuses the slab the pending packets' bytes are in.
+        engine.settleFanOut(transmit: transmit)
     }
 
     private func runCommands(now: Instant) {
@@ -152,7 +148,6 @@ final class MediaThread {
         if let lanes {
             let lane = lanes.statistics
             let laneDrops: [(String, UInt64)] = [
-                ("media_lane_full", lanes.ringFullDrops), ("media_lane_unknown", lanes.unknownLaneDrops),
                 ("seal_failed", lane.sealFailures),
                 ("send_failed", lane.sendFailures), ("send_buffer_full", lane.sendBufferFull),
             ]

@@ -55,8 +55,8 @@ public struct ServerSettings: Sendable {
     public var trustsBandwidthEstimate = true
     /// Which SRTP implementation the engine uses (`--srtp-backend`, JVB_SRTP_BACKEND (ours)).
     public var srtpBackend = SRTPBackend.openSSL
-    /// Media threads (`--media-threads`, JVB_MEDIA_THREADS (ours)): one receives and forwards,
-    /// each seals and sends for its share of the receivers. Default: the CPUs the process may use.
+    /// Media threads (`--media-threads`, JVB_MEDIA_THREADS (ours)): one receives, each selects,
+    /// rewrites, seals and sends for its share of the receivers. Default: the CPUs the process may use.
     public var mediaThreads = 1
     /// Whether a receiver's datagrams that queue up together leave as one segmented send (UDP
     /// GSO; `--udp-gso`, JVB_UDP_GSO (ours)). On where the kernel can; off only to compare.

@@ -3,20 +3,29 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Primitives
+public import Primitives
 import Synchronization
 
-/// One media thread past the first: it owns a share of the receivers, and seals (SRTP-protects)
-/// and sends every datagram toward them, in the order the receiving thread queued them.
+/// One media thread past the first: it owns a share of the receivers and, each time the
+/// receiving thread fans packets out, selects, rewrites, seals and sends for them (the `work`
+/// it was given), into its own queue and out through its own `sendmmsg` batch.
 ///
-/// It sleeps on a semaphore when its ring is empty; the producer posts only when it saw the lane
-/// asleep, so a busy lane costs no wake-up system calls.
+/// Between fan-outs it polls for the next one for a while when they have been following closely
+/// (under load), then sleeps on a semaphore, which the receiving thread posts only when it sees
+/// the lane asleep. The
+/// receiving thread waits for every lane to be done (`LaneBarrier`) before it goes on, so what
+/// the work reads holds still meanwhile.
 public final class MediaLane: @unchecked Sendable {
     /// The lane's number (1...): what `PacketSealer.lane` names.
     public let number: Int
-    let ring: LaneRing
+    /// What the lane's share is written into; only the lane's thread touches it once started.
+    let transmit: TransmitQueue
     private let output: any LaneOutput
-    private let wakeSemaphore: UnsafeMutablePointer<sem_t>
+    private let work: (Int, TransmitQueue) -> Void
+    private let barrier: LaneBarrier
+    private let startSemaphore: UnsafeMutablePointer<sem_t>
+    /// Fan-outs started so far: the lane runs one share per step.
+    private let started = Atomic<UInt64>(0)
     private let sleeping = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private var thread: pthread_t?
@@ -28,18 +37,21 @@ public final class MediaLane: @unchecked Sendable {
     private let segmentedCount = Atomic<UInt64>(0)
     private let segmentationRefusalCount = Atomic<UInt64>(0)
 
-    /// Creates a lane with a ring of `ringCapacity` datagrams; `start` runs its thread.
-    public init(number: Int, ringCapacity: Int, output: any LaneOutput) {
+    init(number: Int, queueCapacity: Int, output: any LaneOutput, barrier: LaneBarrier, work: @escaping (Int, TransmitQueue) -> Void) {
         self.number = number
-        ring = LaneRing(capacity: ringCapacity)
+        transmit = TransmitQueue(capacity: queueCapacity)
         self.output = output
-        wakeSemaphore = .allocate(capacity: 1)
-        sem_init(wakeSemaphore, 0, 0)
+        self.barrier = barrier
+        self.work = work
+        startSemaphore = .allocate(capacity: 1)
+        sem_init(startSemaphore, 0, 0)
+        // A full queue goes out at once, on the lane's thread (the work is running there).
+        transmit.flushHandler = { [unowned self] queue in self.send(queue) }
     }
 
     deinit {
-        sem_destroy(wakeSemaphore)
-        wakeSemaphore.deallocate()
+        sem_destroy(startSemaphore)
+        startSemaphore.deallocate()
     }
 
     /// What the lane has done, readable from any thread.
@@ -52,7 +64,7 @@ public final class MediaLane: @unchecked Sendable {
     }
 
     /// Starts the lane's thread, named `name` (at most 15 characters). Returns the pthread error, or 0.
-    public func start(name: String) -> Int32 {
+    func start(name: String) -> Int32 {
         let context = Unmanaged.passRetained(LaneStart(lane: self, name: name)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
@@ -70,63 +82,92 @@ public final class MediaLane: @unchecked Sendable {
         return result
     }
 
-    /// Makes what was pushed visible and wakes the lane if it sleeps (producer thread).
-    func publishAndWake() {
-        ring.publish()
-        if sleeping.load(ordering: .sequentiallyConsistent) { sem_post(wakeSemaphore) }
+    /// How long a lane polls for the next fan-out before it sleeps, while the gaps between
+    /// fan-outs are shorter than that; else (a light load) only `briefPollNanoseconds`, so that an
+    /// idle lane does not burn a core.
+    static let pollNanoseconds: UInt64 = 50_000
+    static let briefPollNanoseconds: UInt64 = 2_000
+    /// The recent gaps between a share's end and the next fan-out (a moving average), lane thread only.
+    private var recentGapNanoseconds: UInt64 = 0
+
+    /// Lets the lane run its work once (receiving thread; the barrier counts it).
+    func startWork() {
+        started.add(1, ordering: .sequentiallyConsistent)
+        if sleeping.load(ordering: .sequentiallyConsistent) { sem_post(startSemaphore) }
     }
 
-    /// Lets the lane send what it holds, stops it and waits for its thread (producer thread).
-    public func stop() {
+    /// Stops the lane and waits for its thread. Not while a fan-out runs.
+    func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
-        sem_post(wakeSemaphore)
+        started.add(1, ordering: .sequentiallyConsistent)
+        sem_post(startSemaphore)
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
         }
     }
 
-    /// The lane's loop: take what is published, seal, send, free the slots; sleep when empty.
-    func run() {
-        var position = ring.head.load(ordering: .relaxed)
-        let batchCapacity = max(1, output.batchCapacity)
+    /// Runs the work in the calling thread, sends what it queued and counts it: the lane's body,
+    /// and what the receiving thread does itself for a lane that has no thread.
+    func runWorkHere() {
+        work(number, transmit)
+        send(transmit)
+        let failedSeals = transmit.sealFailures
+        if failedSeals != sealFailureCount.load(ordering: .relaxed) { sealFailureCount.store(failedSeals, ordering: .relaxed) }
+    }
+
+    private func run() {
+        var done: UInt64 = 0
         while true {
-            let available = ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position)
-            if available == 0 {
-                if stopping.load(ordering: .acquiring) { break }
-                sleeping.store(true, ordering: .sequentiallyConsistent)
-                // A restart moves the tail past `position` too, so an unchanged tail means nothing new.
-                if ring.tail.load(ordering: .sequentiallyConsistent) == position, !stopping.load(ordering: .sequentiallyConsistent) {
-                    sem_wait(wakeSemaphore)
-                }
-                sleeping.store(false, ordering: .relaxed)
-                continue
-            }
-            let taken = min(available, batchCapacity)
-            var prepared = 0
-            var sealFailures: UInt64 = 0
-            for offset in 0..<taken {
-                let slot = ring.slot(position + offset)
-                guard let sealer = ring.takeSealer(slot) else { continue }
-                let bytes = ring.bytes(slot)
-                let sealed = sealer.seal(bytes, length: ring.length(slot), capacity: LaneRing.slotSize, as: ring.kind(slot))
-                guard sealed > 0 else { sealFailures &+= 1; continue }
-                output.prepare(prepared, bytes: bytes, length: sealed, to: ring.destination(slot))
-                prepared += 1
-            }
-            let result = prepared > 0 ? output.flush(count: prepared) : LaneSendResult()
-            position += taken
-            ring.release(upTo: position)
-            let unsent = result.failed + result.dropped
-            sentCount.add(UInt64(max(0, prepared - unsent)), ordering: .relaxed)
-            if sealFailures > 0 { sealFailureCount.add(sealFailures, ordering: .relaxed) }
-            if result.failed > 0 { sendFailureCount.add(UInt64(result.failed), ordering: .relaxed) }
-            if result.dropped > 0 { bufferFullCount.add(UInt64(result.dropped), ordering: .relaxed) }
-            if result.segmented > 0 { segmentedCount.add(UInt64(result.segmented), ordering: .relaxed) }
-            if result.segmentationRefusals > 0 {
-                segmentationRefusalCount.add(UInt64(result.segmentationRefusals), ordering: .relaxed)
-            }
+            waitForFanOut(after: done)
+            done &+= 1
+            if stopping.load(ordering: .acquiring) { break }
+            runWorkHere()
+            barrier.arrive()
         }
+    }
+
+    /// Returns once more than `done` fan-outs were started. A post meant for an earlier sleep may
+    /// still be counted in the semaphore: whatever wakes the lane, it checks the count again.
+    private func waitForFanOut(after done: UInt64) {
+        let waitStart = monotonicNanoseconds()
+        defer {
+            let gap = min(monotonicNanoseconds() &- waitStart, 1_000_000)
+            recentGapNanoseconds = (recentGapNanoseconds &* 3 &+ gap) / 4
+        }
+        let budget = recentGapNanoseconds < Self.pollNanoseconds ? Self.pollNanoseconds : Self.briefPollNanoseconds
+        if spinWait(nanoseconds: budget, until: { started.load(ordering: .acquiring) != done }) { return }
+        while started.load(ordering: .acquiring) == done {
+            sleeping.store(true, ordering: .sequentiallyConsistent)
+            if started.load(ordering: .sequentiallyConsistent) == done { sem_wait(startSemaphore) }
+            sleeping.store(false, ordering: .relaxed)
+        }
+    }
+
+    /// Sends everything queued, a batch at a time, and empties the queue.
+    private func send(_ queue: TransmitQueue) {
+        let queued = queue.count
+        let batchCapacity = max(1, output.batchCapacity)
+        var first = 0
+        while first < queued {
+            let count = min(batchCapacity, queued - first)
+            for offset in 0..<count {
+                let index = first + offset
+                output.prepare(offset, bytes: queue.slotStart(index), length: queue.length(index), to: queue.destination(index))
+            }
+            tally(output.flush(count: count), of: count)
+            first += count
+        }
+        queue.removeAll()
+    }
+
+    private func tally(_ result: LaneSendResult, of prepared: Int) {
+        let unsent = result.failed + result.dropped
+        sentCount.add(UInt64(max(0, prepared - unsent)), ordering: .relaxed)
+        if result.failed > 0 { sendFailureCount.add(UInt64(result.failed), ordering: .relaxed) }
+        if result.dropped > 0 { bufferFullCount.add(UInt64(result.dropped), ordering: .relaxed) }
+        if result.segmented > 0 { segmentedCount.add(UInt64(result.segmented), ordering: .relaxed) }
+        if result.segmentationRefusals > 0 { segmentationRefusalCount.add(UInt64(result.segmentationRefusals), ordering: .relaxed) }
     }
 }
 

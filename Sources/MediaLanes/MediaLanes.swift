@@ -1,27 +1,29 @@
 public import Primitives
-import Synchronization
 
-/// The media threads past the first, seen from the receiving thread: it hands each datagram a
-/// lane must seal to that lane's ring, in queue order, and wakes the lanes it fed.
+/// The media threads past the first, seen from the receiving thread: `run` has every lane do its
+/// share of a fan-out at once, with the receiving thread doing lane 0's, and returns when all
+/// are done and sent.
 ///
-/// Used only by the receiving thread (the rings' one producer).
+/// Knows nothing of the engine: a lane's share is the `work` closure, called with the lane's
+/// number and the queue to write into. Used only by the receiving thread.
 public final class MediaLanes {
     /// Lanes 1...; `lanes[n - 1]` is lane n.
     public let lanes: [MediaLane]
-    /// Datagrams dropped because their lane's ring was full (the lane fell behind).
-    public private(set) var ringFullDrops: UInt64 = 0
-    /// Datagrams dropped because their sealer named a lane that does not exist (a bug, not load).
-    public private(set) var unknownLaneDrops: UInt64 = 0
-    private var fed: [Bool]
-    /// How far into the queue (of `queueGeneration`) datagrams were already handed over.
-    private var handedOver = 0
-    private var queueGeneration: UInt64 = 0
+    private let barrier = LaneBarrier()
+    private let work: (Int, TransmitQueue) -> Void
+    private var started = false
 
-    /// Creates lanes 1..<count with rings of `ringCapacity` datagrams, each sending to the output
-    /// `makeOutput(lane)` gives.
-    public init(count: Int, ringCapacity: Int, makeOutput: (Int) -> any LaneOutput) {
-        lanes = (1..<max(count, 1)).map { MediaLane(number: $0, ringCapacity: ringCapacity, output: makeOutput($0)) }
-        fed = Array(repeating: false, count: lanes.count)
+    /// Creates lanes 1..<count, each writing into a queue of `queueCapacity` datagrams and
+    /// sending to the output `makeOutput(lane)` gives. `work(lane, queue)` is a lane's share.
+    public init(
+        count: Int, queueCapacity: Int = 1024, makeOutput: (Int) -> any LaneOutput,
+        work: @escaping (Int, TransmitQueue) -> Void
+    ) {
+        let barrier = barrier
+        lanes = (1..<max(count, 1)).map {
+            MediaLane(number: $0, queueCapacity: queueCapacity, output: makeOutput($0), barrier: barrier, work: work)
+        }
+        self.work = work
     }
 
     /// How many media threads there are with the receiving one.
@@ -33,48 +35,28 @@ public final class MediaLanes {
             let result = lane.start(name: "\(prefix)\(lane.number)")
             if result != 0 { return result }
         }
+        started = true
         return 0
     }
 
-    /// Copies the queue's datagrams that wait for another lane, and that were not handed over
-    /// yet, into their lane's ring, publishes and wakes the lanes fed. The queue keeps them: its
-    /// sender skips them, then empties it. Called after every received datagram, so a lane seals
-    /// and sends a fan-out's first copies while this thread still rewrites the rest of the batch.
-    public func handOver(_ queue: TransmitQueue) {
-        if queue.generation != queueGeneration {
-            queueGeneration = queue.generation
-            handedOver = 0
+    /// Runs one fan-out: every lane's share on its thread, lane 0's here into `queue` (which the
+    /// caller sends), and returns once every lane has sent its share. Before `start`, or after
+    /// `stop`, the lanes' shares run here one after the other.
+    public func run(sharing queue: TransmitQueue) {
+        guard started else {
+            work(0, queue)
+            for lane in lanes { lane.runWorkHere() }
+            return
         }
-        let end = queue.count
-        defer { handedOver = end }
-        guard queue.deferredCount > 0, handedOver < end else { return }
-        for index in handedOver..<end {
-            guard let sealer = queue.deferredSealer(index) else { continue }
-            let lane = sealer.lane - 1
-            guard lane >= 0, lane < lanes.count else {
-                unknownLaneDrops &+= 1
-                continue
-            }
-            if !fed[lane] { lanes[lane].ring.beginHandOver() }
-            guard lanes[lane].ring.push(from: queue, index: index) else {
-                ringFullDrops &+= 1
-                continue
-            }
-            fed[lane] = true
-        }
-        for lane in lanes.indices where fed[lane] {
-            fed[lane] = false
-            lanes[lane].publishAndWake()
-        }
+        barrier.expect(lanes.count)
+        for lane in lanes { lane.startWork() }
+        work(0, queue)
+        barrier.wait()
     }
 
-    /// Datagrams handed over that the lanes have not finished yet.
-    public var backlog: Int {
-        lanes.reduce(0) { $0 + $1.ring.backlog }
-    }
-
-    /// Stops every lane after it sent what it holds.
+    /// Stops every lane (between fan-outs).
     public func stop() {
+        started = false
         for lane in lanes { lane.stop() }
     }
 

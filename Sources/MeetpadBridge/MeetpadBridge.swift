@@ -32,7 +32,7 @@ struct MeetpadBridgeCommand: AsyncParsableCommand {
     @Option(help: "SRTP implementation: openssl (default) or libsrtp (libsrtp2, the reference). Env JVB_SRTP_BACKEND.")
     var srtpBackend: String?
 
-    @Option(help: "Media threads: one receives, each seals and sends for its share of receivers. Default: usable CPUs. Env JVB_MEDIA_THREADS.")
+    @Option(help: "Media threads: one receives, each selects, rewrites, seals and sends for its share of receivers. Default: usable CPUs. Env JVB_MEDIA_THREADS.")
     var mediaThreads: Int?
 
     @Flag(name: .customLong("udp-gso"), inversion: .prefixedNo,

@@ -6,9 +6,7 @@
 /// is asked to send what is queued so writing can go on; without one, extra datagrams are dropped
 /// and counted in `overflowDrops`.
 ///
-/// A datagram appended with a `PacketSealer` is sealed (SRTP-protected) as it is committed, unless
-/// the queue `defersSealing` and the sealer's lane is not 0: then it stays in the clear, and the
-/// shell hands it to that lane's thread, which seals and sends it.
+/// A datagram appended with a `PacketSealer` is sealed (SRTP-protected) as it is committed.
 public final class TransmitQueue {
     /// Bytes per slot: a full Ethernet MTU plus room for SRTP/SRTCP trailers.
     public static let slotSize = DatagramSlots.slotSize
@@ -26,16 +24,6 @@ public final class TransmitQueue {
 
     /// The queue's memory; slot `i` holds queued datagram `i`.
     public let slots: DatagramSlots
-    /// How many queued datagrams wait for another lane's sealing.
-    public var deferredCount: Int { deferred }
-    @usableFromInline var deferred = 0
-    /// True when the shell runs more than one lane: sealers of lanes other than 0 are kept for
-    /// their lane instead of run at once.
-    public var defersSealing = false
-    /// Changes whenever queued datagrams are removed, so a reader that went through part of the
-    /// queue knows whether its position still holds.
-    public var generation: UInt64 { removals }
-    @usableFromInline var removals: UInt64 = 0
     /// Datagrams dropped because their sealer failed.
     public var sealFailures: UInt64 { failedSeals }
     @usableFromInline var failedSeals: UInt64 = 0
@@ -66,8 +54,8 @@ public final class TransmitQueue {
     }
 
     /// Lets `fill` write one datagram in the clear into the next free slot (it returns the length,
-    /// or 0 to abandon the slot) and has `sealer` seal it, now or on its lane. Returns the sealed
-    /// length, or 0 if nothing was queued. `fill` must leave room for the sealer's trailer.
+    /// or 0 to abandon the slot) and has `sealer` seal it there. Returns the sealed length, or 0 if
+    /// nothing was queued. `fill` must leave room for the sealer's trailer.
     @inlinable public func append(
         to destination: PeerAddress, sealedBy sealer: some PacketSealer, as kind: SealedPacketKind,
         _ fill: (UnsafeMutableRawBufferPointer) -> Int
@@ -76,22 +64,12 @@ public final class TransmitQueue {
         append(to: destination) { slot in
             let length = fill(slot)
             guard length > 0, let base = slot.baseAddress else { return 0 }
-            if defersSealing, sealer.lane != 0 {
-                sealed = sealer.sealedLength(length, as: kind)
-                guard sealed <= slot.count else { sealed = 0; return 0 }
-                slots.setSealer(queued, sealer, as: kind)
-                deferred += 1
-                return length
-            }
             sealed = sealer.seal(base, length: length, capacity: slot.count, as: kind)
             if sealed == 0 { failedSeals &+= 1 }
             return sealed
         }
         return sealed
     }
-
-    /// The sealer that datagram `index` still waits for (another lane's), if any.
-    @inlinable public func deferredSealer(_ index: Int) -> (any PacketSealer)? { slots.sealer(index) }
 
     /// Copies `bytes` into the next free slot.
     @discardableResult
@@ -119,14 +97,9 @@ public final class TransmitQueue {
     /// The destination of queued datagram `index`.
     @inlinable public func destination(_ index: Int) -> PeerAddress { slots.destination(index) }
 
-    /// Forgets every queued datagram (after the shell sent them or handed them to their lanes).
+    /// Forgets every queued datagram (after the shell sent them).
     @inlinable public func removeAll() {
-        if deferred > 0 {
-            for index in 0..<queued { slots.setSealer(index, nil) }
-            deferred = 0
-        }
         queued = 0
-        removals &+= 1
     }
 
     /// Forgets the first `sent` datagrams and moves the rest to the front (after a partial send).
@@ -134,12 +107,7 @@ public final class TransmitQueue {
         guard sent > 0 else { return }
         guard sent < count else { removeAll(); return }
         let rest = count - sent
-        removals &+= 1
-        for i in 0..<sent { if slots.takeSealer(i) != nil { deferred -= 1 } }
-        for i in 0..<rest {
-            slots.copy(i + sent, of: slots, into: i)
-            slots.setSealer(i + sent, nil)
-        }
+        for i in 0..<rest { slots.copy(i + sent, into: i) }
         queued = rest
     }
 }

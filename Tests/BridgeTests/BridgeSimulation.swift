@@ -21,8 +21,8 @@ final class BridgeSimulation {
     var events: [BridgeEvent] = []
     let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     private var conferenceCreated = false
-    /// With `configuration.mediaLanes` > 1: real lane threads that seal the engine's datagrams for
-    /// their receivers, as the media shell runs them, and what they sent.
+    /// With `configuration.mediaLanes` > 1: real lane threads that serve their receivers in the
+    /// engine's fan-outs, as the media shell runs them, and what they sent.
     private let lanes: MediaLanes?
     private let laneOutputs: [RecordingLaneOutput]
 
@@ -30,9 +30,11 @@ final class BridgeSimulation {
         engine = try BridgeEngine(configuration: configuration)
         if configuration.mediaLanes > 1 {
             let outputs = (1..<configuration.mediaLanes).map { _ in RecordingLaneOutput() }
-            let lanes = MediaLanes(count: configuration.mediaLanes, ringCapacity: 8192) { outputs[$0 - 1] }
+            let lanes = MediaLanes(count: configuration.mediaLanes, makeOutput: { outputs[$0 - 1] }) { [unowned engine] lane, queue in
+                engine.fanOut(lane: lane, transmit: queue)
+            }
             guard lanes.start(namePrefix: "sim-lane") == 0 else { throw SimulationError.cannotStartLanes }
-            transmit.defersSealing = true
+            engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) }
             self.lanes = lanes
             laneOutputs = outputs
         } else {
@@ -185,27 +187,55 @@ final class BridgeSimulation {
                 moved = true
                 for i in 0..<peer.transmit.count where !peer.uplinkBlocked {
                     var bytes = Array(peer.transmit.datagram(i))
-                    bytes.withUnsafeMutableBytes { engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit) }
+                    bytes.withUnsafeMutableBytes {
+                        engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit)
+                        // The copy dies here: the packet's receivers must have been served.
+                        engine.settleFanOut(transmit: transmit)
+                    }
                 }
                 peer.transmit.removeAll()
             }
             drainEngine()
             if transmit.count > 0 {
                 moved = true
-                lanes?.handOver(transmit)
-                for i in 0..<transmit.count where transmit.deferredSealer(i) == nil {
+                for i in 0..<transmit.count {
                     deliverFromBridge(Array(transmit.datagram(i)), to: transmit.destination(i))
                 }
                 transmit.removeAll()
             }
-            if let lanes {
-                while lanes.backlog > 0 { sched_yield() }
-                for output in laneOutputs {
-                    for (bytes, destination) in output.take() { deliverFromBridge(bytes, to: destination) }
-                }
+            for output in laneOutputs {
+                let sent = output.take()
+                if !sent.isEmpty { moved = true }
+                for (bytes, destination) in sent { deliverFromBridge(bytes, to: destination) }
             }
             if !moved { break }
         }
+    }
+
+    /// Feeds every datagram the peers queued to the engine as one receive batch, as the media
+    /// shell does: the bytes stay alive and the pending fan-out settles only at the end (or
+    /// wherever the engine settles by itself). Then moves everything on as `deliver` does.
+    func deliverAsOneBatch() {
+        var batch: [[UInt8]] = []
+        var sources: [PeerAddress] = []
+        for peer in peers where !peer.uplinkBlocked {
+            for i in 0..<peer.transmit.count {
+                batch.append(Array(peer.transmit.datagram(i)))
+                sources.append(peer.address)
+            }
+            peer.transmit.removeAll()
+        }
+        let buffers = batch.map { bytes -> UnsafeMutableRawBufferPointer in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 8)
+            buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+            return buffer
+        }
+        defer { for buffer in buffers { buffer.deallocate() } }
+        for (buffer, source) in zip(buffers, sources) {
+            engine.handleDatagram(buffer, from: source, now: now, transmit: transmit)
+        }
+        engine.settleFanOut(transmit: transmit)
+        deliver()
     }
 
     private func deliverFromBridge(_ bytes: [UInt8], to destination: PeerAddress) {
@@ -219,7 +249,10 @@ final class BridgeSimulation {
     /// Feeds one raw datagram to the engine as if it came from `source`.
     func inject(_ bytes: [UInt8], from source: PeerAddress) {
         var copy = bytes
-        copy.withUnsafeMutableBytes { engine.handleDatagram($0, from: source, now: now, transmit: transmit) }
+        copy.withUnsafeMutableBytes {
+            engine.handleDatagram($0, from: source, now: now, transmit: transmit)
+            engine.settleFanOut(transmit: transmit)
+        }
         drainEngine()
     }
 

@@ -39,6 +39,23 @@ import Testing
         }
     }
 
+    /// With several media threads a batch's packets reach their receivers when the batch
+    /// settles, and anything but RTP settles first: a NACK later in the same batch finds the
+    /// packet forwarded and cached. Handled before the packets' fan-out, it would name a number
+    /// the receiver had not been sent yet, and go unanswered.
+    @Test func aNACKLaterInTheBatchIsAnsweredFromPacketsEarlierInIt() throws {
+        let (simulation, peers) = try ForwardingSimulationTests.threePartyCall(mediaLanes: 4)
+        let (a, c) = (peers[0], peers[2])
+        for seq in UInt16(500)...505 { a.sendRTP(ssrc: a.videoSSRC, payloadType: 100, sequenceNumber: seq) }
+        c.receivedPackets.removeAll()
+        c.sendRTCP([0x81, 205, 0, 3] + Self.bigEndian(c.videoSSRC) + Self.bigEndian(a.videoSSRC) + [0x01, 0xF6, 0, 0])
+        simulation.deliverAsOneBatch()
+        let headers = try c.receivedPackets.map { packet in try packet.withUnsafeBytes { try RTPHeaderView(parsing: $0) } }
+        #expect(headers.filter { $0.ssrc == a.videoSSRC }.map(\.sequenceNumber) == Array(500...505))
+        #expect(headers.filter { $0.ssrc == a.videoRTXSSRC }.count == 1)
+        #expect(simulation.engine.statistics().retransmissionsUnavailable == 0)
+    }
+
     @Test func receiversGetSenderReportsAndSendersGetReceiverReports() throws {
         let (simulation, peers) = try ForwardingSimulationTests.threePartyCall()
         let (a, b) = (peers[0], peers[1])

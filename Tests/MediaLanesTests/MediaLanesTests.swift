@@ -6,23 +6,19 @@ import Testing
 import Glibc
 #endif
 
-/// Seals by appending a one-byte mark (its lane), so a test sees each datagram was sealed once, by its lane.
+/// Seals by appending a one-byte mark, so a test sees each datagram was sealed once.
 private final class MarkingSealer: PacketSealer {
-    let lane: Int
     let failsOnFirstByte: UInt8?
 
-    init(lane: Int, failsOnFirstByte: UInt8? = nil) {
-        self.lane = lane
+    init(failsOnFirstByte: UInt8? = nil) {
         self.failsOnFirstByte = failsOnFirstByte
     }
 
     func seal(_ datagram: UnsafeMutableRawPointer, length: Int, capacity: Int, as kind: SealedPacketKind) -> Int {
         if let failsOnFirstByte, datagram.load(as: UInt8.self) == failsOnFirstByte { return 0 }
-        datagram.storeBytes(of: kind == .rtp ? 0xA0 | UInt8(lane) : 0xC0 | UInt8(lane), toByteOffset: length, as: UInt8.self)
+        datagram.storeBytes(of: kind == .rtp ? 0xA0 : 0xC0, toByteOffset: length, as: UInt8.self)
         return length + 1
     }
-
-    func sealedLength(_ length: Int, as kind: SealedPacketKind) -> Int { length + 1 }
 }
 
 /// Keeps what a lane sent.
@@ -38,13 +34,17 @@ private final class RecordingOutput: LaneOutput, Sendable {
 
     func flush(count: Int) -> LaneSendResult {
         let taken = batch.withLock { pending in defer { pending.removeAll() }; return pending }
-        #expect(taken.count == count)
+        #expect(taken.count == count && count <= batchCapacity)
         sent.withLock { $0.append(contentsOf: taken) }
         return LaneSendResult()
     }
+
+    /// The numbers of what was sent, in order.
+    var numbers: [UInt32] { sent.withLock { $0.map { number($0.0) } } }
 }
 
 /// Queues datagram `number` (4 bytes, big-endian) for `sealer` to `destination`.
+@discardableResult
 private func queueNumbered(_ number: UInt32, to destination: PeerAddress, sealer: MarkingSealer, in queue: TransmitQueue) -> Int {
     queue.append(to: destination, sealedBy: sealer, as: .rtp) { slot in
         slot.storeBytes(of: number.bigEndian, as: UInt32.self)
@@ -54,243 +54,127 @@ private func queueNumbered(_ number: UInt32, to destination: PeerAddress, sealer
 
 private func number(_ bytes: [UInt8]) -> UInt32 { bytes.prefix(4).reduce(0) { $0 << 8 | UInt32($1) } }
 
-/// A queue that leaves other lanes' datagrams for them, as the media shell's does.
-private func deferringQueue(capacity: Int) -> TransmitQueue {
-    let queue = TransmitQueue(capacity: capacity)
-    queue.defersSealing = true
-    return queue
-}
+/// Who ran which lane's share: each lane writes only its own entries, and the test reads them
+/// once `run` returned, as the engine uses what lanes write (no lock, so ThreadSanitizer checks
+/// the lanes' own synchronisation).
+private final class ShareLog: @unchecked Sendable {
+    let lanes: Int
+    private let runs: UnsafeMutablePointer<Int>
+    private let threads: UnsafeMutablePointer<Set<UInt>>
 
-/// A ring of four slots with datagrams 0, 1 and 2 (of the queue returned with it) published.
-private func ringOfFourWithThreePublished() -> (LaneRing, TransmitQueue) {
-    let ring = LaneRing(capacity: 4)
-    let queue = deferringQueue(capacity: 4)
-    let sealer = MarkingSealer(lane: 1)
-    for value in 0..<3 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
-    for index in 0..<3 { #expect(ring.push(from: queue, index: index)) }
-    ring.publish()
-    return (ring, queue)
-}
-
-/// Lane 1 alone, recording what it sends, fed from a deferring queue.
-private struct OneLane {
-    let output: RecordingOutput
-    let lanes: MediaLanes
-    let queue: TransmitQueue
-
-    init(ringCapacity: Int, queueCapacity: Int, started: Bool = true) {
-        let output = RecordingOutput()
-        self.output = output
-        lanes = MediaLanes(count: 2, ringCapacity: ringCapacity) { _ in output }
-        queue = deferringQueue(capacity: queueCapacity)
-        if started { #expect(lanes.start(namePrefix: "test-lane") == 0) }
+    init(lanes: Int) {
+        self.lanes = lanes
+        runs = .allocate(capacity: lanes)
+        runs.initialize(repeating: 0, count: lanes)
+        threads = .allocate(capacity: lanes)
+        threads.initialize(repeating: [], count: lanes)
     }
 
-    /// The numbers of what the lane sent, in order.
-    var sentNumbers: [UInt32] { output.sent.withLock { $0.map { number($0.0) } } }
+    deinit {
+        runs.deinitialize(count: lanes)
+        runs.deallocate()
+        threads.deinitialize(count: lanes)
+        threads.deallocate()
+    }
+
+    func note(_ lane: Int) {
+        runs[lane] += 1
+        threads[lane].insert(UInt(pthread_self()))
+    }
+
+    func runs(of lane: Int) -> Int { runs[lane] }
+    func threads(of lane: Int) -> Set<UInt> { threads[lane] }
 }
 
 @Suite struct MediaLanesTests {
-    @Test func laneZeroSealsAtOnceAndOtherLanesWait() {
-        let queue = deferringQueue(capacity: 8)
-        let to = PeerAddress(ipv4: 0x7F00_0001, port: 5000)
-        #expect(queueNumbered(1, to: to, sealer: MarkingSealer(lane: 0), in: queue) == 5)
-        #expect(queueNumbered(2, to: to, sealer: MarkingSealer(lane: 1), in: queue) == 5)
-        #expect(queue.count == 2 && queue.deferredCount == 1)
-        #expect(queue.length(0) == 5 && queue.datagram(0).last == 0xA0)
-        #expect(queue.length(1) == 4)
-        #expect(queue.deferredSealer(0) == nil && queue.deferredSealer(1)?.lane == 1)
-        queue.removeAll()
-        #expect(queue.deferredCount == 0)
-    }
-
-    @Test func withoutDeferringEveryLaneSealsAtOnce() {
-        let queue = TransmitQueue(capacity: 8)
-        let to = PeerAddress(ipv4: 0x7F00_0001, port: 5000)
-        #expect(queueNumbered(1, to: to, sealer: MarkingSealer(lane: 3), in: queue) == 5)
-        #expect(queue.deferredCount == 0 && queue.datagram(0).last == 0xA3)
-    }
-
     @Test func aFailedSealDropsTheDatagram() {
         let queue = TransmitQueue(capacity: 8)
         let to = PeerAddress(ipv4: 0x7F00_0001, port: 5000)
-        let sealer = MarkingSealer(lane: 0, failsOnFirstByte: 0)
-        #expect(queueNumbered(7, to: to, sealer: sealer, in: queue) == 0)
-        #expect(queue.count == 0 && queue.sealFailures == 1)
+        #expect(queueNumbered(7, to: to, sealer: MarkingSealer(failsOnFirstByte: 0), in: queue) == 0)
+        #expect(queueNumbered(0x0800_0000, to: to, sealer: MarkingSealer(failsOnFirstByte: 0), in: queue) == 5)
+        #expect(queue.count == 1 && queue.sealFailures == 1 && queue.datagram(0).last == 0xA0)
     }
 
-    /// Two lanes on their own threads, fed by this one: every datagram arrives once, sealed by its
-    /// own lane, and each destination's datagrams in the order they were queued.
-    @Test(arguments: [2, 4]) func lanesKeepOrderPerReceiver(threads: Int) {
+    /// Every lane runs its share once per fan-out, each on its own thread and lane 0 on the
+    /// caller's, into the queue the caller gave; `run` returns only once every lane has sent.
+    @Test(arguments: [2, 4]) func eachLaneServesItsShareOnItsOwnThread(threads: Int) {
         let outputs = (1..<threads).map { _ in RecordingOutput() }
-        let lanes = MediaLanes(count: threads, ringCapacity: 64) { outputs[$0 - 1] }
+        let log = ShareLog(lanes: threads)
+        let sealer = MarkingSealer()
+        let round = Atomic<UInt32>(0)
+        let lanes = MediaLanes(count: threads, makeOutput: { outputs[$0 - 1] }) { lane, queue in
+            log.note(lane)
+            queueNumbered(round.load(ordering: .relaxed), to: PeerAddress(ipv4: 1, port: UInt16(lane)), sealer: sealer, in: queue)
+        }
         #expect(lanes.start(namePrefix: "test-lane") == 0)
-        let queue = deferringQueue(capacity: 16)
-        // The test waits for room, so that it checks order and not the drop of a lane that fell
-        // behind (the queue holds 16, the ring 64).
-        queue.flushHandler = { queue in
-            while lanes.backlog > 48 { usleep(20) }
-            lanes.handOver(queue)
-            queue.removeAll()
+        defer { lanes.stop() }
+        let own = TransmitQueue(capacity: 8)
+        let rounds = 200
+        for value in 0..<rounds {
+            round.store(UInt32(value), ordering: .relaxed)
+            lanes.run(sharing: own)
+            #expect(own.count == 1 && number(Array(own.datagram(0))) == UInt32(value), "lane 0's share is the caller's to send")
+            own.removeAll()
+            for output in outputs { #expect(output.numbers.count == value + 1, "sent before run returned") }
         }
-        let receivers = 12
-        let sealers = (0..<receivers).map { MarkingSealer(lane: 1 + $0 % (threads - 1)) }
-        let destinations = (0..<receivers).map { PeerAddress(ipv4: 0x7F00_0001, port: UInt16(6000 + $0)) }
-        let perReceiver = 3000
-        for round in 0..<perReceiver {
-            for receiver in 0..<receivers {
-                _ = queueNumbered(UInt32(round), to: destinations[receiver], sealer: sealers[receiver], in: queue)
-            }
-            if round % 7 == 0 { queue.flushHandler?(queue) }
+        for output in outputs { #expect(output.numbers == Array(0..<UInt32(rounds))) }
+        for lane in 0..<threads { #expect(log.runs(of: lane) == rounds) }
+        let caller = UInt(pthread_self())
+        #expect(log.threads(of: 0) == [caller])
+        for lane in 1..<threads {
+            #expect(log.threads(of: lane).count == 1 && !log.threads(of: lane).contains(caller))
         }
-        queue.flushHandler?(queue)
-        lanes.stop()
-        #expect(lanes.ringFullDrops == 0)
-        var next = [PeerAddress: UInt32]()
-        var total = 0
-        for (lane, output) in outputs.enumerated() {
-            for (bytes, destination) in output.sent.withLock({ $0 }) {
-                #expect(bytes.count == 5 && bytes[4] == 0xA0 | UInt8(lane + 1))
-                #expect(number(bytes) == next[destination, default: 0])
-                next[destination] = number(bytes) + 1
-                total += 1
-            }
-        }
-        #expect(total == receivers * perReceiver)
-        #expect(lanes.statistics.sent == UInt64(receivers * perReceiver))
+        #expect(Set((0..<threads).compactMap { log.threads(of: $0).first }).count == threads, "one thread per lane")
+        #expect(lanes.statistics.sent == UInt64(rounds * (threads - 1)))
     }
 
-    @Test func aFullRingDropsAndCounts() {
-        let fixture = OneLane(ringCapacity: 4, queueCapacity: 16, started: false)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        let sealer = MarkingSealer(lane: 1)
-        for value in 0..<10 { _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
-        lanes.handOver(queue)  // lane not started: nothing drains the ring
-        queue.removeAll()
-        #expect(lanes.ringFullDrops == 6)
+    /// A share longer than the lane's queue goes out as the queue fills, and one longer than an
+    /// output batch in several batches: all of it, in order.
+    @Test func aLongShareIsSentWholeAndInOrder() {
+        let output = RecordingOutput()
+        let sealer = MarkingSealer()
+        let lanes = MediaLanes(count: 2, queueCapacity: 16, makeOutput: { _ in output }) { lane, queue in
+            guard lane == 1 else { return }
+            for value in 0..<100 { queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
+        }
         #expect(lanes.start(namePrefix: "test-lane") == 0)
+        lanes.run(sharing: TransmitQueue(capacity: 4))
         lanes.stop()
-        #expect(fixture.sentNumbers == [0, 1, 2, 3])
+        #expect(output.numbers == Array(0..<100))
+        #expect(lanes.lanes[0].transmit.overflowDrops == 0)
+        #expect(lanes.statistics.sent == 100)
+    }
+
+    /// Before `start` (and after `stop`) the shares run on the caller, one after the other.
+    @Test func withoutThreadsTheCallerServesEveryShare() {
+        let output = RecordingOutput()
+        let log = ShareLog(lanes: 3)
+        let sealer = MarkingSealer()
+        let lanes = MediaLanes(count: 3, makeOutput: { _ in output }) { lane, queue in
+            log.note(lane)
+            queueNumbered(UInt32(lane), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
+        }
+        let own = TransmitQueue(capacity: 4)
+        lanes.run(sharing: own)
+        #expect(own.count == 1)
+        #expect(output.numbers == [1, 2])
+        let caller = UInt(pthread_self())
+        for lane in 0..<3 { #expect(log.runs(of: lane) == 1 && log.threads(of: lane) == [caller]) }
     }
 
     @Test func aLaneCountsSealFailures() {
-        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        let sealer = MarkingSealer(lane: 1, failsOnFirstByte: 0)
-        _ = queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
-        _ = queueNumbered(0x0100_0000, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
-        lanes.handOver(queue)
-        queue.removeAll()
+        let output = RecordingOutput()
+        let sealer = MarkingSealer(failsOnFirstByte: 0)
+        let lanes = MediaLanes(count: 2, makeOutput: { _ in output }) { lane, queue in
+            guard lane == 1 else { return }
+            // 0x00000001's first byte is 0: refused; 0x01000000's is not.
+            queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
+            queueNumbered(0x0100_0000, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
+        }
+        #expect(lanes.start(namePrefix: "test-lane") == 0)
+        lanes.run(sharing: TransmitQueue(capacity: 4))
         lanes.stop()
+        #expect(output.numbers == [0x0100_0000])
         #expect(lanes.statistics.sealFailures == 1 && lanes.statistics.sent == 1)
-    }
-
-    /// The receiving thread hands over after every datagram it handled: what was handed over
-    /// stays in the queue until it is emptied, and must not go to the lane twice.
-    @Test func aDatagramIsHandedOverOnce() {
-        let fixture = OneLane(ringCapacity: 16, queueCapacity: 16, started: false)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        let sealer = MarkingSealer(lane: 1)
-        let to = PeerAddress(ipv4: 1, port: 1)
-        _ = queueNumbered(1, to: to, sealer: sealer, in: queue)
-        lanes.handOver(queue)
-        _ = queueNumbered(2, to: to, sealer: MarkingSealer(lane: 0), in: queue)
-        _ = queueNumbered(3, to: to, sealer: sealer, in: queue)
-        lanes.handOver(queue)
-        lanes.handOver(queue)
-        queue.removeAll()
-        _ = queueNumbered(4, to: to, sealer: sealer, in: queue)
-        lanes.handOver(queue)
-        #expect(lanes.start(namePrefix: "test-lane") == 0)
-        lanes.stop()
-        #expect(fixture.sentNumbers == [1, 3, 4])
-    }
-
-    /// A lane that keeps up finds an empty ring at every hand-over, so its datagrams go to slot 0
-    /// again and again: the ring's memory stays unused (not resident) beyond the deepest backlog.
-    @Test func aLaneThatKeepsUpUsesOnlyTheFirstSlots() {
-        let fixture = OneLane(ringCapacity: 2048, queueCapacity: 16)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        let sealer = MarkingSealer(lane: 1)
-        for value in 0..<3000 {
-            _ = queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
-            if value % 3 == 2 {
-                lanes.handOver(queue)
-                queue.removeAll()
-                while lanes.backlog > 0 { usleep(10) }
-            }
-        }
-        lanes.stop()
-        #expect(lanes.lanes[0].ring.highestSlotWritten < 3, "\(lanes.lanes[0].ring.highestSlotWritten)")
-        #expect(fixture.sentNumbers == (0..<3000).map(UInt32.init))
-    }
-
-    /// Hand-overs that find the ring empty (a restart at slot 0) and ones that find the lane still
-    /// busy (no restart) mix without losing, repeating or reordering a datagram.
-    @Test func restartsKeepOrderUnderLoad() {
-        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        let sealer = MarkingSealer(lane: 1)
-        var next: UInt32 = 0
-        for round in 0..<2000 {
-            // 1 to 8 datagrams per hand-over, waiting only for room so nothing is dropped.
-            let batch = 1 + round % 8
-            for _ in 0..<batch {
-                _ = queueNumbered(next, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
-                next += 1
-            }
-            while lanes.backlog + batch > 8 { usleep(5) }
-            lanes.handOver(queue)
-            queue.removeAll()
-        }
-        lanes.stop()
-        #expect(lanes.ringFullDrops == 0)
-        #expect(fixture.sentNumbers == (0..<next).map { $0 })
-    }
-
-    /// The interleaving a 4-lane interop run met: the lane loads the tail, the producer then
-    /// restarts at slot 0 and publishes, and the lane sees the restart but its older tail.
-    @Test func aRestartSeenBeforeItsTailMeansNothingYet() {
-        let (ring, queue) = ringOfFourWithThreePublished()
-        var position = 0
-        #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 3)
-        position = 3
-        ring.release(upTo: position)
-        let staleTail = ring.tail.load(ordering: .acquiring)
-        ring.beginHandOver()
-        #expect(ring.push(from: queue, index: 0))
-        ring.publish()
-        #expect(ring.available(tail: staleTail, position: &position) == 0)
-        #expect(position == 4)
-        #expect(ring.available(tail: ring.tail.load(ordering: .acquiring), position: &position) == 1)
-        #expect(ring.slot(position) == 0)
-    }
-
-    /// The backlog counts what was published and not finished; a restart's skipped positions
-    /// hold nothing, even before the lane has jumped past them.
-    @Test func theBacklogSkipsWhatARestartSkipped() {
-        let (ring, queue) = ringOfFourWithThreePublished()
-        #expect(ring.backlog == 3)
-        ring.release(upTo: 3)
-        #expect(ring.backlog == 0)
-        ring.beginHandOver()  // restarts at position 4 (slot 0); the lane still stands at 3
-        #expect(ring.backlog == 0, "the restart alone publishes nothing")
-        #expect(ring.push(from: queue, index: 0) && ring.push(from: queue, index: 1))
-        ring.publish()
-        #expect(ring.backlog == 2)
-    }
-
-    /// A sealer naming a lane that does not exist is a bug, not load: dropped and counted apart.
-    @Test func aDatagramForAnUnknownLaneIsCountedApart() {
-        let fixture = OneLane(ringCapacity: 8, queueCapacity: 8, started: false)
-        let (lanes, queue) = (fixture.lanes, fixture.queue)
-        _ = queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: MarkingSealer(lane: 5), in: queue)
-        _ = queueNumbered(2, to: PeerAddress(ipv4: 1, port: 1), sealer: MarkingSealer(lane: 1), in: queue)
-        lanes.handOver(queue)
-        queue.removeAll()
-        #expect(lanes.unknownLaneDrops == 1 && lanes.ringFullDrops == 0)
-        #expect(lanes.start(namePrefix: "test-lane") == 0)
-        lanes.stop()
-        #expect(fixture.sentNumbers == [2])
     }
 }

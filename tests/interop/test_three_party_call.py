@@ -46,7 +46,7 @@ def test_three_peers_decode_each_others_audio_and_video(bridge, focus):
     connected = re.findall(r"DTLS connected, SRTP \S+ on (\w+)", log)
     assert connected == [backend] * 3, connected
     # With several media threads (make test runs this suite with JVB_MEDIA_THREADS=4) the three
-    # endpoints are sealed and sent for by three different threads.
+    # endpoints are served (selected, rewritten, sealed and sent for) by three different threads.
     threads = int(os.environ.get("JVB_MEDIA_THREADS", "0") or 0)
     if threads > 1:
         lanes = re.findall(r"DTLS connected, SRTP \S+ on \w+, lane (\d+)", log)

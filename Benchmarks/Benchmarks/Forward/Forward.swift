@@ -38,7 +38,6 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations {
                 blackHole(fixture.forwardOne())
             }
-            fixture.drainLanes()
             benchmark.stopMeasurement()
             fixture.simulation.drainEvents()
         } setup: {

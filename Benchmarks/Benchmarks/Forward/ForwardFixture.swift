@@ -14,10 +14,11 @@ import SRTP
 /// is part of the figure; the SRTP benchmark gives its cost alone.
 ///
 /// With `threads` > 1 the receivers are spread over that many media threads as the bridge runs
-/// them: this thread receives, decrypts, selects and rewrites for all and seals for its own
-/// share; `MediaLanes` threads seal the rest (their output discards, the socket-free figure).
-/// The producer waits when a lane holds more than half its ring, and each sample ends when the
-/// lanes are empty, so the figure is the pipeline's, not the receiving thread's alone.
+/// them: this thread receives and decrypts, and serves its own share of the receivers while the
+/// `MediaLanes` threads select, rewrite and seal for theirs (their output discards, the
+/// socket-free figure). Each packet is one fan-out, which returns when every lane is done, so the
+/// figure is the whole pipeline's. The warm-up runs every share on this thread, so that it can
+/// check what each receiver is sent.
 final class ForwardFixture {
     /// What the sender sends.
     enum Traffic {
@@ -66,7 +67,6 @@ final class ForwardFixture {
     private(set) var forwardedPerFrame = 0
     /// The media threads past this one, when there are several.
     private let lanes: MediaLanes?
-    static let laneRingCapacity = 4096
 
     deinit {
         lanes?.stop()
@@ -79,9 +79,11 @@ final class ForwardFixture {
             receivers: receivers, videoEncodings: traffic.videoEncodings, rewritingReceivers: traffic.rewritingReceivers,
             maxHeights: maxHeights, mediaLanes: threads)
         if threads > 1 {
-            let lanes = MediaLanes(count: threads, ringCapacity: Self.laneRingCapacity) { _ in DiscardLaneOutput() }
+            let engine = simulation.engine
+            let lanes = MediaLanes(count: threads, makeOutput: { _ in DiscardLaneOutput() }) { [unowned engine] lane, queue in
+                engine.fanOut(lane: lane, transmit: queue)
+            }
             guard lanes.start(namePrefix: "bench-lane") == 0 else { throw NotForwarded(description: "cannot start media lanes") }
-            simulation.transmit.defersSealing = true
             self.lanes = lanes
         } else {
             lanes = nil
@@ -136,26 +138,15 @@ final class ForwardFixture {
         let transmit = simulation.transmit
         simulation.engine.handleDatagram(
             UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), from: sender.address, now: now, transmit: transmit)
+        simulation.engine.settleFanOut(transmit: transmit)
         let queued = transmit.count
         finishTransmit()
         return queued
     }
 
-    /// Hands the lanes their share of what was queued (waiting while a lane is half full), then
-    /// empties the queue.
+    /// Empties the queue (the socket-free figure sends nothing).
     @inline(__always) func finishTransmit() {
-        let transmit = simulation.transmit
-        if let lanes {
-            while lanes.backlog > Self.laneRingCapacity / 2 {}
-            lanes.handOver(transmit)
-        }
-        transmit.removeAll()
-    }
-
-    /// Waits until every lane sealed what it was handed.
-    func drainLanes() {
-        guard let lanes else { return }
-        while lanes.backlog > 0 {}
+        simulation.transmit.removeAll()
     }
 
     // MARK: setup (outside the measurement)
@@ -173,6 +164,7 @@ final class ForwardFixture {
                     throw NotForwarded(description: "audio packet \(packet) went to \(queued) of \(receivers) receivers")
                 }
             }
+            startLanes()
             return
         }
         // 1.5 s of video with the engine's timers: the first packets allocate on measured-nothing
@@ -209,6 +201,13 @@ final class ForwardFixture {
         guard camera.isAtFrameStart, forwardedPerFrame == expected else {
             throw NotForwarded(description: "forwarded \(forwardedPerFrame) packets per frame, expected \(expected)")
         }
+        startLanes()
+    }
+
+    /// From now on each lane serves its share on its own thread.
+    private func startLanes() {
+        guard let lanes else { return }
+        simulation.engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) }
     }
 
     /// Sends the camera's next packet and adds the RTP datagrams each receiver was queued to
@@ -222,6 +221,7 @@ final class ForwardFixture {
         let transmit = simulation.transmit
         simulation.engine.handleDatagram(
             UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), from: sender.address, now: now, transmit: transmit)
+        simulation.engine.settleFanOut(transmit: transmit)
         for i in 0..<transmit.count {
             guard let receiver = receiverIndex[transmit.destination(i)], DatagramKind.classify(transmit.datagram(i)) == .rtp else { continue }
             counts[receiver] += 1

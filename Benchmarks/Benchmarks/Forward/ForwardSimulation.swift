@@ -16,8 +16,8 @@ final class ForwardSimulation {
     let meetingID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
     private var conferenceCreated = false
 
-    /// `mediaLanes` spreads the receivers over that many media threads (the setup still seals
-    /// everything at once; `ForwardFixture` starts the lanes).
+    /// `mediaLanes` spreads the receivers over that many media threads (the setup still serves
+    /// every share on its own thread; `ForwardFixture` hands them to the lanes).
     init(mediaLanes: Int = 1) throws {
         engine = try BridgeEngine(configuration: BridgeConfiguration(hostAddresses: [Self.bridgeAddress], mediaLanes: mediaLanes))
     }
@@ -168,7 +168,10 @@ final class ForwardSimulation {
                 moved = true
                 for i in 0..<peer.transmit.count {
                     var bytes = Array(peer.transmit.datagram(i))
-                    bytes.withUnsafeMutableBytes { engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit) }
+                    bytes.withUnsafeMutableBytes {
+                        engine.handleDatagram($0, from: peer.address, now: now, transmit: transmit)
+                        engine.settleFanOut(transmit: transmit)
+                    }
                 }
                 peer.transmit.removeAll()
             }

@@ -22,10 +22,8 @@ public struct AV1DependencyDescriptorReader: Sendable {
 
     /// Reads one packet's Dependency Descriptor extension data. On an error the state is unchanged.
     public mutating func read(_ bytes: UnsafeRawBufferPointer) throws(AV1DependencyDescriptorError) -> AV1FrameDescription {
-        // The structure flag is the first extended bit (byte 3, high bit): only then is the previous
-        // structure kept (a retain) to tell whether the new one differs.
-        let mayCarryStructure = bytes.count > 3 && bytes[3] & 0x80 != 0
-        let previous = mayCarryStructure ? structure : nil
+        // Only then is the previous structure kept (a retain) to tell whether the new one differs.
+        let previous = Self.mayCarryStructure(bytes) ? structure : nil
         let descriptor = try AV1DependencyDescriptor(parsing: bytes, structure: &structure, spare: &spare)
         var changed = false
         if descriptor.carriesStructure {
@@ -34,6 +32,13 @@ public struct AV1DependencyDescriptorReader: Sendable {
         }
         if let explicit = descriptor.activeDecodeTargets { activeDecodeTargets = explicit }
         return AV1FrameDescription(descriptor: descriptor, activeDecodeTargets: activeDecodeTargets, structureChanged: changed)
+    }
+
+    /// Whether reading `bytes` may replace the structure: its flag, the first extended bit (byte 3,
+    /// high bit), is set.
+    @inline(__always)
+    public static func mayCarryStructure(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count > 3 && bytes[3] & 0x80 != 0
     }
 
     /// Forgets the structure and the active decode targets, as for a new stream.
