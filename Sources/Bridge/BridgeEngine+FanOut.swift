@@ -33,7 +33,9 @@ extension BridgeEngine {
     public func settleFanOut(transmit: TransmitQueue) {
         guard !pendingFanOut.isEmpty else { return }
         if let fanOutRunner {
-            fanOutRunner(transmit)
+            var copies = 0
+            for item in pendingFanOut { copies += item.conference.endpoints.count - 1 }
+            fanOutRunner(transmit, copies)
         } else {
             for lane in fanOutShares.indices { fanOut(lane: lane, transmit: transmit) }
         }

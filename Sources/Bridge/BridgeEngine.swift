@@ -49,9 +49,10 @@ public final class BridgeEngine {
     /// Packets whose receivers wait for `settleFanOut` (several media threads only).
     var pendingFanOut: [FanOutItem] = []
     /// Runs `fanOut(lane:transmit:)` for every lane at once, lane 0 on the calling thread into the
-    /// queue it is given, and returns when every lane is done: the media shell's threads. Without
-    /// one, the lanes take turns on the calling thread.
-    public var fanOutRunner: ((TransmitQueue) -> Void)?
+    /// queue it is given, and returns when every lane is done: the media shell's threads. It is
+    /// told about how many datagrams the fan-out makes (at most one per receiver and packet).
+    /// Without one, the lanes take turns on the calling thread.
+    public var fanOutRunner: ((TransmitQueue, Int) -> Void)?
     /// The lane each endpoint gets as it connects.
     var laneAssignment: LaneAssignment
     /// The latest `now` any input carried; OpenSSL's retransmit timer is relative to it.

@@ -48,7 +48,7 @@ final class MediaThread {
         transmit = TransmitQueue(capacity: transmitCapacity)
         // Captures the socket, not self: the queue is owned by self, so this makes no cycle.
         transmit.flushHandler = { [socket] queue in socket.send(queue) }
-        if let lanes { engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) } }
+        if let lanes { engine.fanOutRunner = { [lanes] queue, copies in lanes.run(sharing: queue, copies: copies) } }
         commands.reserveCapacity(64)
     }
 

@@ -9,17 +9,19 @@ import Synchronization
 /// receiving thread waits until all did. The arrivals' release and the wait's acquire make
 /// everything a lane wrote visible to the receiving thread before it goes on.
 ///
-/// The wait polls a while, since a lane's share usually takes about as long as the receiving
-/// thread's own, then sleeps on a semaphore that the last lane posts only when it sees the
-/// receiving thread asleep: with more media threads than free cores, a spinning receiving thread
-/// would keep the lanes it waits for off the CPU.
+/// The wait polls while the recent waits were short (a busy bridge, its lanes awake and their
+/// shares about as long as the receiving thread's), else only briefly, then sleeps on a semaphore
+/// that the last lane posts only when it sees the receiving thread asleep: polling through a
+/// sleeping lane's wake-up and share would cost the receiving thread's core more than both.
 final class LaneBarrier: @unchecked Sendable {
     private let remaining = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
     private let wake: UnsafeMutablePointer<sem_t>
-    /// How long the receiving thread polls before it sleeps: about the longest share a lane has
-    /// under load.
-    static let pollNanoseconds: UInt64 = 200_000
+    /// How long the receiving thread polls before it sleeps, while recent waits were shorter.
+    static let pollNanoseconds: UInt64 = 50_000
+    static let briefPollNanoseconds: UInt64 = 2_000
+    /// The recent waits (a moving average), receiving thread only.
+    private var recentWaitNanoseconds: UInt64 = 0
 
     init() {
         wake = .allocate(capacity: 1)
@@ -42,7 +44,13 @@ final class LaneBarrier: @unchecked Sendable {
 
     /// Waits for every expected arrival.
     func wait() {
-        if spinWait(nanoseconds: Self.pollNanoseconds, until: { remaining.load(ordering: .acquiring) == 0 }) { return }
+        let start = monotonicNanoseconds()
+        defer {
+            let waited = min(monotonicNanoseconds() &- start, 1_000_000)
+            recentWaitNanoseconds = (recentWaitNanoseconds &* 3 &+ waited) / 4
+        }
+        let budget = recentWaitNanoseconds < Self.pollNanoseconds ? Self.pollNanoseconds : Self.briefPollNanoseconds
+        if spinWait(nanoseconds: budget, until: { remaining.load(ordering: .acquiring) == 0 }) { return }
         // A post meant for an earlier wait may still be counted in the semaphore: whatever wakes
         // this thread, it sleeps again until the count really is 0.
         while remaining.load(ordering: .acquiring) > 0 {

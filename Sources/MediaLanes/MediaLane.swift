@@ -90,6 +90,13 @@ public final class MediaLane: @unchecked Sendable {
     /// The recent gaps between a share's end and the next fan-out (a moving average), lane thread only.
     private var recentGapNanoseconds: UInt64 = 0
 
+    /// Whether the lane sleeps on its semaphore (waking it costs a system call and its wake-up).
+    var isAsleep: Bool { sleeping.load(ordering: .relaxed) }
+
+    /// Whether the current fan-out started the lane's thread, or the receiving thread serves its
+    /// share (receiving thread only).
+    var startedThisFanOut = false
+
     /// Lets the lane run its work once (receiving thread; the barrier counts it).
     func startWork() {
         started.add(1, ordering: .sequentiallyConsistent)

@@ -30,11 +30,13 @@ final class BridgeSimulation {
         engine = try BridgeEngine(configuration: configuration)
         if configuration.mediaLanes > 1 {
             let outputs = (1..<configuration.mediaLanes).map { _ in RecordingLaneOutput() }
-            let lanes = MediaLanes(count: configuration.mediaLanes, makeOutput: { outputs[$0 - 1] }) { [unowned engine] lane, queue in
+            // Every fan-out wakes the lanes, however small: the tests are about the lanes' threads.
+            let lanes = MediaLanes(count: configuration.mediaLanes, wakeCopies: 0, makeOutput: { outputs[$0 - 1] }) {
+                [unowned engine] lane, queue in
                 engine.fanOut(lane: lane, transmit: queue)
             }
             guard lanes.start(namePrefix: "sim-lane") == 0 else { throw SimulationError.cannotStartLanes }
-            engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) }
+            engine.fanOutRunner = { [lanes] queue, copies in lanes.run(sharing: queue, copies: copies) }
             self.lanes = lanes
             laneOutputs = outputs
         } else {

@@ -102,7 +102,7 @@ private final class ShareLog: @unchecked Sendable {
         let log = ShareLog(lanes: threads)
         let sealer = MarkingSealer()
         let round = Atomic<UInt32>(0)
-        let lanes = MediaLanes(count: threads, makeOutput: { outputs[$0 - 1] }) { lane, queue in
+        let lanes = MediaLanes(count: threads, wakeCopies: 0, makeOutput: { outputs[$0 - 1] }) { lane, queue in
             log.note(lane)
             queueNumbered(round.load(ordering: .relaxed), to: PeerAddress(ipv4: 1, port: UInt16(lane)), sealer: sealer, in: queue)
         }
@@ -112,7 +112,7 @@ private final class ShareLog: @unchecked Sendable {
         let rounds = 200
         for value in 0..<rounds {
             round.store(UInt32(value), ordering: .relaxed)
-            lanes.run(sharing: own)
+            lanes.run(sharing: own, copies: 1)
             #expect(own.count == 1 && number(Array(own.datagram(0))) == UInt32(value), "lane 0's share is the caller's to send")
             own.removeAll()
             for output in outputs { #expect(output.numbers.count == value + 1, "sent before run returned") }
@@ -133,12 +133,12 @@ private final class ShareLog: @unchecked Sendable {
     @Test func aLongShareIsSentWholeAndInOrder() {
         let output = RecordingOutput()
         let sealer = MarkingSealer()
-        let lanes = MediaLanes(count: 2, queueCapacity: 16, makeOutput: { _ in output }) { lane, queue in
+        let lanes = MediaLanes(count: 2, queueCapacity: 16, wakeCopies: 0, makeOutput: { _ in output }) { lane, queue in
             guard lane == 1 else { return }
             for value in 0..<100 { queueNumbered(UInt32(value), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue) }
         }
         #expect(lanes.start(namePrefix: "test-lane") == 0)
-        lanes.run(sharing: TransmitQueue(capacity: 4))
+        lanes.run(sharing: TransmitQueue(capacity: 4), copies: 1)
         lanes.stop()
         #expect(output.numbers == Array(0..<100))
         #expect(lanes.lanes[0].transmit.overflowDrops == 0)
@@ -155,24 +155,52 @@ private final class ShareLog: @unchecked Sendable {
             queueNumbered(UInt32(lane), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
         }
         let own = TransmitQueue(capacity: 4)
-        lanes.run(sharing: own)
+        lanes.run(sharing: own, copies: 1)
         #expect(own.count == 1)
         #expect(output.numbers == [1, 2])
         let caller = UInt(pthread_self())
         for lane in 0..<3 { #expect(log.runs(of: lane) == 1 && log.threads(of: lane) == [caller]) }
     }
 
+    /// A sleeping lane is woken only for a fan-out worth a wake-up: a smaller one's share the
+    /// caller serves, into its own queue; a larger one the lane serves on its thread.
+    @Test func aSleepingLaneIsWokenOnlyForALargeFanOut() throws {
+        let output = RecordingOutput()
+        let log = ShareLog(lanes: 2)
+        let sealer = MarkingSealer()
+        let lanes = MediaLanes(count: 2, wakeCopies: 32, makeOutput: { _ in output }) { lane, queue in
+            log.note(lane)
+            queueNumbered(UInt32(lane), to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
+        }
+        #expect(lanes.start(namePrefix: "test-lane") == 0)
+        defer { lanes.stop() }
+        var waited = 0
+        while !lanes.lanes[0].isAsleep, waited < 2_000 {
+            usleep(1000)
+            waited += 1
+        }
+        try #require(lanes.lanes[0].isAsleep)
+        let own = TransmitQueue(capacity: 4)
+        lanes.run(sharing: own, copies: 31)
+        let caller = UInt(pthread_self())
+        #expect(log.threads(of: 1) == [caller] && own.count == 2 && output.numbers.isEmpty, "served by the caller")
+        own.removeAll()
+        lanes.run(sharing: own, copies: 32)
+        #expect(log.runs(of: 1) == 2 && log.threads(of: 1).count == 2, "woken: served on its own thread")
+        #expect(own.count == 1 && output.numbers == [1])
+    }
+
     @Test func aLaneCountsSealFailures() {
         let output = RecordingOutput()
         let sealer = MarkingSealer(failsOnFirstByte: 0)
-        let lanes = MediaLanes(count: 2, makeOutput: { _ in output }) { lane, queue in
+        let lanes = MediaLanes(count: 2, wakeCopies: 0, makeOutput: { _ in output }) { lane, queue in
             guard lane == 1 else { return }
             // 0x00000001's first byte is 0: refused; 0x01000000's is not.
             queueNumbered(1, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
             queueNumbered(0x0100_0000, to: PeerAddress(ipv4: 1, port: 1), sealer: sealer, in: queue)
         }
         #expect(lanes.start(namePrefix: "test-lane") == 0)
-        lanes.run(sharing: TransmitQueue(capacity: 4))
+        lanes.run(sharing: TransmitQueue(capacity: 4), copies: 1)
         lanes.stop()
         #expect(output.numbers == [0x0100_0000])
         #expect(lanes.statistics.sealFailures == 1 && lanes.statistics.sent == 1)

@@ -207,7 +207,7 @@ final class ForwardFixture {
     /// From now on each lane serves its share on its own thread.
     private func startLanes() {
         guard let lanes else { return }
-        simulation.engine.fanOutRunner = { [lanes] queue in lanes.run(sharing: queue) }
+        simulation.engine.fanOutRunner = { [lanes] queue, copies in lanes.run(sharing: queue, copies: copies) }
     }
 
     /// Sends the camera's next packet and adds the RTP datagrams each receiver was queued to
