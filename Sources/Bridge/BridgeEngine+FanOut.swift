@@ -10,17 +10,20 @@ import RTP
 /// datagram other than RTP, an allocation, a timer, a Colibri2 request — so each receiver sees
 /// its packets, feedback and allocations in the order a single thread would have given them.
 extension BridgeEngine {
-    /// Serves `item`'s receivers now (one media thread), or keeps it for `settleFanOut`.
+    /// Serves the packet's receivers now (one media thread), or keeps it for `settleFanOut`.
     @inline(__always)
-    func fanOut(_ item: FanOutItem, transmit: TransmitQueue) {
-        if fanOutShares.count > 1 {
-            pendingFanOut.append(item)
+    func fanOut(
+        _ packet: IncomingPacket, to target: FanOutItem.Target, from sender: Endpoint, in conference: Conference,
+        stream: InboundStream, transmit: TransmitQueue
+    ) {
+        guard fanOutShares.count == 1 else {
+            pendingFanOut.append(FanOutItem(packet: packet, target: target, sender: sender, conference: conference, stream: stream))
             return
         }
         let share = fanOutShares[0]
-        share.begin(count: 1)
-        serve(item, index: 0, lane: 0, share: share, transmit: transmit)
-        conclude(item, index: 0)
+        let tally = serve(packet, to: target, from: sender, in: conference, lane: 0, share: share, transmit: transmit)
+        share.add(tally)
+        conclude(packet, to: target, stream: stream, isForwarded: tally.packets > 0)
     }
 
     /// Whether packets wait for their receivers (only with more than one media thread).
@@ -39,7 +42,11 @@ extension BridgeEngine {
         } else {
             for lane in fanOutShares.indices { fanOut(lane: lane, transmit: transmit) }
         }
-        for index in pendingFanOut.indices { conclude(pendingFanOut[index], index: index) }
+        for index in pendingFanOut.indices {
+            let item = pendingFanOut[index]
+            let isForwarded = fanOutShares.contains { $0.forwarded[index] }
+            conclude(item.packet, to: item.target, stream: item.stream, isForwarded: isForwarded)
+        }
         pendingFanOut.removeAll(keepingCapacity: true)
     }
 
@@ -50,61 +57,60 @@ extension BridgeEngine {
         let share = fanOutShares[lane]
         share.begin(count: pendingFanOut.count)
         for index in pendingFanOut.indices {
-            serve(pendingFanOut[index], index: index, lane: lane, share: share, transmit: transmit)
+            let item = pendingFanOut[index]
+            let tally = serve(
+                item.packet, to: item.target, from: item.sender, in: item.conference, lane: lane, share: share, transmit: transmit)
+            share.add(tally, item: index)
         }
     }
 
     /// Caches a video packet some receiver got (only such a packet can be NACKed: a layer nobody
     /// is sent, the 720p encoding while everyone watches tiles, takes no cache at all) and tells
     /// receivers their new audio mappings.
-    private func conclude(_ item: FanOutItem, index: Int) {
-        if case .video = item.target, fanOutShares.contains(where: { $0.forwarded[index] }) {
-            item.stream.remember(item.packet.bytes, sequenceNumber: item.packet.header.sequenceNumber, now: item.packet.now)
+    @inline(__always)
+    private func conclude(_ packet: IncomingPacket, to target: FanOutItem.Target, stream: InboundStream, isForwarded: Bool) {
+        if isForwarded, case .video = target {
+            stream.remember(packet.bytes, sequenceNumber: packet.header.sequenceNumber, now: packet.now)
         }
-        for share in fanOutShares where !share.newAudioMappings.isEmpty {
+        for share in fanOutShares where share.hasNewAudioMappings {
             for (source, endpoint) in share.takeNewAudioMappings() { sendAudioMap(of: source, to: endpoint) }
         }
     }
 
-    /// One packet to every receiver of `lane`.
+    /// One packet to every receiver of `lane`; returns what went out.
     @inline(__always)
-    private func serve(_ item: FanOutItem, index: Int, lane: Int, share: FanOutShare, transmit: TransmitQueue) {
-        let receivers = item.conference.receiversByLane[lane]
-        switch item.target {
+    private func serve(
+        _ packet: IncomingPacket, to target: FanOutItem.Target, from sender: Endpoint, in conference: Conference, lane: Int,
+        share: FanOutShare, transmit: TransmitQueue
+    ) -> FanOutTally {
+        var tally = FanOutTally()
+        switch target {
         case .audio(let source):
-            serveAudio(item, of: source, to: receivers, index: index, share: share, transmit: transmit)
-        case .video(let source):
-            for endpoint in receivers where endpoint !== item.sender && endpoint.media.acceptsVideo {
+            // Stateless and thread-safe: each thread may draw from its own.
+            var random = SystemRandomNumberGenerator()
+            for endpoint in conference.receiversByLane[lane] where endpoint !== sender && endpoint.media.acceptsAudio {
                 guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-                let sent = endpoint.receiver.forwardVideo(item.packet, of: source, to: address, protectedBy: outbound, transmit: transmit)
-                share.countSent(sent, item: index)
+                var isNewMapping = false
+                // Unchanged for receivers that do not rewrite, under an audio slot for those that do.
+                let sent = endpoint.receiver.rewritesSSRCs
+                    ? endpoint.receiver.forwardAudio(
+                        packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
+                        isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
+                    : endpoint.receiver.forwardAudioUnchanged(packet, to: address, protectedBy: outbound, transmit: transmit)
+                if isNewMapping { share.noteNewAudioMapping(of: source, to: endpoint) }
+                endpoint.receiver.downlink.audioBytesSent &+= UInt64(sent)
+                tally.count(sent)
+            }
+        case .video(let source):
+            for endpoint in conference.receiversByLane[lane] where endpoint !== sender && endpoint.media.acceptsVideo {
+                guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
+                tally.count(endpoint.receiver.forwardVideo(packet, of: source, to: address, protectedBy: outbound, transmit: transmit))
             }
         case .padding(let source, let encodingIndex):
-            for endpoint in receivers where endpoint !== item.sender {
-                endpoint.receiver.hidePadding(item.packet.header.sequenceNumber, of: source, encodingIndex: encodingIndex)
+            for endpoint in conference.receiversByLane[lane] where endpoint !== sender {
+                endpoint.receiver.hidePadding(packet.header.sequenceNumber, of: source, encodingIndex: encodingIndex)
             }
         }
-    }
-
-    /// Audio: unchanged for receivers that do not rewrite, under an audio slot for those that do.
-    @inline(__always)
-    private func serveAudio(
-        _ item: FanOutItem, of source: AudioSource, to receivers: [Endpoint], index: Int, share: FanOutShare, transmit: TransmitQueue
-    ) {
-        // Stateless and thread-safe: each thread may draw from its own.
-        var random = SystemRandomNumberGenerator()
-        let conference = item.conference
-        for endpoint in receivers where endpoint !== item.sender && endpoint.media.acceptsAudio {
-            guard let address = endpoint.address, let outbound = endpoint.outboundSRTP else { continue }
-            var isNewMapping = false
-            let sent = endpoint.receiver.rewritesSSRCs
-                ? endpoint.receiver.forwardAudio(
-                    item.packet, of: source, to: address, protectedBy: outbound, transmit: transmit, random: &random,
-                    isSSRCInUse: conference.isSSRCInUse, isNewMapping: &isNewMapping)
-                : endpoint.receiver.forwardAudioUnchanged(item.packet, to: address, protectedBy: outbound, transmit: transmit)
-            if isNewMapping { share.noteNewAudioMapping(of: source, to: endpoint) }
-            endpoint.receiver.downlink.audioBytesSent &+= UInt64(sent)
-            share.countSent(sent, item: index)
-        }
+        return tally
     }
 }

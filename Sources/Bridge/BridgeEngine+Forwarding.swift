@@ -107,7 +107,7 @@ extension BridgeEngine {
             if source.silence.shouldDrop(level: level) { return drop(.silence) }
             if let handle = sender.speakerHandle { conference.speech.levelReceived(handle, level: level, now: packet.now) }
         }
-        fanOut(FanOutItem(packet: packet, target: .audio(source), sender: sender, conference: conference, stream: stream), transmit: transmit)
+        fanOut(packet, to: .audio(source), from: sender, in: conference, stream: stream, transmit: transmit)
     }
 
     /// Video: the sender side learns layers and sizes from the packet, then each receiver's
@@ -123,7 +123,7 @@ extension BridgeEngine {
             // Padding only (a sender probing its bandwidth): nothing to forward, but receivers'
             // sequence numbers must close over it, or they wait for a packet that never comes.
             let target = FanOutItem.Target.padding(source, encodingIndex: encoding.index)
-            return fanOut(FanOutItem(packet: packet, target: target, sender: sender, conference: conference, stream: stream), transmit: transmit)
+            return fanOut(packet, to: target, from: sender, in: conference, stream: stream, transmit: transmit)
         }
         var temporalLayer = 0
         var spatialLayer = 0
@@ -207,7 +207,7 @@ extension BridgeEngine {
         // starts it, is not lost to a receiver that wants the layer (senders resume a layer
         // paused by SenderSourceConstraints with a key frame).
         if isStarting { allocate(conference, now: packet.now, transmit: transmit) }
-        fanOut(FanOutItem(packet: packet, target: .video(source), sender: sender, conference: conference, stream: stream), transmit: transmit)
+        fanOut(packet, to: .video(source), from: sender, in: conference, stream: stream, transmit: transmit)
     }
 
     /// Finds the dependency descriptor, whatever the codec: receivers' copies get its frame_number

@@ -19,6 +19,19 @@ struct FanOutItem {
     let stream: InboundStream
 }
 
+/// What serving one packet sent: summed on the stack, added to the thread's share once.
+struct FanOutTally {
+    var packets: UInt64 = 0
+    var bytes: UInt64 = 0
+
+    @inline(__always)
+    mutating func count(_ sent: Int) {
+        guard sent > 0 else { return }
+        packets &+= 1
+        bytes &+= UInt64(sent)
+    }
+}
+
 /// What one media thread did while serving its receivers, kept apart so that the threads share
 /// nothing they write: the receiving thread reads it only once every thread is done.
 final class FanOutShare {
@@ -30,7 +43,7 @@ final class FanOutShare {
     private(set) var forwarded: [Bool] = []
     /// Receivers that got an audio source under a new SSRC slot: they are told the mapping once
     /// the threads are done (the bridge channel belongs to the receiving thread).
-    private(set) var newAudioMappings: [(AudioSource, Endpoint)] = []
+    private var newAudioMappings: [(AudioSource, Endpoint)] = []
 
     init(lane: Int) {
         self.lane = lane
@@ -42,13 +55,21 @@ final class FanOutShare {
         for index in 0..<count { forwarded[index] = false }
     }
 
+    /// Adds what serving one packet sent.
     @inline(__always)
-    func countSent(_ bytes: Int, item index: Int) {
-        guard bytes > 0 else { return }
-        packetsSent &+= 1
-        bytesSent &+= UInt64(bytes)
-        forwarded[index] = true
+    func add(_ tally: FanOutTally) {
+        packetsSent &+= tally.packets
+        bytesSent &+= tally.bytes
     }
+
+    /// Adds what serving pending packet `index` sent.
+    @inline(__always)
+    func add(_ tally: FanOutTally, item index: Int) {
+        add(tally)
+        if tally.packets > 0 { forwarded[index] = true }
+    }
+
+    var hasNewAudioMappings: Bool { !newAudioMappings.isEmpty }
 
     func noteNewAudioMapping(of source: AudioSource, to endpoint: Endpoint) {
         newAudioMappings.append((source, endpoint))
