@@ -23,11 +23,9 @@ extension BridgeEngine {
         let share = fanOutShares[0]
         let tally = serve(packet, to: target, from: sender, in: conference, lane: 0, share: share, transmit: transmit)
         share.add(tally)
-        conclude(packet, to: target, stream: stream, isForwarded: tally.packets > 0)
+        cacheIfForwarded(packet, to: target, stream: stream, isForwarded: tally.packets > 0)
+        announceNewAudioMappings()
     }
-
-    /// Whether packets wait for their receivers (only with more than one media thread).
-    public var hasPendingFanOut: Bool { !pendingFanOut.isEmpty }
 
     /// Serves the pending packets' receivers on every media thread (`fanOutRunner`, else each
     /// lane in turn on this thread, lane 0's into `transmit`), then caches what was forwarded and
@@ -45,9 +43,10 @@ extension BridgeEngine {
         for index in pendingFanOut.indices {
             let item = pendingFanOut[index]
             let isForwarded = fanOutShares.contains { $0.forwarded[index] }
-            conclude(item.packet, to: item.target, stream: item.stream, isForwarded: isForwarded)
+            cacheIfForwarded(item.packet, to: item.target, stream: item.stream, isForwarded: isForwarded)
         }
         pendingFanOut.removeAll(keepingCapacity: true)
+        announceNewAudioMappings()
     }
 
     /// Serves the pending packets' receivers that belong to `lane`, into `transmit`. Called by
@@ -64,14 +63,19 @@ extension BridgeEngine {
         }
     }
 
-    /// Caches a video packet some receiver got (only such a packet can be NACKed: a layer nobody
-    /// is sent, the 720p encoding while everyone watches tiles, takes no cache at all) and tells
-    /// receivers their new audio mappings.
+    /// Caches a video packet some receiver got: only such a packet can be NACKed, so a layer
+    /// nobody is sent (the 720p encoding while everyone watches tiles) takes no cache at all.
     @inline(__always)
-    private func conclude(_ packet: IncomingPacket, to target: FanOutItem.Target, stream: InboundStream, isForwarded: Bool) {
+    private func cacheIfForwarded(_ packet: IncomingPacket, to target: FanOutItem.Target, stream: InboundStream, isForwarded: Bool) {
         if isForwarded, case .video = target {
             stream.remember(packet.bytes, sequenceNumber: packet.header.sequenceNumber, now: packet.now)
         }
+    }
+
+    /// Tells receivers the audio mappings forwarding gave them (the bridge channel belongs to the
+    /// receiving thread).
+    @inline(__always)
+    private func announceNewAudioMappings() {
         for share in fanOutShares where share.hasNewAudioMappings {
             for (source, endpoint) in share.takeNewAudioMappings() { sendAudioMap(of: source, to: endpoint) }
         }

@@ -73,7 +73,7 @@ public final class BridgeEngine {
     public init(configuration: BridgeConfiguration) throws {
         self.configuration = configuration
         laneAssignment = LaneAssignment(lanes: configuration.mediaLanes)
-        fanOutShares = (0..<configuration.mediaLanes).map { FanOutShare(lane: $0) }
+        fanOutShares = (0..<configuration.mediaLanes).map { _ in FanOutShare() }
         pendingFanOut.reserveCapacity(64)
         certificate = try DTLSCertificate.generate()
         localCandidates = LocalCandidate.gather(configuration)

@@ -35,7 +35,6 @@ struct FanOutTally {
 /// What one media thread did while serving its receivers, kept apart so that the threads share
 /// nothing they write: the receiving thread reads it only once every thread is done.
 final class FanOutShare {
-    let lane: Int
     private(set) var packetsSent: UInt64 = 0
     private(set) var bytesSent: UInt64 = 0
     /// Per pending packet: whether this thread sent it to any receiver (only such a packet is
@@ -44,10 +43,6 @@ final class FanOutShare {
     /// Receivers that got an audio source under a new SSRC slot: they are told the mapping once
     /// the threads are done (the bridge channel belongs to the receiving thread).
     private var newAudioMappings: [(AudioSource, Endpoint)] = []
-
-    init(lane: Int) {
-        self.lane = lane
-    }
 
     /// Starts serving `count` pending packets.
     func begin(count: Int) {

@@ -17,5 +17,4 @@ final class OutboundSRTP: PacketSealer {
         case .rtcp: (try? session.protectRTCP(datagram, length: length, capacity: capacity)) ?? 0
         }
     }
-
 }

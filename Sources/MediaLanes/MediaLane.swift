@@ -10,23 +10,20 @@ import Synchronization
 /// receiving thread fans packets out, selects, rewrites, seals and sends for them (the `work`
 /// it was given), into its own queue and out through its own `sendmmsg` batch.
 ///
-/// Between fan-outs it polls for the next one for a while when they have been following closely
-/// (under load), then sleeps on a semaphore, which the receiving thread posts only when it sees
-/// the lane asleep. The
-/// receiving thread waits for every lane to be done (`LaneBarrier`) before it goes on, so what
-/// the work reads holds still meanwhile.
+/// Between fan-outs it waits for the next one as `AdaptiveWait` does: polling while they follow
+/// closely (under load), else sleeping. The receiving thread waits for every lane to be done
+/// (`LaneBarrier`) before it goes on, so what the work reads holds still meanwhile.
 public final class MediaLane: @unchecked Sendable {
-    /// The lane's number (1...): what `PacketSealer.lane` names.
+    /// The lane's number (1...): what the engine's `Endpoint.lane` names.
     public let number: Int
     /// What the lane's share is written into; only the lane's thread touches it once started.
     let transmit: TransmitQueue
     private let output: any LaneOutput
     private let work: (Int, TransmitQueue) -> Void
     private let barrier: LaneBarrier
-    private let startSemaphore: UnsafeMutablePointer<sem_t>
     /// Fan-outs started so far: the lane runs one share per step.
     private let started = Atomic<UInt64>(0)
-    private let sleeping = Atomic<Bool>(false)
+    private let waiter = AdaptiveWait()
     private let stopping = Atomic<Bool>(false)
     private var thread: pthread_t?
 
@@ -43,15 +40,8 @@ public final class MediaLane: @unchecked Sendable {
         self.output = output
         self.barrier = barrier
         self.work = work
-        startSemaphore = .allocate(capacity: 1)
-        sem_init(startSemaphore, 0, 0)
         // A full queue goes out at once, on the lane's thread (the work is running there).
         transmit.flushHandler = { [unowned self] queue in self.send(queue) }
-    }
-
-    deinit {
-        sem_destroy(startSemaphore)
-        startSemaphore.deallocate()
     }
 
     /// What the lane has done, readable from any thread.
@@ -82,16 +72,8 @@ public final class MediaLane: @unchecked Sendable {
         return result
     }
 
-    /// How long a lane polls for the next fan-out before it sleeps, while the gaps between
-    /// fan-outs are shorter than that; else (a light load) only `briefPollNanoseconds`, so that an
-    /// idle lane does not burn a core.
-    static let pollNanoseconds: UInt64 = 50_000
-    static let briefPollNanoseconds: UInt64 = 2_000
-    /// The recent gaps between a share's end and the next fan-out (a moving average), lane thread only.
-    private var recentGapNanoseconds: UInt64 = 0
-
-    /// Whether the lane sleeps on its semaphore (waking it costs a system call and its wake-up).
-    var isAsleep: Bool { sleeping.load(ordering: .relaxed) }
+    /// Whether the lane sleeps between fan-outs (waking it costs a system call and its wake-up).
+    var isAsleep: Bool { waiter.isAsleep }
 
     /// Whether the current fan-out started the lane's thread, or the receiving thread serves its
     /// share (receiving thread only).
@@ -100,14 +82,14 @@ public final class MediaLane: @unchecked Sendable {
     /// Lets the lane run its work once (receiving thread; the barrier counts it).
     func startWork() {
         started.add(1, ordering: .sequentiallyConsistent)
-        if sleeping.load(ordering: .sequentiallyConsistent) { sem_post(startSemaphore) }
+        waiter.wakeIfAsleep()
     }
 
     /// Stops the lane and waits for its thread. Not while a fan-out runs.
     func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
         started.add(1, ordering: .sequentiallyConsistent)
-        sem_post(startSemaphore)
+        waiter.wake()
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
@@ -126,28 +108,11 @@ public final class MediaLane: @unchecked Sendable {
     private func run() {
         var done: UInt64 = 0
         while true {
-            waitForFanOut(after: done)
+            waiter.wait { started.load(ordering: .sequentiallyConsistent) != done }
             done &+= 1
             if stopping.load(ordering: .acquiring) { break }
             runWorkHere()
             barrier.arrive()
-        }
-    }
-
-    /// Returns once more than `done` fan-outs were started. A post meant for an earlier sleep may
-    /// still be counted in the semaphore: whatever wakes the lane, it checks the count again.
-    private func waitForFanOut(after done: UInt64) {
-        let waitStart = monotonicNanoseconds()
-        defer {
-            let gap = min(monotonicNanoseconds() &- waitStart, 1_000_000)
-            recentGapNanoseconds = (recentGapNanoseconds &* 3 &+ gap) / 4
-        }
-        let budget = recentGapNanoseconds < Self.pollNanoseconds ? Self.pollNanoseconds : Self.briefPollNanoseconds
-        if spinWait(nanoseconds: budget, until: { started.load(ordering: .acquiring) != done }) { return }
-        while started.load(ordering: .acquiring) == done {
-            sleeping.store(true, ordering: .sequentiallyConsistent)
-            if started.load(ordering: .sequentiallyConsistent) == done { sem_wait(startSemaphore) }
-            sleeping.store(false, ordering: .relaxed)
         }
     }
 
